@@ -1,0 +1,51 @@
+import { AdminSession } from './admin-session.js';
+import { AdminUser } from './admin-user.js';
+import { BreakInLearning } from './break-in-learning.js';
+import { IntegrationSettings } from './integration-settings.js';
+import { Learner } from './learner.js';
+import { LearnerOfficerRole } from './learner-officer-role.js';
+import { LearningAim } from './learning-aim.js';
+import { Officer } from './officer.js';
+import { Organisation } from './organisation.js';
+import { Qualification } from './qualification.js';
+import { Review } from './review.js';
+import { ReviewType } from './review-type.js';
+import { SyncEvent } from './sync-event.js';
+import { SyncRun } from './sync-run.js';
+
+export * from './enums.js';
+export type { FieldChange } from './sync-event.js';
+export type { ReviewTypeMappings } from './integration-settings.js';
+export {
+  AdminSession,
+  AdminUser,
+  BreakInLearning,
+  IntegrationSettings,
+  Learner,
+  LearnerOfficerRole,
+  LearningAim,
+  Officer,
+  Organisation,
+  Qualification,
+  Review,
+  ReviewType,
+  SyncEvent,
+  SyncRun,
+};
+
+export const ENTITIES = [
+  AdminSession,
+  AdminUser,
+  BreakInLearning,
+  IntegrationSettings,
+  Learner,
+  LearnerOfficerRole,
+  LearningAim,
+  Officer,
+  Organisation,
+  Qualification,
+  Review,
+  ReviewType,
+  SyncEvent,
+  SyncRun,
+];

@@ -1,0 +1,66 @@
+import { Check, Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn, type Relation } from 'typeorm';
+import type { RunState, RunTrigger } from './enums.js';
+import { Learner } from './learner.js';
+
+/** One synchronisation run: the daily schedule, an admin's "sync now", or one learner's update. */
+@Entity('sync_run')
+@Check('sync_run_trigger_check', `trigger IN ('schedule', 'manual', 'learner')`)
+@Check('sync_run_state_check', `state IN ('queued', 'running', 'completed', 'failed')`)
+@Check('sync_run_counts_check', 'jobs_total >= 0 AND jobs_completed >= 0 AND jobs_failed >= 0 AND learners >= 0')
+/** At most one whole-provider run is active at a time (a second "sync now" answers 409); built in the migration. */
+@Index('sync_run_one_active_key', { synchronize: false })
+@Index('sync_run_started_idx', ['createdAt'])
+export class SyncRun {
+  @PrimaryGeneratedColumn('uuid')
+  id: string;
+
+  @Column({ type: 'varchar', length: 16 })
+  trigger: RunTrigger;
+
+  @Column({ type: 'varchar', length: 16, default: 'queued' })
+  state: RunState;
+
+  /** The day eligibility was judged on (UK date), so a resumed run selects the same learners. */
+  @Column({ name: 'as_of_date', type: 'date' })
+  asOfDate: string;
+
+  /** For trigger 'learner': the one learner. */
+  @Column({ name: 'learner_id', type: 'int', nullable: true })
+  learnerId: number | null;
+
+  @ManyToOne(() => Learner, { onDelete: 'SET NULL' })
+  @JoinColumn({ name: 'learner_id' })
+  learner?: Relation<Learner> | null;
+
+  @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
+  createdAt: Date;
+
+  @Column({ name: 'started_at', type: 'timestamptz', nullable: true })
+  startedAt: Date | null;
+
+  @Column({ name: 'finished_at', type: 'timestamptz', nullable: true })
+  finishedAt: Date | null;
+
+  /** True once every job of the run has been added to its queue. */
+  @Column({ name: 'fan_out_complete', type: 'boolean', default: false })
+  fanOutComplete: boolean;
+
+  @Column({ type: 'int', default: 0 })
+  learners: number;
+
+  @Column({ name: 'jobs_total', type: 'int', default: 0 })
+  jobsTotal: number;
+
+  @Column({ name: 'jobs_completed', type: 'int', default: 0 })
+  jobsCompleted: number;
+
+  @Column({ name: 'jobs_failed', type: 'int', default: 0 })
+  jobsFailed: number;
+
+  /** Fields changed across the run (the trend chart). */
+  @Column({ type: 'int', default: 0 })
+  changes: number;
+
+  @Column({ type: 'text', nullable: true })
+  error: string | null;
+}

@@ -1,0 +1,131 @@
+import 'reflect-metadata';
+import { plainToInstance, Transform } from 'class-transformer';
+import {
+  IsIn,
+  IsInt,
+  IsOptional,
+  IsString,
+  Matches,
+  Max,
+  Min,
+  MinLength,
+  validateSync,
+} from 'class-validator';
+
+/**
+ * The process environment as the product reads it. Every variable is declared here,
+ * with its default, so that `loadConfig` can name each one that is wrong.
+ */
+export class Environment {
+  @Matches(/^postgres(ql)?:\/\//, { message: 'must be a postgres:// URL' })
+  DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/smart_assessor';
+
+  @Matches(/^rediss?:\/\//, { message: 'must be a redis:// URL' })
+  REDIS_URL = 'redis://127.0.0.1:6379';
+
+  /** Prefix of every BullMQ key, so several deployments (or test runs) can share one Redis. */
+  @Matches(/^[A-Za-z0-9_.:-]+$/, { message: 'may hold letters, digits and _ . : - only' })
+  QUEUE_PREFIX = 'sai';
+
+  @Transform(({ value }) => (value === undefined ? value : Number(value)))
+  @IsInt({ message: 'must be a whole number' })
+  @Min(0)
+  @Max(65535)
+  PORT = 3000;
+
+  @IsOptional()
+  @IsString()
+  @MinLength(16, { message: 'must be at least 16 characters' })
+  ADMIN_API_TOKEN?: string;
+
+  @IsOptional()
+  @IsString()
+  @MinLength(1)
+  ADMIN_USERNAME?: string;
+
+  @IsOptional()
+  @IsString()
+  @MinLength(8, { message: 'must be at least 8 characters' })
+  ADMIN_PASSWORD?: string;
+
+  /** 32 bytes as 64 hex digits or base64; unset: a key is generated once and kept in SECRETS_DIR. */
+  @IsOptional()
+  @Matches(/^([0-9a-fA-F]{64}|[A-Za-z0-9+/]{43}=)$/, { message: 'must be 32 bytes as 64 hex digits or base64' })
+  SETTINGS_ENCRYPTION_KEY?: string;
+
+  @IsString()
+  SECRETS_DIR = '.secrets';
+
+  /** Unset: `start` runs the built-in simulator and points the integration at it. */
+  @IsOptional()
+  @Matches(/^https?:\/\//, { message: 'must be an http(s):// URL' })
+  SMART_ASSESSOR_BASE_URL?: string;
+
+  @IsIn(['error', 'warn', 'info', 'http', 'verbose', 'debug', 'silly'])
+  LOG_LEVEL = 'info';
+
+  @Transform(({ value }) => (value === undefined ? value : Number(value)))
+  @IsInt({ message: 'must be a whole number' })
+  @Min(1)
+  @Max(500)
+  WORKER_CONCURRENCY = 10;
+
+  @Transform(({ value }) => (value === undefined ? value : Number(value)))
+  @IsInt({ message: 'must be a whole number' })
+  @Min(0)
+  @Max(65535)
+  SIMULATOR_PORT = 4010;
+
+  @IsString()
+  @MinLength(1)
+  SIMULATOR_USERNAME = 'api.user@simulator.local';
+
+  @IsString()
+  @MinLength(1)
+  SIMULATOR_PASSWORD = 'simulator-password';
+
+  @IsString()
+  @MinLength(1)
+  SIMULATOR_CLIENT_KEY = 'simulator-client-key';
+}
+
+export type Config = Readonly<Environment>;
+
+export class ConfigError extends Error {
+  constructor(readonly problems: Record<string, string>) {
+    super(
+      'Invalid configuration:\n' +
+        Object.entries(problems)
+          .map(([name, reason]) => `  ${name}: ${reason}`)
+          .join('\n'),
+    );
+    this.name = 'ConfigError';
+  }
+}
+
+/** Reads the environment once; unset or empty variables take their defaults. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const declared = Object.keys(new Environment());
+  const optional = ['ADMIN_API_TOKEN', 'ADMIN_USERNAME', 'ADMIN_PASSWORD', 'SETTINGS_ENCRYPTION_KEY', 'SMART_ASSESSOR_BASE_URL'];
+  const given: Record<string, string> = {};
+  for (const name of [...declared, ...optional]) {
+    const value = env[name];
+    if (value !== undefined && value !== '') given[name] = value;
+  }
+  const config = plainToInstance(Environment, given, { exposeDefaultValues: true });
+  const errors = validateSync(config, { forbidUnknownValues: false });
+  if (errors.length > 0) {
+    const problems: Record<string, string> = {};
+    for (const error of errors) {
+      const value = given[error.property];
+      const shown = isSecretName(error.property) || value === undefined ? '' : ` (got "${value}")`;
+      problems[error.property] = Object.values(error.constraints ?? {}).join('; ') + shown;
+    }
+    throw new ConfigError(problems);
+  }
+  return Object.freeze(config);
+}
+
+export function isSecretName(name: string): boolean {
+  return /PASSWORD|TOKEN|KEY|SECRET/i.test(name);
+}

@@ -1,0 +1,32 @@
+/** One thing wrong with one field of one record, in words an admin can act on. */
+export interface FieldProblem {
+  /** e.g. "learner L000123", "organisation ORG7", "learners[3].uln" */
+  record: string;
+  field: string;
+  value?: unknown;
+  reason: string;
+}
+
+export function describeProblem(problem: FieldProblem): string {
+  const shown = problem.value === undefined ? '' : ` "${String(problem.value)}"`;
+  return `${problem.record}: ${problem.field}${shown} ${problem.reason}`;
+}
+
+/**
+ * MIS data that must not be sent (or an import that must not be written). A job that
+ * meets it fails at once, without retry: trying again cannot fix the data.
+ */
+export class InvalidDataError extends Error {
+  constructor(readonly problems: FieldProblem[]) {
+    super(problems.map(describeProblem).join('; '));
+    this.name = 'InvalidDataError';
+  }
+}
+
+/** The MIS is in a state the work cannot proceed from (e.g. an Additional ID Smart Assessor does not know). */
+export class PermanentError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'PermanentError';
+  }
+}

@@ -1,0 +1,35 @@
+import { expect } from 'chai';
+import { ConfigError, loadConfig } from '../../../src/config/environment.js';
+
+describe('configuration', () => {
+  it('has defaults that reach a local PostgreSQL and Redis', () => {
+    const config = loadConfig({});
+    expect(config.DATABASE_URL).to.equal('postgres://postgres@127.0.0.1:5432/smart_assessor');
+    expect(config.REDIS_URL).to.equal('redis://127.0.0.1:6379');
+    expect(config.PORT).to.equal(3000);
+    expect(config.SMART_ASSESSOR_BASE_URL).to.equal(undefined);
+  });
+
+  it('reads and converts what is set', () => {
+    const config = loadConfig({ PORT: '8080', SMART_ASSESSOR_BASE_URL: 'https://sa.example/api/v1', WORKER_CONCURRENCY: '25' });
+    expect(config.PORT).to.equal(8080);
+    expect(config.WORKER_CONCURRENCY).to.equal(25);
+    expect(config.SMART_ASSESSOR_BASE_URL).to.equal('https://sa.example/api/v1');
+  });
+
+  it('names every bad variable and why, without echoing secrets', () => {
+    let caught: unknown;
+    try {
+      loadConfig({ PORT: 'eighty', DATABASE_URL: 'mysql://x', ADMIN_API_TOKEN: 'short', SETTINGS_ENCRYPTION_KEY: 'nope' });
+    } catch (error) {
+      caught = error;
+    }
+    expect(caught).to.be.instanceOf(ConfigError);
+    const error = caught as ConfigError;
+    expect(Object.keys(error.problems).sort()).to.deep.equal(['ADMIN_API_TOKEN', 'DATABASE_URL', 'PORT', 'SETTINGS_ENCRYPTION_KEY']);
+    expect(error.problems.PORT).to.contain('must be a whole number');
+    expect(error.message).to.contain('(got "mysql://x")');
+    expect(error.message).not.to.contain('short');
+    expect(error.message).not.to.contain('nope');
+  });
+});

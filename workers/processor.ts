@@ -1,0 +1,52 @@
+import type { DataSource, EntityManager } from 'typeorm';
+import type { EventOutcome, FieldChange, SubjectType } from '../entities/index.js';
+import type { JobName, QueueJob, QueueName } from '../queues/definitions.js';
+import type { Logger } from '../src/logging/logger.js';
+import type { SmartAssessorApi } from '../src/smart-assessor/types.js';
+
+/** Whom a job's outcome is about, for the sync event and the learner's history. */
+export interface SyncSubject {
+  type: SubjectType;
+  /** Learner Ident, officer ref or organisation ref. */
+  ref: string;
+  learnerId: number | null;
+}
+
+/** What a processor did. `failed` is the runner's to record, on the final attempt only. */
+export interface JobResult {
+  subject: SyncSubject;
+  outcome: Exclude<EventOutcome, 'failed'>;
+  changes: FieldChange[];
+}
+
+export interface JobContext<Q extends QueueName = QueueName> {
+  queue: Q;
+  jobName: JobName<Q>;
+  jobId: string;
+  /** The run this job belongs to; null for enrolment. */
+  runId: string | null;
+  /** 1 on the first try. */
+  attempt: number;
+  log: Logger;
+  /**
+   * Writes the job's MIS changes and its sync event in one transaction, so a crash can
+   * never keep one without the other. A processor that writes to PostgreSQL calls this
+   * once, at the end; if it does not, the runner records the returned result itself.
+   */
+  commit(result: JobResult, write?: (manager: EntityManager) => Promise<void>): Promise<void>;
+}
+
+/** What every processor may use. Built once per worker process. */
+export interface WorkerDeps {
+  db: DataSource;
+  /** A client for the current settings (credentials, base URL); cached while they are unchanged. */
+  smartAssessor(): Promise<SmartAssessorApi>;
+  logger: Logger;
+}
+
+/**
+ * One per queue: plain async functions, no BullMQ or HTTP set-up inside. Throw an
+ * `InvalidDataError` or `PermanentError` (src/errors.ts) or a non-retryable
+ * `SmartAssessorError` to fail at once; anything else is retried with backoff.
+ */
+export type Processor<Q extends QueueName> = (job: QueueJob<Q>, context: JobContext<Q>, deps: WorkerDeps) => Promise<JobResult>;
