@@ -30,3 +30,18 @@ export class PermanentError extends Error {
     this.name = 'PermanentError';
   }
 }
+
+/**
+ * A request or document refused as a whole, with each bad field's path and reason
+ * (e.g. `{"learners[3].uln": "must be 10 digits"}`); the admin API answers it as 400
+ * `validation_failed`. Nothing is written when it is thrown.
+ */
+export class ValidationFailedError extends Error {
+  constructor(
+    message: string,
+    readonly fields: Record<string, string>,
+  ) {
+    super(message);
+    this.name = 'ValidationFailedError';
+  }
+}
