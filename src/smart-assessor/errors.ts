@@ -24,6 +24,8 @@ export class SmartAssessorError extends Error {
       code?: string;
       retryAfterMs?: number;
       fields?: Record<string, string>;
+      /** On a 409: the id of the record that already has the misReference. */
+      existingId?: string;
     } = {},
   ) {
     super(message);
