@@ -1,5 +1,6 @@
+import type { Redis } from 'ioredis';
 import type { DataSource, EntityManager } from 'typeorm';
-import type { EventOutcome, FieldChange, SubjectType } from '../entities/index.js';
+import type { EventOutcome, FieldChange, IntegrationSettings, SubjectType } from '../entities/index.js';
 import type { JobName, QueueJob, QueueName } from '../queues/definitions.js';
 import type { Logger } from '../src/logging/logger.js';
 import type { SmartAssessorApi } from '../src/smart-assessor/types.js';
@@ -39,8 +40,12 @@ export interface JobContext<Q extends QueueName = QueueName> {
 /** What every processor may use. Built once per worker process. */
 export interface WorkerDeps {
   db: DataSource;
+  /** A plain (non-blocking) connection for caches shared by the workers, e.g. a run's Smart Assessor snapshot. */
+  redis: Redis;
   /** A client for the current settings (credentials, base URL); cached while they are unchanged. */
   smartAssessor(): Promise<SmartAssessorApi>;
+  /** The integration settings row, re-read at most every few seconds (every job needs it). */
+  settings(): Promise<IntegrationSettings>;
   logger: Logger;
 }
 

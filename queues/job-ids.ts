@@ -1,0 +1,23 @@
+/**
+ * Job ids and deduplication ids. A run's job id is fixed by the run, the job and the
+ * subject, so adding it again (a resumed fan-out, the reconciler) can never make a second
+ * job. BullMQ refuses ids that are whole numbers or hold ":", so the parts are joined by ".".
+ */
+
+export function runJobId(runId: string, jobName: string, subjectId: number): string {
+  return `${runId}.${jobName}.${subjectId}`;
+}
+
+/** A learner's "sync again" within the same run needs an id of its own: the first job may still be kept as completed. */
+export function repeatJobId(runId: string, jobName: string, subjectId: number, tag: string): string {
+  return `${runId}.${jobName}.${subjectId}.again-${tag}`;
+}
+
+/** Per queue (BullMQ keeps deduplication keys per queue): one pending job per subject and job name. */
+export function subjectDeduplicationId(jobName: string, subjectId: number): string {
+  return `${jobName}.${subjectId}`;
+}
+
+export function fanOutJobId(runId: string): string {
+  return `fan-out.${runId}`;
+}

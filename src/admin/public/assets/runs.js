@@ -1,0 +1,44 @@
+// Sync runs: start one now, the trend of recent runs, and every run with its progress.
+import { get, post } from './api.js';
+import { byId, dateTime, h, pager, problemText, replace, say, table } from './dom.js';
+import { startPage } from './layout.js';
+import { isFinished, runProgress } from './progress.js';
+import { trendChart } from './trend-chart.js';
+
+let refreshTimer;
+
+async function load(page = 1) {
+  const [trend, runs] = await Promise.all([get('/api/sync/trend'), get(`/api/sync/runs?page=${page}`)]);
+  replace(byId('trend'), trendChart(trend.items));
+  replace(
+    byId('results'),
+    table(
+      [
+        { label: 'Run', value: (run) => h('a', { href: `/runs/${run.runId}` }, run.runId.slice(0, 8)) },
+        { label: 'Trigger', value: (run) => run.trigger },
+        { label: 'Started', value: (run) => dateTime(run.startedAt) },
+        { label: 'Finished', value: (run) => dateTime(run.finishedAt) },
+        { label: 'Progress', value: runProgress },
+      ],
+      runs.items,
+      { empty: 'No runs yet', id: 'run-table' },
+    ),
+    pager(runs, load),
+  );
+  clearTimeout(refreshTimer);
+  if (runs.items.some((run) => !isFinished(run))) refreshTimer = setTimeout(() => load(page), 3000);
+}
+
+byId('start-run').addEventListener('click', async (event) => {
+  event.target.disabled = true;
+  try {
+    const { runId } = await post('/api/sync/runs');
+    location.assign(`/runs/${runId}`);
+  } catch (error) {
+    say(byId('status'), problemText(error), 'error');
+    event.target.disabled = false;
+  }
+});
+
+await startPage();
+await load();

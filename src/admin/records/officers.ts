@@ -1,0 +1,46 @@
+import type { DataSource } from 'typeorm';
+import { Officer } from '../../../entities/index.js';
+import type { PageOf, Paging } from '../http/validation.js';
+import { containsAll, namedBinder } from '../search-terms.js';
+import type { RecordFilter } from './organisations.js';
+
+export interface OfficerView {
+  ref: string;
+  firstName: string;
+  surname: string;
+  email: string;
+  phone: string | null;
+  mobile: string | null;
+  additionalId: string | null;
+}
+
+export function officerView(officer: Officer): OfficerView {
+  return {
+    ref: officer.ref,
+    firstName: officer.firstName,
+    surname: officer.surname,
+    email: officer.email,
+    phone: officer.phone,
+    mobile: officer.mobile,
+    additionalId: officer.additionalId,
+  };
+}
+
+/** The expression officer_search_idx indexes (migration AdminSearchIndexes). */
+const SEARCH_EXPRESSION = `lower(f.ref || ' ' || f.first_name || ' ' || f.surname || ' ' || f.email)`;
+
+export async function searchOfficers(db: DataSource, filter: RecordFilter, paging: Paging): Promise<PageOf<OfficerView>> {
+  const query = db.getRepository(Officer).createQueryBuilder('f');
+  const parameters: Record<string, unknown> = {};
+  const search = containsAll(SEARCH_EXPRESSION, filter.search, namedBinder(parameters));
+  if (search) query.andWhere(search, parameters);
+  if (filter.linked !== undefined) query.andWhere(filter.linked ? 'f.additional_id IS NOT NULL' : 'f.additional_id IS NULL');
+  const [rows, totalItems] = await query
+    .orderBy('f.surname', 'ASC')
+    .addOrderBy('f.first_name', 'ASC')
+    .addOrderBy('f.ref', 'ASC')
+    .skip((paging.page - 1) * paging.pageSize)
+    .take(paging.pageSize)
+    .getManyAndCount();
+  return { items: rows.map(officerView), page: paging.page, pageSize: paging.pageSize, totalItems };
+}

@@ -1,0 +1,60 @@
+import type { DataSource } from 'typeorm';
+import { Organisation } from '../../../entities/index.js';
+import type { PageOf, Paging } from '../http/validation.js';
+import { containsAll, namedBinder } from '../search-terms.js';
+
+export interface OrganisationView {
+  ref: string;
+  name: string;
+  phone: string | null;
+  edrsNumber: string | null;
+  address1: string | null;
+  address2: string | null;
+  address3: string | null;
+  address4: string | null;
+  postcode: string | null;
+  website: string | null;
+  employerSize: string | null;
+  additionalId: string | null;
+}
+
+export function organisationView(organisation: Organisation): OrganisationView {
+  return {
+    ref: organisation.ref,
+    name: organisation.name,
+    phone: organisation.phone,
+    edrsNumber: organisation.edrsNumber,
+    address1: organisation.address1,
+    address2: organisation.address2,
+    address3: organisation.address3,
+    address4: organisation.address4,
+    postcode: organisation.postcode,
+    website: organisation.website,
+    employerSize: organisation.employerSize,
+    additionalId: organisation.additionalId,
+  };
+}
+
+/** The expression organisation_search_idx indexes (migration AdminSearchIndexes). */
+const SEARCH_EXPRESSION = `lower(o.ref || ' ' || o.name || ' ' || coalesce(o.edrs_number, ''))`;
+
+export interface RecordFilter {
+  search?: string;
+  /** true: only records with an Additional ID; false: only those without. */
+  linked?: boolean;
+}
+
+export async function searchOrganisations(db: DataSource, filter: RecordFilter, paging: Paging): Promise<PageOf<OrganisationView>> {
+  const query = db.getRepository(Organisation).createQueryBuilder('o');
+  const parameters: Record<string, unknown> = {};
+  const search = containsAll(SEARCH_EXPRESSION, filter.search, namedBinder(parameters));
+  if (search) query.andWhere(search, parameters);
+  if (filter.linked !== undefined) query.andWhere(filter.linked ? 'o.additional_id IS NOT NULL' : 'o.additional_id IS NULL');
+  const [rows, totalItems] = await query
+    .orderBy('o.name', 'ASC')
+    .addOrderBy('o.ref', 'ASC')
+    .skip((paging.page - 1) * paging.pageSize)
+    .take(paging.pageSize)
+    .getManyAndCount();
+  return { items: rows.map(organisationView), page: paging.page, pageSize: paging.pageSize, totalItems };
+}

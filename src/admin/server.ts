@@ -1,0 +1,173 @@
+import type { AddressInfo } from 'node:net';
+import type { Server } from 'node:http';
+import cookieParser from 'cookie-parser';
+import express, { type Application, type RequestHandler } from 'express';
+import type { Redis } from 'ioredis';
+import type { DataSource } from 'typeorm';
+import type { Producers } from '../../queues/producers.js';
+import type { Config } from '../config/environment.js';
+import { logger as defaultLogger, type Logger } from '../logging/logger.js';
+import type { SettingsService } from '../settings/settings-service.js';
+import { identify, principalOf, requireAdmin, requireCsrf, sessionOf } from './auth/authenticate.js';
+import { CSRF_HEADER, DASHBOARD_CSRF_COOKIE, DASHBOARD_CSRF_HEADER, dashboardCsrfCookieOptions } from './auth/cookies.js';
+import { ensureFirstAdmin } from './auth/first-admin.js';
+import { LoginThrottle, type LoginThrottleOptions } from './auth/login-throttle.js';
+import { SessionStore } from './auth/sessions.js';
+import { DASHBOARD_PATH, queueDashboard } from './dashboard/queue-dashboard.js';
+import { errorHandler, NotFoundError, UnauthorizedError } from './http/errors.js';
+import { assetRoutes, loginPage, pageRoutes, requirePageLogin } from './pages.js';
+import { healthRoutes } from './routes/health.js';
+import { learnerRoutes } from './routes/learners.js';
+import { recordRoutes, translateRecordErrors } from './routes/records.js';
+import { sessionRoutes } from './routes/session.js';
+import { importRoutes } from './routes/import.js';
+import { settingsRoutes } from './routes/settings.js';
+import { smartAssessorRoutes } from './routes/smart-assessor.js';
+import { syncRoutes, translateRunErrors } from './routes/sync.js';
+import { dashboardSecurityHeaders, securityHeaders } from './security-headers.js';
+import { SmartAssessorAccess, translateSmartAssessorErrors } from './smart-assessor-access.js';
+
+export interface AdminServerOptions {
+  config: Pick<Config, 'ADMIN_API_TOKEN' | 'ADMIN_USERNAME' | 'ADMIN_PASSWORD'>;
+  db: DataSource;
+  /** For login throttling and /healthz; the caller owns (and closes) the connection. */
+  redis: Redis;
+  settings: SettingsService;
+  /** Queues the work routes add to; its queues (the eight and run control) are shown in the dashboard. */
+  producers: Producers;
+  logger?: Logger;
+  /** 0 picks a free port (tests). */
+  port?: number;
+  host?: string;
+  /** Express "trust proxy": which proxies' X-Forwarded-* to believe (https detection, client address). */
+  trustProxy?: boolean | number | string;
+  /** The clock for "today" (eligibility); tests may fix it. */
+  now?: () => Date;
+  sessionTtlMs?: number;
+  /** bcrypt rounds for the first admin's password hash. */
+  passwordRounds?: number;
+  loginThrottle?: LoginThrottleOptions;
+  /** Where a generated first-admin password is printed (the console by default). */
+  announce?: (text: string) => void;
+  /** Largest import document accepted by POST /api/import. */
+  importBodyLimit?: string;
+}
+
+export interface RunningAdminServer {
+  app: Application;
+  server: Server;
+  port: number;
+  url: string;
+  close(): Promise<void>;
+}
+
+export interface AdminApp {
+  app: Application;
+  /** Lets go of what the app holds open (the Smart Assessor client's connections). */
+  close(): void;
+}
+
+/** Builds the admin web app: JSON API, UI pages, queue dashboard, all behind the login except /healthz and the login page. */
+export async function createAdminApp(options: AdminServerOptions): Promise<AdminApp> {
+  const log = options.logger ?? defaultLogger;
+  const now = options.now ?? (() => new Date());
+  await ensureFirstAdmin(options.db, {
+    username: options.config.ADMIN_USERNAME,
+    password: options.config.ADMIN_PASSWORD,
+    passwordRounds: options.passwordRounds,
+    announce: options.announce,
+  });
+  const sessions = new SessionStore(options.db, options.sessionTtlMs);
+  const throttle = new LoginThrottle(options.redis, options.loginThrottle);
+  const smartAssessor = new SmartAssessorAccess({ settings: options.settings, redis: options.redis, logger: log });
+
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', options.trustProxy ?? 'loopback');
+  const pageHeaders = securityHeaders();
+  const dashboardHeaders = dashboardSecurityHeaders();
+  app.use((req, res, next) => (req.path.startsWith(DASHBOARD_PATH) ? dashboardHeaders(req, res, next) : pageHeaders(req, res, next)));
+  app.use(requestLog(log));
+  app.use(cookieParser());
+
+  app.use(healthRoutes(options.db, options.redis));
+  app.use(loginPage());
+  app.use(identify({ sessions, apiToken: options.config.ADMIN_API_TOKEN }));
+  app.use(assetRoutes());
+
+  app.use('/api/session', express.json({ limit: '10kb' }));
+  app.use(sessionRoutes({ db: options.db, sessions, throttle }));
+  app.use('/api', requireAdmin, requireCsrf());
+  app.use('/api/import', express.json({ limit: options.importBodyLimit ?? '200mb' }));
+  app.use('/api', express.json({ limit: '1mb' }));
+  app.use(learnerRoutes({ db: options.db, now }));
+  app.use(recordRoutes(options.db));
+  app.use(settingsRoutes(options.settings));
+  app.use(importRoutes(options.db, options.settings));
+  app.use(syncRoutes({ db: options.db, producers: options.producers, now }));
+  app.use(smartAssessorRoutes(options.db, smartAssessor));
+  app.use('/api', () => {
+    throw new NotFoundError('No such API route');
+  });
+
+  app.use(DASHBOARD_PATH, dashboardGuard(), requireCsrf([CSRF_HEADER, DASHBOARD_CSRF_HEADER]), queueDashboard([...Object.values(options.producers.queues), options.producers.control]));
+  app.use(pageRoutes());
+  app.use(errorHandler(log, [translateRunErrors, translateRecordErrors, translateSmartAssessorErrors]));
+  return { app, close: () => smartAssessor.close() };
+}
+
+/**
+ * The dashboard's page needs a login like every page; its own API answers 401 instead of
+ * a redirect. A logged-in browser gets the CSRF cookie the dashboard's client echoes.
+ */
+function dashboardGuard(): RequestHandler {
+  return (req, res, next) => {
+    const session = sessionOf(res);
+    const isPage = req.method === 'GET' && !req.path.startsWith('/api/') && !req.path.startsWith('/static/');
+    if (session && isPage) res.cookie(DASHBOARD_CSRF_COOKIE, session.csrfToken, dashboardCsrfCookieOptions(req, DASHBOARD_PATH));
+    if (principalOf(res)) {
+      next();
+      return;
+    }
+    if (req.path.startsWith('/api/')) throw new UnauthorizedError();
+    requirePageLogin(req, res, next);
+  };
+}
+
+/** One line per request: method, path (never the query string, which may hold a searched name), status, time. */
+function requestLog(log: Logger): RequestHandler {
+  return (req, res, next) => {
+    const started = process.hrtime.bigint();
+    res.on('finish', () => {
+      log.http('admin request', {
+        method: req.method,
+        path: req.path,
+        status: res.statusCode,
+        ms: Number((process.hrtime.bigint() - started) / 1_000_000n),
+      });
+    });
+    next();
+  };
+}
+
+export async function startAdminServer(options: AdminServerOptions): Promise<RunningAdminServer> {
+  const { app, close } = await createAdminApp(options);
+  const host = options.host ?? '127.0.0.1';
+  const server = await new Promise<Server>((resolve, reject) => {
+    const listening = app.listen(options.port ?? 3000, host, (error?: Error) => (error ? reject(error) : resolve(listening)));
+  });
+  const port = (server.address() as AddressInfo).port;
+  return {
+    app,
+    server,
+    port,
+    url: `http://${host.includes(':') ? `[${host}]` : host}:${port}`,
+    close: async () => {
+      await new Promise<void>((resolve, reject) => {
+        server.close((error) => (error ? reject(error) : resolve()));
+        server.closeAllConnections();
+      });
+      close();
+    },
+  };
+}

@@ -1,0 +1,150 @@
+import { randomUUID } from 'node:crypto';
+import { setTimeout as delay } from 'node:timers/promises';
+import type { Redis } from 'ioredis';
+import type { Learner, LearnerCourse, SmartAssessorApi } from '../smart-assessor/types.js';
+
+/**
+ * A run's shared Smart Assessor reads for one learner. Several queues need the same SA
+ * records (the learner: demographics, status, learner-employer; the learner's courses:
+ * qualification progress and status), so each is fetched once per run and kept in
+ * Redis, where workers in any process find it:
+ *
+ * - One reader fetches: a short lock (SET NX PX) elects it, the others wait for the value
+ *   instead of fetching too (in one process they share the same promise without Redis).
+ *   The value is stored with HSETNX, so racing readers always agree on one version.
+ * - Memory stays bounded at 100,000 learners: every reader queue marks the entry when its
+ *   job is done, and the last mark deletes it, so an entry lives about as long as the
+ *   queues are apart. A TTL removes what a reader never comes back for (a job that failed
+ *   for good, a queue covered by another run); a reader that comes later still works,
+ *   it just fetches again.
+ * - A job that writes to Smart Assessor puts SA's answer back in place once its sync event
+ *   is committed, so a repeat of a job that finished (a stalled job run again) compares
+ *   against what SA now holds and records nothing twice; a job that died before its commit
+ *   still finds the old values, sends the same changes again and records them once.
+ */
+
+export type SnapshotPart = 'learner' | 'courses';
+
+/** The jobs that read each part; the entry goes once all of them are done with it. */
+export type SnapshotReader = 'demographics' | 'status' | 'learner-employer' | 'qualification-progress';
+
+/** Long enough to outlast the gap between the first and last reader queue of a run; after it a late reader fetches again. */
+export const SNAPSHOT_TTL_SECONDS = 2 * 60 * 60;
+/** Longer than the client's request timeout, so a slow fetch is not duplicated; a dead fetcher's lock lapses after it. */
+const FETCH_LOCK_MS = 35_000;
+/** How often a reader looks for the value another reader is fetching (one request's time, roughly). */
+const WAIT_POLL_MS = 15;
+
+/** Stores a fetched value unless a racing reader stored one first; answers the stored one. */
+const STORE_SCRIPT = `
+if redis.call('HSETNX', KEYS[1], 'value', ARGV[1]) == 1 and redis.call('TTL', KEYS[1]) < 0 then
+  redis.call('EXPIRE', KEYS[1], ARGV[2])
+end
+return redis.call('HGET', KEYS[1], 'value')`;
+
+/** Replaces the value after a write, only while the entry is still kept. */
+const REFRESH_SCRIPT = `
+if redis.call('HEXISTS', KEYS[1], 'value') == 1 then redis.call('HSET', KEYS[1], 'value', ARGV[1]) end
+return 0`;
+
+/** Marks ARGV[1] done; deletes the entry when every reader in ARGV[3..] is. A mark made before any value keeps the TTL too. */
+const RELEASE_SCRIPT = `
+redis.call('HSET', KEYS[1], 'read:' .. ARGV[1], '1')
+if redis.call('TTL', KEYS[1]) < 0 then redis.call('EXPIRE', KEYS[1], ARGV[2]) end
+for i = 3, #ARGV do
+  if redis.call('HEXISTS', KEYS[1], 'read:' .. ARGV[i]) == 0 then return 0 end
+end
+redis.call('DEL', KEYS[1])
+return 1`;
+
+const UNLOCK_SCRIPT = `
+if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
+return 0`;
+
+/** Reads of an entry under way in this process, by key. */
+export type ReadsInFlight = Map<string, Promise<unknown>>;
+
+/** Reads of the same entry in this process share one promise: no Redis round trips to wait on a neighbour. */
+const processReads: ReadsInFlight = new Map();
+
+/** The readers of each part in a run with these settings. */
+export function snapshotReaders(part: SnapshotPart, settings: { pushChangesToLearnerEmployer: boolean }): SnapshotReader[] {
+  if (part === 'courses') return ['qualification-progress', 'status'];
+  return settings.pushChangesToLearnerEmployer ? ['demographics', 'status', 'learner-employer'] : ['demographics', 'status'];
+}
+
+export function snapshotKey(runId: string, saLearnerId: string, part: SnapshotPart): string {
+  return `sai:daily-snapshot:${runId}:${saLearnerId}:${part}`;
+}
+
+export class LearnerSnapshot {
+  constructor(
+    private readonly redis: Redis,
+    private readonly runId: string,
+    private readonly saLearnerId: string,
+    /** The process's reads under way; a test gives each simulated process its own. */
+    private readonly inFlight: ReadsInFlight = processReads,
+  ) {}
+
+  learner(client: SmartAssessorApi): Promise<Learner> {
+    return this.read('learner', () => client.getLearner(this.saLearnerId));
+  }
+
+  courses(client: SmartAssessorApi): Promise<LearnerCourse[]> {
+    return this.read('courses', () => client.listLearnerCourses(this.saLearnerId));
+  }
+
+  /** After a PATCH of the learner is on record: SA's answer is what SA now holds. */
+  async learnerWritten(learner: Learner): Promise<void> {
+    await this.redis.eval(REFRESH_SCRIPT, 1, this.key('learner'), JSON.stringify(learner));
+  }
+
+  /** After PATCHes of some courses are on record: those answers replace their courses in the list read earlier. */
+  async coursesWritten(before: readonly LearnerCourse[], written: readonly LearnerCourse[]): Promise<void> {
+    const byId = new Map(written.map((course) => [course.id, course]));
+    const after = before.map((course) => byId.get(course.id) ?? course);
+    await this.redis.eval(REFRESH_SCRIPT, 1, this.key('courses'), JSON.stringify(after));
+  }
+
+  /** `reader`'s job is done with `part` (read or not); the entry goes when every reader's is. */
+  async release(part: SnapshotPart, reader: SnapshotReader, readers: readonly SnapshotReader[]): Promise<void> {
+    await this.redis.eval(RELEASE_SCRIPT, 1, this.key(part), reader, SNAPSHOT_TTL_SECONDS, ...readers);
+  }
+
+  private key(part: SnapshotPart): string {
+    return snapshotKey(this.runId, this.saLearnerId, part);
+  }
+
+  private read<T>(part: SnapshotPart, fetch: () => Promise<T>): Promise<T> {
+    const key = this.key(part);
+    const pending = this.inFlight.get(key) as Promise<T> | undefined;
+    if (pending) return pending;
+    const reading = this.readShared(key, fetch).finally(() => this.inFlight.delete(key));
+    this.inFlight.set(key, reading);
+    return reading;
+  }
+
+  private async readShared<T>(key: string, fetch: () => Promise<T>): Promise<T> {
+    const lockKey = `${key}:fetching`;
+    for (;;) {
+      const kept = await this.redis.hget(key, 'value');
+      if (kept !== null) return JSON.parse(kept) as T;
+      const token = randomUUID();
+      if ((await this.redis.set(lockKey, token, 'PX', FETCH_LOCK_MS, 'NX')) === 'OK') {
+        try {
+          // The fetcher before us may have stored it and let go between our two looks.
+          const stored = await this.redis.hget(key, 'value');
+          if (stored !== null) return JSON.parse(stored) as T;
+          const fetched = await fetch();
+          const agreed = (await this.redis.eval(STORE_SCRIPT, 1, key, JSON.stringify(fetched), SNAPSHOT_TTL_SECONDS)) as string;
+          return JSON.parse(agreed) as T;
+        } finally {
+          await this.redis.eval(UNLOCK_SCRIPT, 1, lockKey, token);
+        }
+      }
+      // Another worker process is fetching it. The plain connection cannot block on a
+      // key, so look again shortly; if that fetch fails its lock goes and one of us tries.
+      await delay(WAIT_POLL_MS);
+    }
+  }
+}

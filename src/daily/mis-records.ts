@@ -1,0 +1,193 @@
+import type { AttendedStatus, CompletionStatus, Gender, Outcome, RiskBand } from '../../entities/enums.js';
+import type { PicsOfficer, PicsOrganisation } from '../sync/index.js';
+
+/**
+ * What each daily job reads from the MIS, in one query per job: the learner with just the
+ * rows that job needs, aggregated as JSON (dates come back as YYYY-MM-DD text, numbers as
+ * numbers). The shapes fit the rules in src/sync as they are.
+ */
+
+type Query = (sql: string, parameters?: unknown[]) => Promise<unknown[]>;
+export interface MisReader {
+  query: Query;
+}
+
+/** Who the learner is, to Smart Assessor and in the audit trail. */
+export interface LearnerKey {
+  id: number;
+  learnerIdent: string;
+  /** Blank when not (or no longer) enrolled. */
+  smartAssessorId: string | null;
+}
+
+export interface ProgressAim {
+  id: number;
+  aimRef: string;
+  saLearnerCourseId: string | null;
+  restartOfId: number | null;
+  elementsTotal: number | null;
+  elementsDone: number | null;
+}
+
+export interface IlrAim {
+  id: number;
+  aimRef: string;
+  completionStatus: CompletionStatus;
+  outcome: Outcome | null;
+  actualEndDate: string | null;
+  saLearnerCourseId: string | null;
+  restartOfId: number | null;
+}
+
+export interface BreakRow {
+  lastDayInLearning: string;
+  returnDate: string | null;
+}
+
+export interface ReviewRow {
+  id: number;
+  reviewIdent: string;
+  smartAssessorSystemId: string | null;
+  plannedDate: string | null;
+  actualDate: string | null;
+  officerId: number | null;
+  attendedStatus: AttendedStatus;
+  notes: string | null;
+}
+
+export interface OfficerLink {
+  id: number;
+  ref: string;
+  additionalId: string | null;
+}
+
+export interface DemographicsLearner extends LearnerKey {
+  firstName: string;
+  surname: string;
+  dateOfBirth: string | null;
+  gender: Gender | null;
+  uln: string | null;
+  email: string | null;
+  address1: string | null;
+  address2: string | null;
+  address3: string | null;
+  address4: string | null;
+  postcode: string | null;
+  niNumber: string | null;
+  phone: string | null;
+  mobile: string | null;
+  riskBand: RiskBand | null;
+}
+
+export type OfficerRecord = PicsOfficer & { id: number };
+export type OrganisationRecord = PicsOrganisation & { id: number };
+
+const LEARNER_KEY = `l.id, l.learner_ident AS "learnerIdent", NULLIF(btrim(l.smart_assessor_id), '') AS "smartAssessorId"`;
+
+async function one<T>(reader: MisReader, sql: string, parameters: unknown[]): Promise<T | null> {
+  const rows = (await reader.query(sql, parameters)) as T[];
+  return rows[0] ?? null;
+}
+
+/** Qualification progress: every aim, so that restarts can be matched to the courses they take over. */
+export function loadProgressLearner(reader: MisReader, learnerId: number): Promise<(LearnerKey & { aims: ProgressAim[] }) | null> {
+  return one(
+    reader,
+    `SELECT ${LEARNER_KEY},
+       COALESCE((SELECT json_agg(json_build_object('id', a.id, 'aimRef', a.aim_ref, 'saLearnerCourseId', a.sa_learner_course_id,
+                  'restartOfId', a.restart_of_id, 'elementsTotal', a.elements_total, 'elementsDone', a.elements_done) ORDER BY a.id)
+                 FROM learning_aim a WHERE a.learner_id = l.id), '[]'::json) AS aims
+     FROM learner l WHERE l.id = $1`,
+    [learnerId],
+  );
+}
+
+/** Status: every aim (restarts find the aims they restart) and every break in learning. */
+export function loadStatusLearner(reader: MisReader, learnerId: number): Promise<(LearnerKey & { aims: IlrAim[]; breaks: BreakRow[] }) | null> {
+  return one(
+    reader,
+    `SELECT ${LEARNER_KEY},
+       COALESCE((SELECT json_agg(json_build_object('id', a.id, 'aimRef', a.aim_ref, 'completionStatus', a.completion_status,
+                  'outcome', a.outcome, 'actualEndDate', a.actual_end_date, 'saLearnerCourseId', a.sa_learner_course_id,
+                  'restartOfId', a.restart_of_id) ORDER BY a.id)
+                 FROM learning_aim a WHERE a.learner_id = l.id), '[]'::json) AS aims,
+       COALESCE((SELECT json_agg(json_build_object('lastDayInLearning', b.last_day_in_learning, 'returnDate', b.return_date)
+                   ORDER BY b.last_day_in_learning)
+                 FROM break_in_learning b WHERE b.learner_id = l.id), '[]'::json) AS breaks
+     FROM learner l WHERE l.id = $1`,
+    [learnerId],
+  );
+}
+
+/**
+ * Reviews: the learner's reviews, and the officers a session's assessor is most likely to
+ * be (the Main Officer and the officers of existing reviews), so that an unchanged
+ * learner needs no second query.
+ */
+export function loadReviewsLearner(reader: MisReader, learnerId: number): Promise<(LearnerKey & { reviews: ReviewRow[]; officers: OfficerLink[] }) | null> {
+  return one(
+    reader,
+    `SELECT ${LEARNER_KEY},
+       COALESCE((SELECT json_agg(json_build_object('id', r.id, 'reviewIdent', r.review_ident, 'smartAssessorSystemId', r.smart_assessor_system_id,
+                  'plannedDate', r.planned_date, 'actualDate', r.actual_date, 'officerId', r.officer_id,
+                  'attendedStatus', r.attended_status, 'notes', r.notes) ORDER BY r.id)
+                 FROM review r WHERE r.learner_id = l.id), '[]'::json) AS reviews,
+       COALESCE((SELECT json_agg(json_build_object('id', o.id, 'ref', o.ref, 'additionalId', o.additional_id))
+                 FROM officer o
+                 WHERE o.id = l.main_officer_id OR o.id IN (SELECT r.officer_id FROM review r WHERE r.learner_id = l.id)), '[]'::json) AS officers
+     FROM learner l WHERE l.id = $1`,
+    [learnerId],
+  );
+}
+
+/** Officers whose Additional ID is one of `additionalIds` (a session's assessor that no known officer is). */
+export async function loadOfficersByAdditionalId(reader: MisReader, additionalIds: readonly string[]): Promise<OfficerLink[]> {
+  if (additionalIds.length === 0) return [];
+  return (await reader.query(
+    `SELECT id, ref, additional_id AS "additionalId" FROM officer WHERE additional_id = ANY($1::varchar[])`,
+    [additionalIds],
+  )) as OfficerLink[];
+}
+
+export function loadOtjLearner(reader: MisReader, learnerId: number): Promise<(LearnerKey & { actualOtjHours: number | null }) | null> {
+  return one(reader, `SELECT ${LEARNER_KEY}, l.actual_otj_hours::float8 AS "actualOtjHours" FROM learner l WHERE l.id = $1`, [learnerId]);
+}
+
+export function loadDemographicsLearner(reader: MisReader, learnerId: number): Promise<DemographicsLearner | null> {
+  return one(
+    reader,
+    `SELECT ${LEARNER_KEY}, l.first_name AS "firstName", l.surname, l.date_of_birth::text AS "dateOfBirth", l.gender, l.uln, l.email,
+       l.address1, l.address2, l.address3, l.address4, l.postcode, l.ni_number AS "niNumber", l.phone, l.mobile, l.risk_band AS "riskBand"
+     FROM learner l WHERE l.id = $1`,
+    [learnerId],
+  );
+}
+
+const ORGANISATION_COLUMNS = (alias: string) =>
+  `${alias}.id, ${alias}.ref, ${alias}.name, ${alias}.phone, ${alias}.edrs_number AS "edrsNumber", ${alias}.address1, ${alias}.address2,
+   ${alias}.address3, ${alias}.address4, ${alias}.postcode, ${alias}.website, ${alias}.employer_size AS "employerSize",
+   NULLIF(btrim(${alias}.additional_id), '') AS "additionalId"`;
+
+/** The learner-employer job: the learner and their current placement organisation. */
+export function loadPlacementLearner(reader: MisReader, learnerId: number): Promise<(LearnerKey & { placement: OrganisationRecord | null }) | null> {
+  return one(
+    reader,
+    `SELECT ${LEARNER_KEY},
+       (SELECT row_to_json(g) FROM (SELECT ${ORGANISATION_COLUMNS('o')} FROM organisation o WHERE o.id = l.placement_organisation_id) g) AS placement
+     FROM learner l WHERE l.id = $1`,
+    [learnerId],
+  );
+}
+
+export function loadOfficer(reader: MisReader, officerId: number): Promise<OfficerRecord | null> {
+  return one(
+    reader,
+    `SELECT o.id, o.ref, o.first_name AS "firstName", o.surname, o.email, o.phone, o.mobile, NULLIF(btrim(o.additional_id), '') AS "additionalId"
+     FROM officer o WHERE o.id = $1`,
+    [officerId],
+  );
+}
+
+export function loadOrganisation(reader: MisReader, organisationId: number): Promise<OrganisationRecord | null> {
+  return one(reader, `SELECT ${ORGANISATION_COLUMNS('o')} FROM organisation o WHERE o.id = $1`, [organisationId]);
+}

@@ -1,0 +1,202 @@
+import type { EntityManager } from 'typeorm';
+import { PermanentError } from '../errors.js';
+import type { AimProgressUpdate, CourseTakeover, PicsAimProgress, ReviewCreate, ReviewFields, ReviewUpdate } from '../sync/index.js';
+import type { ReviewRow } from './mis-records.js';
+
+/**
+ * The MIS side of the daily plans, written inside the job's commit (one transaction with
+ * its sync event). Only the columns a plan names are written; the records that carry an
+ * updated_at have it moved, so "nothing changed" is visible as an updated_at that stayed.
+ */
+
+/** A write that lost a race with another job for the same learner; trying the job again sees the other's result. */
+export class ConcurrentChangeError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ConcurrentChangeError';
+  }
+}
+
+const LEARNER_COLUMNS = {
+  firstName: 'first_name',
+  surname: 'surname',
+  dateOfBirth: 'date_of_birth',
+  gender: 'gender',
+  email: 'email',
+  address1: 'address1',
+  address2: 'address2',
+  address3: 'address3',
+  address4: 'address4',
+  postcode: 'postcode',
+  niNumber: 'ni_number',
+  phone: 'phone',
+  mobile: 'mobile',
+  actualOtjHours: 'actual_otj_hours',
+  riskBand: 'risk_band',
+} as const;
+
+const OFFICER_COLUMNS = { firstName: 'first_name', surname: 'surname', email: 'email', phone: 'phone', mobile: 'mobile' } as const;
+
+const ORGANISATION_COLUMNS = {
+  name: 'name',
+  phone: 'phone',
+  edrsNumber: 'edrs_number',
+  address1: 'address1',
+  address2: 'address2',
+  address3: 'address3',
+  address4: 'address4',
+  postcode: 'postcode',
+  website: 'website',
+  employerSize: 'employer_size',
+} as const;
+
+type Columns = Record<string, string>;
+
+async function updateColumns(manager: EntityManager, table: string, columns: Columns, id: number, values: Record<string, unknown>): Promise<void> {
+  const fields = Object.keys(values).filter((field) => values[field] !== undefined);
+  if (fields.length === 0) return;
+  const unknown = fields.filter((field) => !(field in columns));
+  if (unknown.length > 0) throw new Error(`${table} has no synchronised column for ${unknown.join(', ')}`);
+  const assignments = fields.map((field, index) => `${columns[field]} = $${index + 2}`);
+  await manager.query(`UPDATE ${table} SET ${assignments.join(', ')}, updated_at = now() WHERE id = $1`, [id, ...fields.map((field) => values[field])]);
+}
+
+export type LearnerColumnValues = Partial<Record<keyof typeof LEARNER_COLUMNS, unknown>>;
+
+export function updateLearnerColumns(manager: EntityManager, learnerId: number, values: LearnerColumnValues): Promise<void> {
+  return updateColumns(manager, 'learner', LEARNER_COLUMNS, learnerId, values);
+}
+
+export function updateOfficerColumns(manager: EntityManager, officerId: number, values: Partial<Record<keyof typeof OFFICER_COLUMNS, unknown>>): Promise<void> {
+  return updateColumns(manager, 'officer', OFFICER_COLUMNS, officerId, values);
+}
+
+export function updateOrganisationColumns(
+  manager: EntityManager,
+  organisationId: number,
+  values: Partial<Record<keyof typeof ORGANISATION_COLUMNS, unknown>>,
+): Promise<void> {
+  return updateColumns(manager, 'organisation', ORGANISATION_COLUMNS, organisationId, values);
+}
+
+/** Elements done and total per aim, only the counts that changed, in one statement. */
+export async function updateAimProgress(manager: EntityManager, updates: readonly AimProgressUpdate<PicsAimProgress & { id: number }>[]): Promise<void> {
+  if (updates.length === 0) return;
+  const rows = updates.map(({ aim, set }) => ({ id: aim.id, counts: set }));
+  await manager.query(
+    `UPDATE learning_aim a SET
+       elements_done = CASE WHEN u.counts ? 'elementsDone' THEN (u.counts->>'elementsDone')::int ELSE a.elements_done END,
+       elements_total = CASE WHEN u.counts ? 'elementsTotal' THEN (u.counts->>'elementsTotal')::int ELSE a.elements_total END
+     FROM jsonb_to_recordset($1::jsonb) AS u(id int, counts jsonb)
+     WHERE a.id = u.id`,
+    [JSON.stringify(rows)],
+  );
+}
+
+/**
+ * Moves each SA learner course from the restarted aim to its restart. The course id is
+ * unique across aims, so it is cleared from one before it is set on the other. A move
+ * another job has already made is left as it is.
+ */
+export async function applyCourseTakeovers(manager: EntityManager, takeovers: readonly CourseTakeover<{ id: number }>[]): Promise<void> {
+  for (const { learnerCourseId, from, to } of takeovers) {
+    await manager.query(`UPDATE learning_aim SET sa_learner_course_id = NULL WHERE id = $1 AND sa_learner_course_id = $2`, [from.id, learnerCourseId]);
+    await manager.query(
+      `UPDATE learning_aim SET sa_learner_course_id = $2
+       WHERE id = $1 AND sa_learner_course_id IS NULL AND NOT EXISTS (SELECT 1 FROM learning_aim WHERE sa_learner_course_id = $2)`,
+      [to.id, learnerCourseId],
+    );
+  }
+}
+
+/**
+ * Takes the learner's row lock before their reviews are written, so two jobs for one
+ * learner write one after the other: the second then meets the first's reviews through
+ * the unique (learner, System ID) key instead of racing it on the review ident.
+ */
+export async function lockLearner(manager: EntityManager, learnerId: number): Promise<void> {
+  await manager.query(`SELECT 1 FROM learner WHERE id = $1 FOR NO KEY UPDATE`, [learnerId]);
+}
+
+/**
+ * Creates the planned reviews. A review another job created meanwhile (same learner,
+ * same System ID) is not created twice: the unique key turns it away, and the job is
+ * tried again to update that review instead. A mapping to a review type that no longer
+ * exists fails the job with the code named.
+ */
+export async function createReviews(manager: EntityManager, learner: { id: number; learnerIdent: string }, creates: readonly ReviewCreate[]): Promise<void> {
+  if (creates.length === 0) return;
+  const rows = creates.map((review) => ({
+    ident: review.reviewIdent,
+    type: review.reviewTypeCode,
+    planned: review.plannedDate,
+    actual: review.actualDate,
+    officer: review.officerId,
+    status: review.attendedStatus,
+    notes: review.notes,
+    system_id: review.smartAssessorSystemId,
+  }));
+  const [result] = (await manager.query(
+    `WITH wanted AS (
+       SELECT * FROM jsonb_to_recordset($2::jsonb)
+         AS w(ident text, type text, planned date, actual date, officer int, status text, notes text, system_id text)
+     ), missing AS (
+       SELECT DISTINCT w.type FROM wanted w WHERE NOT EXISTS (SELECT 1 FROM review_type t WHERE t.code = w.type)
+     ), inserted AS (
+       INSERT INTO review (review_ident, learner_id, review_type_id, planned_date, actual_date, officer_id, attended_status, notes, smart_assessor_system_id)
+       SELECT w.ident, $1, t.id, w.planned, w.actual, w.officer, w.status, w.notes, w.system_id
+       FROM wanted w JOIN review_type t ON t.code = w.type
+       WHERE NOT EXISTS (SELECT 1 FROM missing)
+       ON CONFLICT ON CONSTRAINT review_learner_system_id_key DO NOTHING
+       RETURNING 1
+     )
+     SELECT (SELECT count(*) FROM inserted)::int AS inserted, (SELECT array_agg(type) FROM missing) AS missing`,
+    [learner.id, JSON.stringify(rows)],
+  )) as Array<{ inserted: number; missing: string[] | null }>;
+  if (result.missing) {
+    throw new PermanentError(
+      `learner ${learner.learnerIdent}: a session type is mapped to review type ${result.missing.map((code) => `"${code}"`).join(', ')}, which the MIS does not have; correct the review type mapping`,
+    );
+  }
+  if (result.inserted < creates.length) {
+    throw new ConcurrentChangeError(`learner ${learner.learnerIdent}: another job created some of these reviews at the same time; trying again to update them`);
+  }
+}
+
+/** Writes only the fields each update names, for all the learner's changed reviews in one statement. */
+export async function updateReviews(manager: EntityManager, updates: readonly ReviewUpdate<ReviewRow>[]): Promise<void> {
+  if (updates.length === 0) return;
+  const rows: Array<{ id: number; fields: Partial<ReviewFields> }> = updates.map(({ review, set }) => ({ id: review.id, fields: set }));
+  await manager.query(
+    `UPDATE review r SET
+       planned_date = CASE WHEN u.fields ? 'plannedDate' THEN (u.fields->>'plannedDate')::date ELSE r.planned_date END,
+       actual_date = CASE WHEN u.fields ? 'actualDate' THEN (u.fields->>'actualDate')::date ELSE r.actual_date END,
+       officer_id = CASE WHEN u.fields ? 'officerId' THEN (u.fields->>'officerId')::int ELSE r.officer_id END,
+       attended_status = CASE WHEN u.fields ? 'attendedStatus' THEN u.fields->>'attendedStatus' ELSE r.attended_status END,
+       notes = CASE WHEN u.fields ? 'notes' THEN u.fields->>'notes' ELSE r.notes END
+     FROM jsonb_to_recordset($1::jsonb) AS u(id int, fields jsonb)
+     WHERE r.id = u.id`,
+    [JSON.stringify(rows)],
+  );
+}
+
+/**
+ * Saves a newly created or found SA employer as the organisation's Additional ID, unless
+ * one was saved meanwhile. The same id saved by another job is fine (find-before-create
+ * found the same employer); a different one means an admin linked the organisation
+ * elsewhere, and the job is tried again to follow that link.
+ */
+export async function saveOrganisationAdditionalId(manager: EntityManager, organisation: { id: number; ref: string }, employerId: string): Promise<void> {
+  const [row] = (await manager.query(
+    `WITH saved AS (
+       UPDATE organisation SET additional_id = $2, updated_at = now() WHERE id = $1 AND (additional_id IS NULL OR btrim(additional_id) = '') RETURNING additional_id
+     )
+     SELECT COALESCE((SELECT additional_id FROM saved), (SELECT additional_id FROM organisation WHERE id = $1)) AS "additionalId"`,
+    [organisation.id, employerId],
+  )) as Array<{ additionalId: string | null }>;
+  if (row.additionalId?.trim() !== employerId) {
+    throw new ConcurrentChangeError(
+      `organisation ${organisation.ref} was linked to Smart Assessor employer ${row.additionalId ?? '(none)'} while employer ${employerId} was being linked; trying again`,
+    );
+  }
+}

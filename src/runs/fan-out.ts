@@ -1,0 +1,68 @@
+import type { DataSource } from 'typeorm';
+import { IntegrationSettings } from '../../entities/index.js';
+import type { Producers } from '../../queues/producers.js';
+import type { Logger } from '../logging/logger.js';
+import { recordCovered } from './outcomes.js';
+import { finishFanOut } from './run-lifecycle.js';
+import { wholeProviderSubjects, withoutOutcome, type RunSettings } from './run-subjects.js';
+
+export interface FanOutDeps {
+  db: DataSource;
+  producers: Producers;
+  logger: Logger;
+  /** Learners (or officers, organisations) per page; each page becomes one addBulk per queue. */
+  pageSize?: number;
+}
+
+export const DEFAULT_PAGE_SIZE = 1_000;
+
+export async function runSettings(db: DataSource): Promise<RunSettings> {
+  const row = await db.getRepository(IntegrationSettings).findOneBy({ id: 1 });
+  return { secondAssessorRole: row?.secondAssessorRole ?? null, pushChangesToLearnerEmployer: row?.pushChangesToLearnerEmployer ?? false };
+}
+
+/**
+ * Adds every job of a whole-provider run, a page at a time. Safe to run again from the
+ * start (a stalled fan-out job, the reconciler): subjects that already have an outcome
+ * are skipped and job ids are fixed per run and subject, so nothing is done twice. The
+ * run's size is written as it grows and fixed at the end.
+ */
+export async function fanOutRun({ db, producers, logger, pageSize = DEFAULT_PAGE_SIZE }: FanOutDeps, runId: string): Promise<void> {
+  // A WITH around the UPDATE so TypeORM hands back the rows (a bare UPDATE answers [rows, count]).
+  const [run] = (await db.query(
+    `WITH started AS (
+       UPDATE sync_run SET state = 'running', started_at = COALESCE(started_at, now())
+       WHERE id = $1 AND state IN ('queued', 'running') AND trigger IN ('schedule', 'manual')
+       RETURNING as_of_date
+     ) SELECT as_of_date::text AS as_of_date FROM started`,
+    [runId],
+  )) as Array<{ as_of_date: string }>;
+  if (!run) return;
+  const log = logger.child({ runId });
+  const settings = await runSettings(db);
+  const started = performance.now();
+  let learners = 0;
+  let jobs = 0;
+  const pages = wholeProviderSubjects(db, run.as_of_date, settings, pageSize);
+  // The next page is read from PostgreSQL while this one is added to Redis. Should this
+  // page fail, the read ahead may fail too with nobody awaiting it: that must not crash.
+  const readAhead = () => {
+    const read = pages.next();
+    read.catch(() => undefined);
+    return read;
+  };
+  let next = readAhead();
+  for (;;) {
+    const { value: page, done } = await next;
+    if (done) break;
+    next = readAhead();
+    const todo = await withoutOutcome(db, runId, page.subjects);
+    const covered = await producers.addRunJobs(runId, todo);
+    await recordCovered(db, runId, covered);
+    learners += page.learners;
+    jobs += page.subjects.length;
+    await db.query(`UPDATE sync_run SET learners = GREATEST(learners, $2), jobs_total = GREATEST(jobs_total, $3) WHERE id = $1`, [runId, learners, jobs]);
+  }
+  await finishFanOut(db, runId, learners, jobs);
+  log.info('run fanned out', { learners, jobs, ms: Math.round(performance.now() - started) });
+}

@@ -1,0 +1,82 @@
+import type { DataSource } from 'typeorm';
+import type { Producers, RunSubject, UrgentJob } from '../../queues/producers.js';
+import { isBlank, ukToday } from '../sync/index.js';
+import { LearnerNotFoundError, NotEnrolledError } from './errors.js';
+import { runSettings } from './fan-out.js';
+import { recordAndSettle, recordCovered, settleRun } from './outcomes.js';
+import { oneLearnerSubjects } from './run-subjects.js';
+
+/** pg_advisory_xact_lock's first key for "one learner's run": two requests for one learner take turns choosing the run. */
+const LEARNER_RUN_LOCK = 0x5a1_0001;
+
+/**
+ * Queues one job of a learner run ahead of the backlog and settles the run accounting
+ * that the queue's answer implies: a backlog job taken over is recorded as done in its
+ * own run; a shared record left to another run's job is recorded as done in this one.
+ */
+export async function queueLearnerRunJob(db: DataSource, producers: Producers, runId: string, subject: RunSubject, repeatTag?: string): Promise<UrgentJob> {
+  const job = await producers.addUrgentJob(runId, subject, repeatTag);
+  for (const taken of job.tookOver) {
+    await recordAndSettle(db, {
+      runId: taken.runId,
+      jobId: taken.jobId,
+      queue: subject.kind.queue,
+      subject: { type: subject.kind.subjectType, ref: subject.ref, learnerId: subject.learnerId },
+      outcome: 'skipped',
+      changes: [],
+      error: `not run by this run: "Update Learner In Smart Assessor" ran it first (run ${runId}, job ${job.jobId})`,
+      touchLearner: false,
+    });
+  }
+  if (job.coveredBy) await recordCovered(db, runId, [{ subject, coveringJobId: job.coveredBy.jobId }]);
+  return job;
+}
+
+/**
+ * "Update Learner In Smart Assessor" for one enrolled learner, whatever their eligibility:
+ * every per-learner job plus their officers' and placement's, ahead of the daily backlog.
+ * A request while the learner's previous one is still going joins that run, so repeated
+ * clicks collapse; a job of it that is running then runs once more afterwards.
+ */
+export async function requestLearnerSync(
+  db: DataSource,
+  producers: Producers,
+  learnerIdent: string,
+  options: { now?: Date } = {},
+): Promise<{ runId: string; jobIds: string[] }> {
+  const [learner] = (await db.query(`SELECT id, smart_assessor_id FROM learner WHERE learner_ident = $1`, [learnerIdent])) as Array<{
+    id: number;
+    smart_assessor_id: string | null;
+  }>;
+  if (!learner) throw new LearnerNotFoundError(learnerIdent);
+  if (isBlank(learner.smart_assessor_id)) throw new NotEnrolledError(learnerIdent);
+  const subjects = await oneLearnerSubjects(db, learner.id, await runSettings(db));
+  const asOfDate = ukToday(options.now ?? new Date());
+
+  const { runId, joined } = await db.transaction(async (manager) => {
+    await manager.query(`SELECT pg_advisory_xact_lock($1, $2)`, [LEARNER_RUN_LOCK, learner.id]);
+    const [active] = (await manager.query(
+      `SELECT id FROM sync_run WHERE trigger = 'learner' AND learner_id = $1 AND state IN ('queued', 'running') ORDER BY created_at DESC LIMIT 1`,
+      [learner.id],
+    )) as Array<{ id: string }>;
+    if (active) {
+      await manager.query(`UPDATE sync_run SET jobs_total = GREATEST(jobs_total, $2) WHERE id = $1`, [active.id, subjects.length]);
+      return { runId: active.id, joined: true };
+    }
+    const [created] = (await manager.query(
+      `INSERT INTO sync_run (trigger, state, as_of_date, learner_id, started_at, learners, jobs_total)
+       VALUES ('learner', 'running', $1, $2, now(), 1, $3) RETURNING id`,
+      [asOfDate, learner.id, subjects.length],
+    )) as Array<{ id: string }>;
+    return { runId: created.id, joined: false };
+  });
+
+  const repeatTag = joined ? Date.now().toString(36) : undefined;
+  const jobIds: string[] = [];
+  for (const subject of subjects) {
+    jobIds.push((await queueLearnerRunJob(db, producers, runId, subject, repeatTag)).jobId);
+  }
+  await db.query(`UPDATE sync_run SET fan_out_complete = true WHERE id = $1 AND state = 'running'`, [runId]);
+  await settleRun(db, runId);
+  return { runId, jobIds };
+}

@@ -1,0 +1,104 @@
+import type { DataSource } from 'typeorm';
+import type { RunState, RunTrigger } from '../../entities/index.js';
+
+/** A run as contracts/admin-api.md shows it (`SyncRun`). */
+export interface SyncRunView {
+  runId: string;
+  trigger: RunTrigger;
+  state: RunState;
+  startedAt: string | null;
+  finishedAt: string | null;
+  learners: number;
+  jobs: { total: number; completed: number; failed: number; waiting: number };
+  etaSeconds: number | null;
+}
+
+export interface RunsPage {
+  items: SyncRunView[];
+  page: number;
+  pageSize: number;
+  totalItems: number;
+}
+
+export interface RunProgress {
+  state: RunState;
+  startedAt: Date | null;
+  fanOutComplete: boolean;
+  total: number;
+  done: number;
+}
+
+/**
+ * Seconds left at the rate so far; null while that cannot be said: before the first
+ * outcome, while the fan-out is still finding the run's jobs, or once the run is over.
+ */
+export function etaSeconds(progress: RunProgress, now: Date): number | null {
+  if (progress.state !== 'running' || !progress.fanOutComplete || !progress.startedAt) return null;
+  const waiting = Math.max(0, progress.total - progress.done);
+  if (waiting === 0) return 0;
+  if (progress.done === 0) return null;
+  const elapsedSeconds = Math.max(0, (now.getTime() - progress.startedAt.getTime()) / 1000);
+  return Math.ceil((waiting * elapsedSeconds) / progress.done);
+}
+
+/** One line for a terminal: `run … running: 1200/5000 jobs done, 3 failed, about 2 min left`. */
+export function progressLine(view: SyncRunView): string {
+  const done = view.jobs.completed + view.jobs.failed;
+  const parts = [`run ${view.runId} ${view.state}: ${done}/${view.jobs.total} jobs done`];
+  if (view.jobs.failed > 0) parts.push(`${view.jobs.failed} failed`);
+  if (view.etaSeconds !== null && view.state === 'running') {
+    parts.push(view.etaSeconds < 90 ? `about ${view.etaSeconds} s left` : `about ${Math.round(view.etaSeconds / 60)} min left`);
+  }
+  return parts.join(', ');
+}
+
+interface RunRow {
+  id: string;
+  trigger: RunTrigger;
+  state: RunState;
+  started_at: Date | null;
+  finished_at: Date | null;
+  fan_out_complete: boolean;
+  learners: number;
+  jobs_total: number;
+  jobs_completed: number;
+  jobs_failed: number;
+}
+
+/** A run's counts are its own columns plus its counter shards not yet folded in (a primary-key read of at most 16 rows). */
+const RUN_COLUMNS = `r.id, r.trigger, r.state, r.started_at, r.finished_at, r.fan_out_complete, r.learners, r.jobs_total,
+  r.jobs_completed + COALESCE((SELECT sum(c.jobs_completed) FROM sync_run_counter c WHERE c.run_id = r.id), 0)::int AS jobs_completed,
+  r.jobs_failed + COALESCE((SELECT sum(c.jobs_failed) FROM sync_run_counter c WHERE c.run_id = r.id), 0)::int AS jobs_failed`;
+
+function toView(row: RunRow, now: Date): SyncRunView {
+  const done = row.jobs_completed + row.jobs_failed;
+  return {
+    runId: row.id,
+    trigger: row.trigger,
+    state: row.state,
+    startedAt: row.started_at ? row.started_at.toISOString() : null,
+    finishedAt: row.finished_at ? row.finished_at.toISOString() : null,
+    learners: row.learners,
+    jobs: { total: row.jobs_total, completed: row.jobs_completed, failed: row.jobs_failed, waiting: Math.max(0, row.jobs_total - done) },
+    etaSeconds: etaSeconds({ state: row.state, startedAt: row.started_at, fanOutComplete: row.fan_out_complete, total: row.jobs_total, done }, now),
+  };
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** One run's progress: primary-key reads of counters the workers keep, however large the run. Null when there is no such run. */
+export async function runView(db: DataSource, runId: string, now: Date = new Date()): Promise<SyncRunView | null> {
+  if (!UUID.test(runId)) return null;
+  const [row] = (await db.query(`SELECT ${RUN_COLUMNS} FROM sync_run r WHERE r.id = $1`, [runId])) as RunRow[];
+  return row ? toView(row, now) : null;
+}
+
+/** Runs, newest first. */
+export async function listRuns(db: DataSource, page = 1, pageSize = 20): Promise<RunsPage> {
+  if (!Number.isInteger(page) || page < 1) throw new RangeError(`page must be a whole number from 1, not ${page}`);
+  if (!Number.isInteger(pageSize) || pageSize < 1 || pageSize > 200) throw new RangeError(`pageSize must be a whole number from 1 to 200, not ${pageSize}`);
+  const now = new Date();
+  const rows = (await db.query(`SELECT ${RUN_COLUMNS} FROM sync_run r ORDER BY r.created_at DESC, r.id LIMIT $1 OFFSET $2`, [pageSize, (page - 1) * pageSize])) as RunRow[];
+  const [{ count }] = (await db.query(`SELECT count(*)::int AS count FROM sync_run`)) as Array<{ count: number }>;
+  return { items: rows.map((row) => toView(row, now)), page, pageSize, totalItems: count };
+}

@@ -1,0 +1,147 @@
+import { randomBytes } from 'node:crypto';
+import type { DataSource } from 'typeorm';
+import { workerConnection } from '../../../queues/connection.js';
+import type { QueueName } from '../../../queues/definitions.js';
+import { snapshotKey } from '../../../src/daily/learner-snapshot.js';
+import { fanOutRun, requestLearnerSync, startRun } from '../../../src/runs/index.js';
+import { SecretBox } from '../../../src/settings/secret-box.js';
+import type { SettingsPatch } from '../../../src/settings/settings-patch.js';
+import { SettingsService } from '../../../src/settings/settings-service.js';
+import { createWorkerDeps } from '../../../workers/deps.js';
+import { PROCESSOR_REGISTRATIONS, processorMap } from '../../../workers/registry.js';
+import { startWorkers } from '../../../workers/runner.js';
+import { resetDatabase, testDataSource } from '../../support/database.js';
+import { enrolledProvider, type EnrolledProvider } from '../../support/enrolled-provider.js';
+import { FAST_WORKERS, openTestPipeline, silentLogger, waitFor, type TestPipeline } from '../../support/pipeline.js';
+import { testRedisUrl } from '../../support/redis.js';
+import { startTestSimulator, type RunningSimulator } from '../../support/simulator.js';
+
+/** The queues of the daily synchronisation (SPEC.md §4). */
+export const DAILY_QUEUES: readonly QueueName[] = ['qualification-progress', 'reviews', 'otj', 'demographics', 'officers', 'organisations', 'status'];
+
+/** Marks the harness's own polling, so that counting the workers' queries can leave it out. */
+const HARNESS_QUERY = '/* daily-harness */';
+
+export interface DailyHarness {
+  db: DataSource;
+  simulator: RunningSimulator;
+  pipeline: TestPipeline;
+  settings: SettingsService;
+  provider: EnrolledProvider;
+  /** A whole-provider run, start to finish, with the real processors in this process. */
+  runDaily(): Promise<RunMeasure>;
+  /** "Update Learner In Smart Assessor" for one learner, start to finish. */
+  syncLearner(learnerIdent: string): Promise<RunMeasure>;
+  close(): Promise<void>;
+}
+
+export interface RunMeasure {
+  runId: string;
+  /** SQL statements the workers sent while the run's jobs ran (transaction control included), but for reads of the settings row. */
+  queries: number;
+  /** Reads of the settings row: the worker deps re-read it every few seconds, however many jobs run. */
+  settingsReads: number;
+}
+
+export interface DailyHarnessOptions {
+  learners: number;
+  seed?: number;
+  /** Settings in force at enrolment (e.g. Update Learner Gender). */
+  enrolmentSettings?: SettingsPatch;
+}
+
+/**
+ * A generated provider enrolled in a simulator over real HTTP (every request recorded),
+ * the real processors and runner on a queue prefix of the test's own, and real worker
+ * deps built from the settings (so each run reads the settings as they then are).
+ */
+export async function openDailyHarness(options: DailyHarnessOptions): Promise<DailyHarness> {
+  const db = await testDataSource();
+  await resetDatabase(db);
+  const simulator = await startTestSimulator({ recordRequests: true, seed: options.seed ?? 7 });
+  const pipeline = await openTestPipeline('daily');
+  const settings = new SettingsService(db, new SecretBox(randomBytes(32)));
+  const provider = await enrolledProvider({
+    db,
+    simulator,
+    settingsService: settings,
+    learners: options.learners,
+    seed: options.seed,
+    settings: options.enrolmentSettings,
+  });
+
+  let counting = false;
+  let queries = 0;
+  let settingsReads = 0;
+  const logger = db.logger;
+  const logQuery = logger.logQuery.bind(logger);
+  logger.logQuery = (query, parameters, queryRunner) => {
+    if (counting && !query.startsWith(HARNESS_QUERY)) {
+      if (query.includes('FROM "integration_settings"')) settingsReads += 1;
+      else queries += 1;
+    }
+    logQuery(query, parameters, queryRunner);
+  };
+
+  const runIds: string[] = [];
+  async function withWorkers(start: () => Promise<string>): Promise<RunMeasure> {
+    const runId = await start();
+    runIds.push(runId);
+    const deps = createWorkerDeps({ db, redis: pipeline.redis, config: { QUEUE_PREFIX: pipeline.prefix }, settings, logger: silentLogger });
+    queries = 0;
+    settingsReads = 0;
+    counting = true;
+    const workers = await startWorkers({
+      connection: workerConnection(testRedisUrl),
+      prefix: pipeline.prefix,
+      queues: DAILY_QUEUES,
+      concurrency: 4,
+      processors: processorMap(PROCESSOR_REGISTRATIONS),
+      deps,
+      tuning: FAST_WORKERS,
+    });
+    try {
+      await waitFor(
+        `run ${runId} to finish`,
+        async () => {
+          const [run] = (await db.query(`${HARNESS_QUERY} SELECT state FROM sync_run WHERE id = $1`, [runId])) as Array<{ state: string }>;
+          return run.state === 'completed' || run.state === 'failed';
+        },
+        60_000,
+        25,
+      );
+    } finally {
+      counting = false;
+      await workers.close();
+      deps.close();
+    }
+    return { runId, queries, settingsReads };
+  }
+
+  return {
+    db,
+    simulator,
+    pipeline,
+    settings,
+    provider,
+    runDaily: () =>
+      withWorkers(async () => {
+        const { runId } = await startRun(db, pipeline.producers, 'manual');
+        await fanOutRun({ db, producers: pipeline.producers, logger: silentLogger }, runId);
+        return runId;
+      }),
+    syncLearner: (learnerIdent) => withWorkers(async () => (await requestLearnerSync(db, pipeline.producers, learnerIdent)).runId),
+    async close() {
+      logger.logQuery = logQuery;
+      // Snapshot entries a reader never released would otherwise wait out their TTL in the shared Redis.
+      for (const runId of runIds) {
+        for (const part of ['learner', 'courses'] as const) {
+          const keys = await pipeline.redis.keys(snapshotKey(runId, '*', part));
+          if (keys.length > 0) await pipeline.redis.unlink(...keys);
+        }
+      }
+      await pipeline.close();
+      await simulator.close();
+    },
+  };
+}

@@ -1,0 +1,54 @@
+import { InvalidDataError } from '../src/errors.js';
+import type { Learner } from '../src/smart-assessor/types.js';
+import { finished, learnerSubject, readLinked, recordGone, skipped } from '../src/daily/job-results.js';
+import { LearnerSnapshot, snapshotReaders } from '../src/daily/learner-snapshot.js';
+import { loadDemographicsLearner } from '../src/daily/mis-records.js';
+import { updateLearnerColumns } from '../src/daily/mis-writes.js';
+import { learnerRecord, planLearnerDemographics, planRiskBand, ukToday, validateLearnerForSmartAssessor } from '../src/sync/index.js';
+import type { Processor } from './processor.js';
+
+/**
+ * SPEC.md §4 demographics: the learner's details pushed or pulled per the Learner
+ * Demographics Mode (the ULN only ever pushed), and the risk band from Smart Coach.
+ * Both need the SA learner, which the status and learner-employer jobs read too: it
+ * comes from the run's snapshot.
+ */
+export const demographicsProcessor: Processor<'demographics'> = async (job, context, deps) => {
+  const learner = await loadDemographicsLearner(deps.db, job.data.learnerId);
+  if (!learner) throw recordGone('learner', job.data.learnerId);
+  const subject = learnerSubject(learner);
+  const settings = await deps.settings();
+  const saLearnerId = learner.smartAssessorId;
+  if (!settings.integrationEnabled || !saLearnerId) return skipped(subject);
+
+  const snapshot = new LearnerSnapshot(deps.redis, job.data.runId, saLearnerId);
+  const done = () => snapshot.release('learner', 'demographics', snapshotReaders('learner', settings));
+  if (settings.learnerDemographicsMode === 'None' && !settings.updateRiskFromSmartCoach) {
+    await done();
+    return skipped(subject);
+  }
+
+  const client = await deps.smartAssessor();
+  const record = learnerRecord(learner.learnerIdent);
+  const saLearner = await readLinked(record, 'smartAssessorId', saLearnerId, () => snapshot.learner(client));
+  const details = planLearnerDemographics(learner, saLearner, settings);
+  const risk = planRiskBand(learner, saLearner.smartCoach, settings);
+
+  const pushed = Object.keys(details.saPatch);
+  let written: Learner | undefined;
+  if (pushed.length > 0) {
+    const problems = validateLearnerForSmartAssessor(learner, { today: ukToday(new Date()), fields: pushed });
+    if (problems.length > 0) throw new InvalidDataError(problems);
+    written = await client.updateLearner(saLearnerId, details.saPatch);
+  }
+
+  const misUpdates = { ...details.misUpdates, ...risk.misUpdates };
+  const result = finished(subject, [...details.changes, ...risk.changes]);
+  if (result.outcome === 'changed') {
+    await context.commit(result, Object.keys(misUpdates).length > 0 ? (manager) => updateLearnerColumns(manager, learner.id, misUpdates) : undefined);
+  }
+  // Only once the change is on record: a job that dies before then sends it again and records it.
+  if (written) await snapshot.learnerWritten(written);
+  await done();
+  return result;
+};

@@ -1,0 +1,24 @@
+import { enrolLearner } from '../src/enrolment/enrol-learner.js';
+import { recordHistory } from '../src/enrolment/history.js';
+import { ukToday } from '../src/sync/index.js';
+import type { JobResult, Processor } from './processor.js';
+
+/**
+ * 'enrol-learner': the learner, their employer, assessor(s), supported qualifications and
+ * planned OTJ hours into Smart Assessor (SPEC.md §3). Safe to run twice or to resume after
+ * dying halfway: see enrolLearner.
+ */
+export const enrolmentProcessor: Processor<'enrolment'> = async (job, context, deps) => {
+  const outcome = await enrolLearner(job.data.learnerId, {
+    db: deps.db,
+    smartAssessor: () => deps.smartAssessor(),
+    settings: await deps.settings(),
+    jobId: context.jobId,
+    log: context.log,
+    today: ukToday(new Date()),
+  });
+  const result: JobResult = { subject: outcome.subject, outcome: outcome.changed ? 'changed' : 'unchanged', changes: outcome.changes };
+  const { skippedAims } = outcome;
+  await context.commit(result, skippedAims ? (manager) => recordHistory(manager, skippedAims) : undefined);
+  return result;
+};

@@ -1,0 +1,22 @@
+import { finished, learnerSubject, readLinked, recordGone, skipped } from '../src/daily/job-results.js';
+import { loadOtjLearner } from '../src/daily/mis-records.js';
+import { updateLearnerColumns } from '../src/daily/mis-writes.js';
+import { learnerRecord, planOtjHours } from '../src/sync/index.js';
+import type { Processor } from './processor.js';
+
+/** SPEC.md §4 OTJ: the learner's actual OTJ hours := SA `actualHours`. */
+export const otjProcessor: Processor<'otj'> = async (job, context, deps) => {
+  const learner = await loadOtjLearner(deps.db, job.data.learnerId);
+  if (!learner) throw recordGone('learner', job.data.learnerId);
+  const subject = learnerSubject(learner);
+  const settings = await deps.settings();
+  const saLearnerId = learner.smartAssessorId;
+  if (!settings.integrationEnabled || !saLearnerId) return skipped(subject);
+
+  const client = await deps.smartAssessor();
+  const otj = await readLinked(learnerRecord(learner.learnerIdent), 'smartAssessorId', saLearnerId, () => client.getLearnerOtj(saLearnerId));
+  const plan = planOtjHours(learner, otj);
+  const result = finished(subject, plan.changes);
+  if (plan.changes.length > 0) await context.commit(result, (manager) => updateLearnerColumns(manager, learner.id, plan.misUpdates));
+  return result;
+};

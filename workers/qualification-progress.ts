@@ -1,0 +1,36 @@
+import { finished, learnerSubject, readLinked, recordGone, skipped } from '../src/daily/job-results.js';
+import { LearnerSnapshot, snapshotReaders } from '../src/daily/learner-snapshot.js';
+import { linkedAfterTakeovers } from '../src/daily/course-links.js';
+import { loadProgressLearner } from '../src/daily/mis-records.js';
+import { updateAimProgress } from '../src/daily/mis-writes.js';
+import { learnerRecord, planQualificationProgress } from '../src/sync/index.js';
+import type { Processor } from './processor.js';
+
+/** SPEC.md §4 qualification progress: each linked aim's elements done and total := its SA course's progress. */
+export const qualificationProgressProcessor: Processor<'qualification-progress'> = async (job, context, deps) => {
+  const learner = await loadProgressLearner(deps.db, job.data.learnerId);
+  if (!learner) throw recordGone('learner', job.data.learnerId);
+  const subject = learnerSubject(learner);
+  const settings = await deps.settings();
+  const saLearnerId = learner.smartAssessorId;
+  if (!settings.integrationEnabled || !saLearnerId) return skipped(subject);
+
+  const snapshot = new LearnerSnapshot(deps.redis, job.data.runId, saLearnerId);
+  const done = () => snapshot.release('courses', 'qualification-progress', snapshotReaders('courses', settings));
+  const linked = linkedAfterTakeovers(learner.aims);
+  if (linked.length === 0) {
+    await done();
+    return skipped(subject);
+  }
+
+  const client = await deps.smartAssessor();
+  const courses = await readLinked(learnerRecord(learner.learnerIdent), 'smartAssessorId', saLearnerId, () => snapshot.courses(client));
+  const plan = planQualificationProgress(linked, courses);
+  if (plan.missingCourses.length > 0) {
+    context.log.warn('linked aims whose Smart Assessor course is not listed', { aims: plan.missingCourses.map((aim) => aim.aimRef) });
+  }
+  const result = finished(subject, plan.changes);
+  if (plan.updates.length > 0) await context.commit(result, (manager) => updateAimProgress(manager, plan.updates));
+  await done();
+  return result;
+};

@@ -1,0 +1,49 @@
+import { finished, learnerSubject, readLinked, recordGone, skipped } from '../src/daily/job-results.js';
+import { loadOfficersByAdditionalId, loadReviewsLearner } from '../src/daily/mis-records.js';
+import { createReviews, lockLearner, updateReviews } from '../src/daily/mis-writes.js';
+import { reviewIdentFor } from '../src/daily/review-idents.js';
+import { learnerRecord, planReviews, reviewTypeFor } from '../src/sync/index.js';
+import type { Processor } from './processor.js';
+
+/**
+ * SPEC.md §4 reviews: SA sessions of a mapped type become MIS reviews, matched on
+ * Smart Assessor System ID; new ones are created, existing ones follow their session,
+ * none is ever deleted.
+ */
+export const reviewsProcessor: Processor<'reviews'> = async (job, context, deps) => {
+  const learner = await loadReviewsLearner(deps.db, job.data.learnerId);
+  if (!learner) throw recordGone('learner', job.data.learnerId);
+  const subject = learnerSubject(learner);
+  const settings = await deps.settings();
+  const saLearnerId = learner.smartAssessorId;
+  const mappings = settings.reviewTypeMappings ?? {};
+  const anyMapped = Object.values(mappings).some((code) => typeof code === 'string' && code.trim() !== '');
+  // With no session type mapped every session would be ignored: no need to ask for them.
+  if (!settings.integrationEnabled || !saLearnerId || !anyMapped) return skipped(subject);
+
+  const client = await deps.smartAssessor();
+  const sessions = await readLinked(learnerRecord(learner.learnerIdent), 'smartAssessorId', saLearnerId, () => client.listLearnerSessions(saLearnerId));
+  const mapped = sessions.filter((session) => reviewTypeFor(session.sessionType, mappings) !== null);
+
+  // A session's assessor is nearly always an officer already loaded; only a stranger costs a query.
+  const known = new Set(learner.officers.map((officer) => officer.additionalId?.trim()).filter(Boolean));
+  const strangers = [...new Set(mapped.map((session) => session.assessorId?.trim() ?? '').filter((id) => id !== '' && !known.has(id)))];
+  const officers = [...learner.officers, ...(await loadOfficersByAdditionalId(deps.db, strangers))];
+
+  const plan = planReviews({
+    sessions: mapped,
+    reviews: learner.reviews,
+    reviewTypeMappings: mappings,
+    officers,
+    newReviewIdent: (session) => reviewIdentFor(learner.learnerIdent, session.id),
+  });
+  const result = finished(subject, plan.changes);
+  if (plan.creates.length > 0 || plan.updates.length > 0) {
+    await context.commit(result, async (manager) => {
+      await lockLearner(manager, learner.id);
+      await createReviews(manager, learner, plan.creates);
+      await updateReviews(manager, plan.updates);
+    });
+  }
+  return result;
+};

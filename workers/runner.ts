@@ -1,0 +1,219 @@
+import { Queue, UnrecoverableError, Worker, type ConnectionOptions, type Job } from 'bullmq';
+import type { EntityManager } from 'typeorm';
+import type { JobName, JobPayload, QueueJob, QueueName } from '../queues/definitions.js';
+import { payloadProblem, payloadSubject } from '../queues/payloads.js';
+import type { Logger } from '../src/logging/logger.js';
+import { recordAndSettle, recordOutcome, settleRun, subjectOf, type OutcomeRecord } from '../src/runs/outcomes.js';
+import { classifyFailure } from './failure.js';
+import type { JobContext, JobResult, Processor, WorkerDeps } from './processor.js';
+import type { ProcessorMap } from './registry.js';
+
+/** BullMQ worker settings a deployment (or a test, to be quick) may change. */
+export interface WorkerTuning {
+  /** How long a job's lock lasts without renewal; a worker that dies holds its jobs this long. */
+  lockDuration?: number;
+  stalledInterval?: number;
+  maxStalledCount?: number;
+  /** Seconds a worker waits for a job on an empty queue before looking again. */
+  drainDelay?: number;
+}
+
+/**
+ * The tuning as BullMQ worker options. Only the settings given are passed: BullMQ
+ * spreads its options over its defaults, so a key present as undefined would wipe the
+ * default out (and the worker refuses to start).
+ */
+export function workerTuningOptions(tuning: WorkerTuning): WorkerTuning {
+  return Object.fromEntries(Object.entries(tuning).filter(([, value]) => value !== undefined)) as WorkerTuning;
+}
+
+export interface RunnerOptions {
+  /** Options, not a shared instance: each worker makes its own connections, one of them blocking. */
+  connection: ConnectionOptions;
+  prefix: string;
+  queues: readonly QueueName[];
+  /** Jobs at once per queue in this process. */
+  concurrency: number;
+  /** A processor for each queue in `queues` (processorMap(PROCESSOR_REGISTRATIONS) in the product). */
+  processors: Partial<ProcessorMap>;
+  deps: WorkerDeps;
+  tuning?: WorkerTuning;
+}
+
+export interface RunningWorkers {
+  readonly workers: ReadonlyMap<QueueName, Worker>;
+  /**
+   * Stops taking jobs and waits for the running ones to finish; past the deadline the
+   * rest are abandoned (their locks lapse and another worker picks them up).
+   */
+  close(options?: { deadlineMs?: number }): Promise<{ forced: boolean }>;
+}
+
+/**
+ * BullMQ consults a queue's rate-limit key (which pausing for a 429 sets) only for
+ * workers that have a limiter; this one's max is never reached by counting, so it does
+ * nothing but make every worker of the queue, in every process, honour the pause.
+ */
+const HONOUR_QUEUE_PAUSE = { max: 1_000_000_000, duration: 60_000 };
+
+/** What a job leaves in Redis when it completes: small, no personal data. */
+export interface JobSummary {
+  outcome: JobResult['outcome'];
+  changes: number;
+}
+
+type QueueJobOf<Q extends QueueName> = Job<JobPayload<Q>, JobSummary, JobName<Q>>;
+
+interface JobRun<Q extends QueueName> {
+  queue: Q;
+  processor: Processor<Q>;
+  deps: WorkerDeps;
+  job: QueueJobOf<Q>;
+  /** Pauses the queue (every worker of it) for a 429. */
+  pauseQueue(ms: number): Promise<void>;
+}
+
+function outcomeRecord(queue: QueueName, jobId: string, runId: string | null, result: JobResult): OutcomeRecord {
+  return {
+    runId,
+    jobId,
+    queue,
+    subject: result.subject,
+    outcome: result.outcome,
+    changes: result.changes,
+    error: null,
+    touchLearner: true,
+  };
+}
+
+/**
+ * One job through its processor: the context with `commit`, the sync event when the
+ * processor did not commit, and the error policy. A final failure is recorded in
+ * PostgreSQL before BullMQ hears of it, so the run's counts never wait on Redis.
+ */
+async function runJob<Q extends QueueName>({ queue, processor, deps, job, pauseQueue }: JobRun<Q>): Promise<JobSummary> {
+  const jobId = String(job.id);
+  const data = job.data as Partial<{ runId: string; learnerId: number }>;
+  const runId = queue === 'enrolment' ? null : (data.runId ?? null);
+  const log = deps.logger.child({ queue, jobId, runId, ...(data.learnerId ? { learnerId: data.learnerId } : {}) });
+  const problem = payloadProblem(queue, job.name, job.data);
+  if (problem) {
+    log.error('job refused', { reason: problem });
+    throw new UnrecoverableError(problem);
+  }
+
+  let committed = false;
+  const context: JobContext<Q> = {
+    queue,
+    jobName: job.name,
+    jobId,
+    runId,
+    attempt: job.attemptsMade + 1,
+    log,
+    async commit(result: JobResult, write?: (manager: EntityManager) => Promise<void>) {
+      if (committed) throw new Error(`Job ${jobId} committed twice: a processor commits once, at the end`);
+      const record = outcomeRecord(queue, jobId, runId, result);
+      if (write) {
+        const recorded = await deps.db.transaction(async (manager) => {
+          await write(manager);
+          return recordOutcome(manager, record);
+        });
+        committed = true;
+        if (recorded.settleRun && runId) await settleRun(deps.db, runId);
+      } else {
+        await recordAndSettle(deps.db, record);
+        committed = true;
+      }
+    },
+  };
+
+  try {
+    // BullMQ types name and data apart; payloadProblem checked that they belong together.
+    const result = await processor({ name: job.name, data: job.data } as QueueJob<Q>, context, deps);
+    if (!committed) await recordAndSettle(deps.db, outcomeRecord(queue, jobId, runId, result));
+    log.debug('job done', { outcome: result.outcome, changes: result.changes.length, learnerIdent: result.subject.type === 'learner' ? result.subject.ref : undefined });
+    return { outcome: result.outcome, changes: result.changes.length };
+  } catch (error) {
+    const disposition = classifyFailure(error);
+    if (disposition.kind === 'rate-limited') {
+      log.warn('smart assessor asked us to wait', { waitMs: disposition.waitMs });
+      await pauseQueue(disposition.waitMs);
+      throw Worker.RateLimitError();
+    }
+    const final = disposition.kind === 'fail-now' || job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
+    if (final) {
+      try {
+        const subject = await subjectOf(deps.db, payloadSubject(job.name, job.data as object));
+        await recordAndSettle(deps.db, { runId, jobId, queue, subject, outcome: 'failed', changes: [], error: disposition.reason, touchLearner: true });
+        log.error('job failed', { reason: disposition.reason, learnerIdent: subject.type === 'learner' ? subject.ref : undefined });
+      } catch (recordError) {
+        // The reconciler finds the failed job without an outcome and records it later.
+        log.error('job failed and its failure could not be recorded', { reason: disposition.reason, error: recordError });
+      }
+    } else {
+      log.warn('job will be retried', { reason: disposition.reason, attempt: job.attemptsMade + 1 });
+    }
+    if (disposition.kind === 'fail-now') throw new UnrecoverableError(disposition.reason);
+    throw error;
+  }
+}
+
+/**
+ * Starts one BullMQ worker per chosen queue. Any number of processes may do this against
+ * one Redis and one PostgreSQL, each with its own set of queues and concurrency.
+ */
+export async function startWorkers(options: RunnerOptions): Promise<RunningWorkers> {
+  const { connection, prefix, queues, concurrency, processors, deps, tuning = {} } = options;
+  if (!Number.isInteger(concurrency) || concurrency < 1) throw new Error(`Concurrency must be a whole number of at least 1, not ${concurrency}`);
+  if (queues.length === 0) throw new Error('A worker needs at least one queue');
+  const missing = queues.filter((queue) => !processors[queue]);
+  if (missing.length > 0) throw new Error(`No processor for ${missing.join(', ')}`);
+
+  const workers = new Map<QueueName, Worker>();
+  // Pausing for a 429 goes through a Queue (worker.rateLimit is deprecated in v6); they share the deps' plain connection.
+  const pausers = new Map<QueueName, Queue>();
+  const startQueueWorker = <Q extends QueueName>(queue: Q, processor: Processor<Q>) => {
+    const pauser = new Queue(queue, { connection: deps.redis, prefix });
+    pausers.set(queue, pauser);
+    const worker = new Worker<JobPayload<Q>, JobSummary, JobName<Q>>(
+      queue,
+      (job) => runJob({ queue, processor, deps, job, pauseQueue: (ms) => pauser.rateLimit(ms) }),
+      {
+        connection,
+        prefix,
+        concurrency,
+        name: `${queue}@${process.pid}`,
+        ...workerTuningOptions(tuning),
+        limiter: HONOUR_QUEUE_PAUSE,
+      },
+    );
+    worker.on('error', (error) => deps.logger.error('worker error', { queue, error }));
+    workers.set(queue, worker as unknown as Worker);
+  };
+  for (const queue of new Set(queues)) startQueueWorker(queue, processors[queue] as Processor<typeof queue>);
+  await Promise.all([...workers.values()].map((worker) => worker.waitUntilReady()));
+  deps.logger.info('workers started', { queues: [...workers.keys()], concurrency });
+
+  let closing: Promise<{ forced: boolean }> | undefined;
+  return {
+    workers,
+    close({ deadlineMs = 30_000 } = {}) {
+      closing ??= (async () => {
+        const graceful = Promise.all([...workers.values()].map((worker) => worker.close())).then(() => 'closed' as const);
+        let timer: NodeJS.Timeout | undefined;
+        const deadline = new Promise<'deadline'>((resolve) => {
+          timer = setTimeout(() => resolve('deadline'), deadlineMs);
+        });
+        const finished = await Promise.race([graceful, deadline]);
+        clearTimeout(timer);
+        if (finished === 'deadline') {
+          deps.logger.warn('jobs still running at the shutdown deadline are left to other workers', { deadlineMs });
+          await Promise.all([...workers.values()].map((worker) => worker.close(true)));
+        }
+        await Promise.all([...pausers.values()].map((pauser) => pauser.close()));
+        return { forced: finished === 'deadline' };
+      })();
+      return closing;
+    },
+  };
+}

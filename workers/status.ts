@@ -1,0 +1,56 @@
+import type { LearnerCourse } from '../src/smart-assessor/types.js';
+import { finished, learnerSubject, readLinked, recordGone, skipped } from '../src/daily/job-results.js';
+import { LearnerSnapshot, snapshotReaders } from '../src/daily/learner-snapshot.js';
+import { loadStatusLearner } from '../src/daily/mis-records.js';
+import { applyCourseTakeovers } from '../src/daily/mis-writes.js';
+import { learnerRecord, planCourseStatuses, planLearnerStatus } from '../src/sync/index.js';
+import type { Processor } from './processor.js';
+
+/**
+ * SPEC.md §4 status: each linked SA course follows its aim's ILR status, a restart aim
+ * takes over the course of the aim it restarts, and the SA learner's status follows the
+ * aims and breaks in learning. Only differences are sent. Smart Assessor is written
+ * first, then the MIS (the takeovers) with the sync event, then the run's snapshot: a job
+ * that dies before its commit is simply repeated (the same PATCHes, which SA applies as
+ * before, and the course moves still to do), and its changes are recorded once.
+ */
+export const statusProcessor: Processor<'status'> = async (job, context, deps) => {
+  const learner = await loadStatusLearner(deps.db, job.data.learnerId);
+  if (!learner) throw recordGone('learner', job.data.learnerId);
+  const subject = learnerSubject(learner);
+  const settings = await deps.settings();
+  const saLearnerId = learner.smartAssessorId;
+  if (!settings.integrationEnabled || !saLearnerId) return skipped(subject);
+
+  const snapshot = new LearnerSnapshot(deps.redis, job.data.runId, saLearnerId);
+  const client = await deps.smartAssessor();
+  const record = learnerRecord(learner.learnerIdent);
+  const linked = learner.aims.some((aim) => aim.saLearnerCourseId?.trim());
+  const [saLearner, courses] = await Promise.all([
+    readLinked(record, 'smartAssessorId', saLearnerId, () => snapshot.learner(client)),
+    linked ? readLinked(record, 'smartAssessorId', saLearnerId, () => snapshot.courses(client)) : Promise.resolve([] as LearnerCourse[]),
+  ]);
+
+  const coursePlan = planCourseStatuses(learner.aims, courses);
+  if (coursePlan.missingCourses.length > 0) {
+    context.log.warn('linked aims whose Smart Assessor course is not listed', { aims: coursePlan.missingCourses.map((aim) => aim.aimRef) });
+  }
+  const learnerPlan = planLearnerStatus(learner.learnerIdent, learner, saLearner);
+
+  const writtenCourses: LearnerCourse[] = [];
+  for (const update of coursePlan.courseUpdates) writtenCourses.push(await client.updateLearnerCourse(saLearnerId, update.learnerCourseId, update.patch));
+  const writtenLearner = Object.keys(learnerPlan.saPatch).length > 0 ? await client.updateLearner(saLearnerId, learnerPlan.saPatch) : undefined;
+
+  const result = finished(subject, [...coursePlan.changes, ...learnerPlan.changes]);
+  if (result.outcome === 'changed') {
+    await context.commit(result, coursePlan.takeovers.length > 0 ? (manager) => applyCourseTakeovers(manager, coursePlan.takeovers) : undefined);
+  }
+  // Only once the changes are on record: a job that dies before then sends them again and records them.
+  if (writtenCourses.length > 0) await snapshot.coursesWritten(courses, writtenCourses);
+  if (writtenLearner) await snapshot.learnerWritten(writtenLearner);
+  await Promise.all([
+    snapshot.release('learner', 'status', snapshotReaders('learner', settings)),
+    snapshot.release('courses', 'status', snapshotReaders('courses', settings)),
+  ]);
+  return result;
+};
