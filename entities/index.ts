@@ -14,7 +14,7 @@ import { SyncEvent } from './sync-event.js';
 import { SyncRun } from './sync-run.js';
 
 export * from './enums.js';
-export type { FieldChange } from './sync-event.js';
+export type { FieldChange, SyncSubject } from './sync-event.js';
 export type { ReviewTypeMappings } from './integration-settings.js';
 export {
   AdminSession,

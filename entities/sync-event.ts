@@ -12,6 +12,14 @@ export interface FieldChange {
   direction: Direction;
 }
 
+/** Whom a sync event is about. */
+export interface SyncSubject {
+  type: SubjectType;
+  /** Learner Ident, officer ref or organisation ref. */
+  ref: string;
+  learnerId: number | null;
+}
+
 /**
  * The outcome of one job: the audit trail. Within a run there is one row per queue and
  * subject; a job that runs again (a retry, a duplicate delivery, a manual "sync again")

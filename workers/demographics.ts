@@ -1,6 +1,6 @@
 import { InvalidDataError } from '../src/errors.js';
 import type { Learner } from '../src/smart-assessor/types.js';
-import { finished, learnerSubject, readLinked, recordGone, skipped } from '../src/daily/job-results.js';
+import { finished, readLinked, skipped, startLearnerJob } from '../src/daily/job-results.js';
 import { LearnerSnapshot, snapshotReaders } from '../src/daily/learner-snapshot.js';
 import { loadDemographicsLearner } from '../src/daily/mis-records.js';
 import { updateLearnerColumns } from '../src/daily/mis-writes.js';
@@ -14,12 +14,9 @@ import type { Processor } from './processor.js';
  * comes from the run's snapshot.
  */
 export const demographicsProcessor: Processor<'demographics'> = async (job, context, deps) => {
-  const learner = await loadDemographicsLearner(deps.db, job.data.learnerId);
-  if (!learner) throw recordGone('learner', job.data.learnerId);
-  const subject = learnerSubject(learner);
-  const settings = await deps.settings();
-  const saLearnerId = learner.smartAssessorId;
-  if (!settings.integrationEnabled || !saLearnerId) return skipped(subject);
+  const start = await startLearnerJob(deps, job.data.learnerId, loadDemographicsLearner);
+  if ('skipped' in start) return start.skipped;
+  const { learner, subject, settings, saLearnerId } = start;
 
   const snapshot = new LearnerSnapshot(deps.redis, job.data.runId, saLearnerId);
   const done = () => snapshot.release('learner', 'demographics', snapshotReaders('learner', settings));

@@ -19,6 +19,13 @@ export const enrolmentProcessor: Processor<'enrolment'> = async (job, context, d
   });
   const result: JobResult = { subject: outcome.subject, outcome: outcome.changed ? 'changed' : 'unchanged', changes: outcome.changes };
   const { skippedAims } = outcome;
-  await context.commit(result, skippedAims ? (manager) => recordHistory(manager, skippedAims) : undefined);
+  await context.commit(
+    result,
+    skippedAims.length > 0
+      ? async (manager) => {
+          for (const entry of skippedAims) await recordHistory(manager, entry);
+        }
+      : undefined,
+  );
   return result;
 };

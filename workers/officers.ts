@@ -1,8 +1,8 @@
 import { InvalidDataError } from '../src/errors.js';
-import { finished, officerSubject, readLinked, recordGone, skipped } from '../src/daily/job-results.js';
+import { finished, readLinked, recordGone, skipped } from '../src/daily/job-results.js';
 import { loadOfficer } from '../src/daily/mis-records.js';
 import { updateOfficerColumns } from '../src/daily/mis-writes.js';
-import { officerRecord, planOfficerDemographics, validateOfficerForSmartAssessor } from '../src/sync/index.js';
+import { officerRecord, officerSubject, planOfficerDemographics, validateOfficerForSmartAssessor } from '../src/sync/index.js';
 import type { Processor } from './processor.js';
 
 /**

@@ -3,7 +3,7 @@ import type { LearnerSyncJob, OrganisationSyncJob } from '../queues/definitions.
 import { InvalidDataError, PermanentError } from '../src/errors.js';
 import { isSmartAssessorError } from '../src/smart-assessor/errors.js';
 import type { Learner } from '../src/smart-assessor/types.js';
-import { finished, learnerSubject, organisationSubject, readLinked, recordGone, skipped } from '../src/daily/job-results.js';
+import { finished, readLinked, recordGone, skipped, startLearnerJob } from '../src/daily/job-results.js';
 import { LearnerSnapshot, snapshotReaders } from '../src/daily/learner-snapshot.js';
 import { loadOrganisation, loadPlacementLearner } from '../src/daily/mis-records.js';
 import { saveOrganisationAdditionalId, updateOrganisationColumns } from '../src/daily/mis-writes.js';
@@ -12,6 +12,7 @@ import {
   employerMoveDecision,
   learnerRecord,
   organisationRecord,
+  organisationSubject,
   planOrganisationDemographics,
   validateOrganisationForSmartAssessor,
 } from '../src/sync/index.js';
@@ -62,12 +63,9 @@ async function organisationDetails(data: OrganisationSyncJob, context: JobContex
  * organisation finds the one employer) and its id saved as the Additional ID.
  */
 async function learnerEmployer(data: LearnerSyncJob, context: JobContext<'organisations'>, deps: WorkerDeps): Promise<JobResult> {
-  const learner = await loadPlacementLearner(deps.db, data.learnerId);
-  if (!learner) throw recordGone('learner', data.learnerId);
-  const subject = learnerSubject(learner);
-  const settings = await deps.settings();
-  const saLearnerId = learner.smartAssessorId;
-  if (!settings.integrationEnabled || !saLearnerId) return skipped(subject);
+  const start = await startLearnerJob(deps, data.learnerId, loadPlacementLearner);
+  if ('skipped' in start) return start.skipped;
+  const { learner, subject, settings, saLearnerId } = start;
 
   const snapshot = new LearnerSnapshot(deps.redis, data.runId, saLearnerId);
   const done = () => snapshot.release('learner', 'learner-employer', snapshotReaders('learner', settings));

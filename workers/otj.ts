@@ -1,4 +1,4 @@
-import { finished, learnerSubject, readLinked, recordGone, skipped } from '../src/daily/job-results.js';
+import { finished, readLinked, startLearnerJob } from '../src/daily/job-results.js';
 import { loadOtjLearner } from '../src/daily/mis-records.js';
 import { updateLearnerColumns } from '../src/daily/mis-writes.js';
 import { learnerRecord, planOtjHours } from '../src/sync/index.js';
@@ -6,12 +6,9 @@ import type { Processor } from './processor.js';
 
 /** SPEC.md §4 OTJ: the learner's actual OTJ hours := SA `actualHours`. */
 export const otjProcessor: Processor<'otj'> = async (job, context, deps) => {
-  const learner = await loadOtjLearner(deps.db, job.data.learnerId);
-  if (!learner) throw recordGone('learner', job.data.learnerId);
-  const subject = learnerSubject(learner);
-  const settings = await deps.settings();
-  const saLearnerId = learner.smartAssessorId;
-  if (!settings.integrationEnabled || !saLearnerId) return skipped(subject);
+  const start = await startLearnerJob(deps, job.data.learnerId, loadOtjLearner);
+  if ('skipped' in start) return start.skipped;
+  const { learner, subject, saLearnerId } = start;
 
   const client = await deps.smartAssessor();
   const otj = await readLinked(learnerRecord(learner.learnerIdent), 'smartAssessorId', saLearnerId, () => client.getLearnerOtj(saLearnerId));

@@ -1,17 +1,9 @@
 import type { Redis } from 'ioredis';
 import type { DataSource, EntityManager } from 'typeorm';
-import type { EventOutcome, FieldChange, IntegrationSettings, SubjectType } from '../entities/index.js';
+import type { EventOutcome, FieldChange, IntegrationSettings, SyncSubject } from '../entities/index.js';
 import type { JobName, QueueJob, QueueName } from '../queues/definitions.js';
 import type { Logger } from '../src/logging/logger.js';
 import type { SmartAssessorApi } from '../src/smart-assessor/types.js';
-
-/** Whom a job's outcome is about, for the sync event and the learner's history. */
-export interface SyncSubject {
-  type: SubjectType;
-  /** Learner Ident, officer ref or organisation ref. */
-  ref: string;
-  learnerId: number | null;
-}
 
 /** What a processor did. `failed` is the runner's to record, on the final attempt only. */
 export interface JobResult {

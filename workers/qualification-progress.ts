@@ -1,4 +1,4 @@
-import { finished, learnerSubject, readLinked, recordGone, skipped } from '../src/daily/job-results.js';
+import { finished, readLinked, skipped, startLearnerJob } from '../src/daily/job-results.js';
 import { LearnerSnapshot, snapshotReaders } from '../src/daily/learner-snapshot.js';
 import { linkedAfterTakeovers } from '../src/daily/course-links.js';
 import { loadProgressLearner } from '../src/daily/mis-records.js';
@@ -8,12 +8,9 @@ import type { Processor } from './processor.js';
 
 /** SPEC.md §4 qualification progress: each linked aim's elements done and total := its SA course's progress. */
 export const qualificationProgressProcessor: Processor<'qualification-progress'> = async (job, context, deps) => {
-  const learner = await loadProgressLearner(deps.db, job.data.learnerId);
-  if (!learner) throw recordGone('learner', job.data.learnerId);
-  const subject = learnerSubject(learner);
-  const settings = await deps.settings();
-  const saLearnerId = learner.smartAssessorId;
-  if (!settings.integrationEnabled || !saLearnerId) return skipped(subject);
+  const start = await startLearnerJob(deps, job.data.learnerId, loadProgressLearner);
+  if ('skipped' in start) return start.skipped;
+  const { learner, subject, settings, saLearnerId } = start;
 
   const snapshot = new LearnerSnapshot(deps.redis, job.data.runId, saLearnerId);
   const done = () => snapshot.release('courses', 'qualification-progress', snapshotReaders('courses', settings));

@@ -1,4 +1,4 @@
-import { finished, learnerSubject, readLinked, recordGone, skipped } from '../src/daily/job-results.js';
+import { finished, readLinked, skipped, startLearnerJob } from '../src/daily/job-results.js';
 import { loadOfficersByAdditionalId, loadReviewsLearner } from '../src/daily/mis-records.js';
 import { createReviews, lockLearner, updateReviews } from '../src/daily/mis-writes.js';
 import { reviewIdentFor } from '../src/daily/review-idents.js';
@@ -11,15 +11,13 @@ import type { Processor } from './processor.js';
  * none is ever deleted.
  */
 export const reviewsProcessor: Processor<'reviews'> = async (job, context, deps) => {
-  const learner = await loadReviewsLearner(deps.db, job.data.learnerId);
-  if (!learner) throw recordGone('learner', job.data.learnerId);
-  const subject = learnerSubject(learner);
-  const settings = await deps.settings();
-  const saLearnerId = learner.smartAssessorId;
+  const start = await startLearnerJob(deps, job.data.learnerId, loadReviewsLearner);
+  if ('skipped' in start) return start.skipped;
+  const { learner, subject, settings, saLearnerId } = start;
   const mappings = settings.reviewTypeMappings ?? {};
   const anyMapped = Object.values(mappings).some((code) => typeof code === 'string' && code.trim() !== '');
   // With no session type mapped every session would be ignored: no need to ask for them.
-  if (!settings.integrationEnabled || !saLearnerId || !anyMapped) return skipped(subject);
+  if (!anyMapped) return skipped(subject);
 
   const client = await deps.smartAssessor();
   const sessions = await readLinked(learnerRecord(learner.learnerIdent), 'smartAssessorId', saLearnerId, () => client.listLearnerSessions(saLearnerId));

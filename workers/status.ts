@@ -1,5 +1,5 @@
 import type { LearnerCourse } from '../src/smart-assessor/types.js';
-import { finished, learnerSubject, readLinked, recordGone, skipped } from '../src/daily/job-results.js';
+import { finished, readLinked, startLearnerJob } from '../src/daily/job-results.js';
 import { LearnerSnapshot, snapshotReaders } from '../src/daily/learner-snapshot.js';
 import { loadStatusLearner } from '../src/daily/mis-records.js';
 import { applyCourseTakeovers } from '../src/daily/mis-writes.js';
@@ -15,12 +15,9 @@ import type { Processor } from './processor.js';
  * before, and the course moves still to do), and its changes are recorded once.
  */
 export const statusProcessor: Processor<'status'> = async (job, context, deps) => {
-  const learner = await loadStatusLearner(deps.db, job.data.learnerId);
-  if (!learner) throw recordGone('learner', job.data.learnerId);
-  const subject = learnerSubject(learner);
-  const settings = await deps.settings();
-  const saLearnerId = learner.smartAssessorId;
-  if (!settings.integrationEnabled || !saLearnerId) return skipped(subject);
+  const start = await startLearnerJob(deps, job.data.learnerId, loadStatusLearner);
+  if ('skipped' in start) return start.skipped;
+  const { learner, subject, settings, saLearnerId } = start;
 
   const snapshot = new LearnerSnapshot(deps.redis, job.data.runId, saLearnerId);
   const client = await deps.smartAssessor();

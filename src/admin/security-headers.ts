@@ -1,27 +1,29 @@
 import helmet from 'helmet';
 import type { RequestHandler } from 'express';
 
+/** Only this server's own resources (images also as data: URLs), nothing from elsewhere, and no framing. */
+function ownResourcesOnly(styleSrc: string[]) {
+  return {
+    defaultSrc: ["'self'"],
+    scriptSrc: ["'self'"],
+    styleSrc,
+    imgSrc: ["'self'", 'data:'],
+    fontSrc: ["'self'"],
+    connectSrc: ["'self'"],
+    objectSrc: ["'none'"],
+    baseUri: ["'self'"],
+    formAction: ["'self'"],
+    frameAncestors: ["'none'"],
+  };
+}
+
 /**
  * The admin UI's pages load only their own scripts and styles: no inline script, no
  * inline style, nothing from elsewhere, and no framing.
  */
 export function securityHeaders(): RequestHandler {
   return helmet({
-    contentSecurityPolicy: {
-      useDefaults: false,
-      directives: {
-        defaultSrc: ["'self'"],
-        scriptSrc: ["'self'"],
-        styleSrc: ["'self'"],
-        imgSrc: ["'self'", 'data:'],
-        fontSrc: ["'self'"],
-        connectSrc: ["'self'"],
-        objectSrc: ["'none'"],
-        baseUri: ["'self'"],
-        formAction: ["'self'"],
-        frameAncestors: ["'none'"],
-      },
-    },
+    contentSecurityPolicy: { useDefaults: false, directives: ownResourcesOnly(["'self'"]) },
     referrerPolicy: { policy: 'same-origin' },
   });
 }
@@ -32,19 +34,5 @@ export function securityHeaders(): RequestHandler {
  * 'self' only, and its web fonts are not fetched from outside.
  */
 export function dashboardSecurityHeaders(): RequestHandler {
-  return helmet.contentSecurityPolicy({
-    useDefaults: false,
-    directives: {
-      defaultSrc: ["'self'"],
-      scriptSrc: ["'self'"],
-      styleSrc: ["'self'", "'unsafe-inline'"],
-      imgSrc: ["'self'", 'data:'],
-      fontSrc: ["'self'"],
-      connectSrc: ["'self'"],
-      objectSrc: ["'none'"],
-      baseUri: ["'self'"],
-      formAction: ["'self'"],
-      frameAncestors: ["'none'"],
-    },
-  });
+  return helmet.contentSecurityPolicy({ useDefaults: false, directives: ownResourcesOnly(["'self'", "'unsafe-inline'"]) });
 }

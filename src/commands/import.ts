@@ -1,11 +1,8 @@
 import { readFile } from 'node:fs/promises';
-import { loadConfig } from '../config/environment.js';
-import { ensureDatabaseExists, openDatabase } from '../db/data-source.js';
 import { ValidationFailedError } from '../errors.js';
 import { importDocument } from '../import/import-document.js';
 import { IMPORT_RECORD_TYPES, type ImportSummary } from '../import/import-format.js';
-import { loadSecretBox } from '../settings/secret-box.js';
-import { SettingsService } from '../settings/settings-service.js';
+import { Runtime } from './runtime.js';
 
 const USAGE = 'usage: sai import FILE   (a provider document in the import format of contracts/admin-api.md)';
 
@@ -32,13 +29,11 @@ export async function run(args: string[]): Promise<number> {
     return 1;
   }
 
-  const config = loadConfig();
-  await ensureDatabaseExists(config.DATABASE_URL);
-  const db = await openDatabase({ url: config.DATABASE_URL, poolSize: 2, applicationName: 'sai-import' });
+  const runtime = await Runtime.open({ migrate: true, poolSize: 2, applicationName: 'sai-import' });
   try {
-    const settings = new SettingsService(db, await loadSecretBox(config));
+    const settings = await runtime.settings();
     const started = performance.now();
-    const summary = await importDocument(db, document, { settings });
+    const summary = await importDocument(runtime.db, document, { settings });
     process.stdout.write(`imported ${file} in ${((performance.now() - started) / 1000).toFixed(1)} s\n${countsTable(summary)}\n`);
     return 0;
   } catch (error) {
@@ -48,6 +43,6 @@ export async function run(args: string[]): Promise<number> {
     for (const [path, reason] of problems) process.stderr.write(`  ${path}: ${reason}\n`);
     return 1;
   } finally {
-    await db.destroy();
+    await runtime.close();
   }
 }

@@ -1,8 +1,9 @@
-import { parseArgs } from 'node:util';
+import { stopOnSignal } from '../../workers/shutdown.js';
 import { loadConfig } from '../config/environment.js';
 import { logger } from '../logging/logger.js';
 import type { FaultSettings } from '../simulator/faults.js';
 import { startSimulator } from '../simulator/server.js';
+import { parseCommandLine } from './command-line.js';
 
 const USAGE = `usage: sai simulator [options]
   --port P                 port (default SIMULATOR_PORT, 4010)
@@ -38,32 +39,23 @@ const NUMBER_FLAGS: Record<string, keyof FaultSettings> = {
 
 export async function run(args: string[]): Promise<number> {
   const config = loadConfig();
-  let values: Record<string, string | boolean | undefined>;
-  try {
-    values = parseArgs({
-      args,
-      options: {
-        port: { type: 'string' },
-        host: { type: 'string' },
-        'rate-limit': { type: 'string' },
-        'token-ttl': { type: 'string' },
-        seed: { type: 'string' },
-        today: { type: 'string' },
-        'outage-seconds': { type: 'string' },
-        'fault-operations': { type: 'string' },
-        'record-requests': { type: 'boolean' },
-        help: { type: 'boolean' },
-        ...Object.fromEntries(Object.keys(NUMBER_FLAGS).map((flag) => [flag, { type: 'string' as const }])),
-      },
-    }).values;
-  } catch (error) {
-    process.stderr.write(`${(error as Error).message}\n${USAGE}\n`);
-    return 2;
-  }
-  if (values.help) {
-    process.stdout.write(`${USAGE}\n`);
-    return 0;
-  }
+  const values = parseCommandLine(
+    args,
+    {
+      port: { type: 'string' },
+      host: { type: 'string' },
+      'rate-limit': { type: 'string' },
+      'token-ttl': { type: 'string' },
+      seed: { type: 'string' },
+      today: { type: 'string' },
+      'outage-seconds': { type: 'string' },
+      'fault-operations': { type: 'string' },
+      'record-requests': { type: 'boolean' },
+      ...Object.fromEntries(Object.keys(NUMBER_FLAGS).map((flag) => [flag, { type: 'string' as const }])),
+    },
+    USAGE,
+  ) as Record<string, string | boolean | undefined> | number;
+  if (typeof values === 'number') return values;
 
   const problems: string[] = [];
   const number = (flag: string): number | undefined => {
@@ -117,15 +109,6 @@ export async function run(args: string[]): Promise<number> {
     ].join('\n'),
   );
 
-  await new Promise<void>((resolve) => {
-    const stop = (): void => {
-      process.off('SIGINT', stop);
-      process.off('SIGTERM', stop);
-      resolve();
-    };
-    process.on('SIGINT', stop);
-    process.on('SIGTERM', stop);
-  });
-  await simulator.close();
+  await stopOnSignal(() => simulator.close(), logger);
   return 0;
 }

@@ -1,12 +1,11 @@
-import { parseArgs } from 'node:util';
 import { workerConnection } from '../../queues/connection.js';
 import { QUEUE_NAMES } from '../../queues/definitions.js';
 import { createProducers, type Producers } from '../../queues/producers.js';
-import { openMigratedDatabase } from '../../workers/process-setup.js';
-import { loadConfig } from '../config/environment.js';
 import { logger } from '../logging/logger.js';
 import { ActiveRunError, LearnerNotFoundError, NotEnrolledError, progressLine, requestLearnerSync, runView, startRun } from '../runs/index.js';
-import { startScheduler, type RunningScheduler } from '../scheduler/index.js';
+import { startScheduler } from '../scheduler/index.js';
+import { parseCommandLine } from './command-line.js';
+import { Runtime } from './runtime.js';
 
 const USAGE = `usage: sai sync --now | sai sync --learner IDENT
   --now            start the daily synchronisation now, for every eligible learner
@@ -28,33 +27,25 @@ async function warnAboutMissingWorkers(producers: Producers): Promise<void> {
 }
 
 export async function run(args: string[]): Promise<number> {
-  let values: { now?: boolean; learner?: string; help?: boolean };
-  try {
-    values = parseArgs({ args, options: { now: { type: 'boolean' }, learner: { type: 'string' }, help: { type: 'boolean' } } }).values;
-  } catch (error) {
-    process.stderr.write(`${(error as Error).message}\n${USAGE}\n`);
-    return 2;
-  }
-  if (values.help) {
-    process.stdout.write(USAGE + '\n');
-    return 0;
-  }
+  const values = parseCommandLine(args, { now: { type: 'boolean' }, learner: { type: 'string' } }, USAGE);
+  if (typeof values === 'number') return values;
   if (Boolean(values.now) === (values.learner !== undefined) || values.learner?.trim() === '') {
     process.stderr.write(USAGE + '\n');
     return 2;
   }
 
-  const config = loadConfig();
-  const db = await openMigratedDatabase(config, { poolSize: 4, applicationName: 'sai-sync' });
+  const runtime = await Runtime.open({ migrate: false, poolSize: 4, applicationName: 'sai-sync' });
+  const { config, db } = runtime;
   const connection = workerConnection(config.REDIS_URL);
   const producers = createProducers({ connection, prefix: config.QUEUE_PREFIX });
-  let scheduler: RunningScheduler | undefined;
+  runtime.onClose(() => producers.close());
   try {
     let runId: string;
     try {
       if (values.now) {
         // The fan-out is a job for a scheduler; this process is one while it watches, so the command works on its own.
-        scheduler = await startScheduler({ db, producers, connection, prefix: config.QUEUE_PREFIX, logger });
+        const scheduler = await startScheduler({ db, producers, connection, prefix: config.QUEUE_PREFIX, logger });
+        runtime.onClose(() => scheduler.close());
         ({ runId } = await startRun(db, producers, 'manual'));
       } else {
         const answer = await requestLearnerSync(db, producers, values.learner!.trim());
@@ -98,8 +89,6 @@ export async function run(args: string[]): Promise<number> {
       await new Promise((resolve) => setTimeout(resolve, POLL_MS));
     }
   } finally {
-    await scheduler?.close();
-    await producers.close();
-    await db.destroy();
+    await runtime.close();
   }
 }

@@ -1,16 +1,13 @@
-import { parseArgs } from 'node:util';
-import { Redis } from 'ioredis';
 import { workerConnection } from '../../queues/connection.js';
 import { createWorkerDeps } from '../../workers/deps.js';
-import { openMigratedDatabase, parseConcurrency, parseQueueList, workerPoolSize } from '../../workers/process-setup.js';
+import { parseConcurrency, parseQueueList, workerPoolSize } from '../../workers/process-setup.js';
 import { PROCESSOR_REGISTRATIONS, processorMap } from '../../workers/registry.js';
 import { startWorkers } from '../../workers/runner.js';
-import { SHUTDOWN_DEADLINE_MS, stopOnSignal } from '../../workers/shutdown.js';
+import { SHUTDOWN_DEADLINE_MS } from '../../workers/shutdown.js';
 import { loadConfig } from '../config/environment.js';
 import { logger } from '../logging/logger.js';
-import { loadSecretBox } from '../settings/secret-box.js';
-import { SettingsService } from '../settings/settings-service.js';
-import { connectionDefaults } from './admin.js';
+import { parseCommandLine } from './command-line.js';
+import { Runtime } from './runtime.js';
 
 const USAGE = `usage: sai worker [--queues a,b] [--concurrency N]
   --queues a,b     the queues to work (default all eight)
@@ -19,17 +16,8 @@ Any number of worker processes may share one Redis and one PostgreSQL. SIGTERM s
 taking jobs and lets the running ones finish (up to ${SHUTDOWN_DEADLINE_MS / 1000} s).`;
 
 export async function run(args: string[]): Promise<number> {
-  let values: { queues?: string; concurrency?: string; help?: boolean };
-  try {
-    values = parseArgs({ args, options: { queues: { type: 'string' }, concurrency: { type: 'string' }, help: { type: 'boolean' } } }).values;
-  } catch (error) {
-    process.stderr.write(`${(error as Error).message}\n${USAGE}\n`);
-    return 2;
-  }
-  if (values.help) {
-    process.stdout.write(USAGE + '\n');
-    return 0;
-  }
+  const values = parseCommandLine(args, { queues: { type: 'string' }, concurrency: { type: 'string' } }, USAGE);
+  if (typeof values === 'number') return values;
   const config = loadConfig();
   let queues;
   let concurrency;
@@ -43,10 +31,9 @@ export async function run(args: string[]): Promise<number> {
   // The processors check every queue has one (and only one) processor, whichever queues this process works.
   const processors = processorMap(PROCESSOR_REGISTRATIONS);
 
-  const db = await openMigratedDatabase(config, { poolSize: workerPoolSize(queues.length * concurrency), applicationName: 'sai-worker' });
-  const redis = new Redis(workerConnection(config.REDIS_URL));
-  const settings = new SettingsService(db, await loadSecretBox(config), connectionDefaults(config));
-  const deps = createWorkerDeps({ db, redis, config, settings, logger });
+  const runtime = await Runtime.open({ config, migrate: false, poolSize: workerPoolSize(queues.length * concurrency), applicationName: 'sai-worker' });
+  const deps = createWorkerDeps({ db: runtime.db, redis: runtime.redis('worker'), config, settings: await runtime.settings(), logger });
+  runtime.onClose(() => deps.close());
   const running = await startWorkers({
     connection: workerConnection(config.REDIS_URL),
     prefix: config.QUEUE_PREFIX,
@@ -55,13 +42,11 @@ export async function run(args: string[]): Promise<number> {
     processors,
     deps,
   });
-
-  await stopOnSignal(async () => {
+  runtime.onClose(async () => {
     const { forced } = await running.close({ deadlineMs: SHUTDOWN_DEADLINE_MS });
-    deps.close();
-    redis.disconnect();
-    await db.destroy();
     logger.info('workers stopped', { forced });
-  }, logger);
+  });
+
+  await runtime.untilSignal();
   return 0;
 }

@@ -1,21 +1,11 @@
-import type { FieldChange } from '../../entities/index.js';
-import type { JobResult, SyncSubject } from '../../workers/processor.js';
+import type { FieldChange, IntegrationSettings, SyncSubject } from '../../entities/index.js';
+import type { JobResult, WorkerDeps } from '../../workers/processor.js';
 import { PermanentError } from '../errors.js';
 import { isSmartAssessorError } from '../smart-assessor/errors.js';
+import { learnerSubject } from '../sync/index.js';
+import type { LearnerKey, MisReader } from './mis-records.js';
 
 /** The outcomes of the daily jobs and the failures they share. */
-
-export function learnerSubject(learner: { id: number; learnerIdent: string }): SyncSubject {
-  return { type: 'learner', ref: learner.learnerIdent, learnerId: learner.id };
-}
-
-export function officerSubject(officer: { ref: string }): SyncSubject {
-  return { type: 'officer', ref: officer.ref, learnerId: null };
-}
-
-export function organisationSubject(organisation: { ref: string }): SyncSubject {
-  return { type: 'organisation', ref: organisation.ref, learnerId: null };
-}
 
 /** Nothing to do for this subject in this run (integration disabled, a mode of None, nothing linked). */
 export function skipped(subject: SyncSubject): JobResult {
@@ -24,6 +14,34 @@ export function skipped(subject: SyncSubject): JobResult {
 
 export function finished(subject: SyncSubject, changes: FieldChange[]): JobResult {
   return { subject, outcome: changes.length > 0 ? 'changed' : 'unchanged', changes };
+}
+
+/** A per-learner daily job's learner, enrolled, with the settings it runs under. */
+export interface LearnerJob<L extends LearnerKey> {
+  learner: L;
+  subject: SyncSubject;
+  settings: IntegrationSettings;
+  /** The learner's Smart Assessor id. */
+  saLearnerId: string;
+}
+
+/**
+ * How every per-learner daily job starts: its learner, read by `load` (gone: a permanent
+ * failure), and the settings. While the integration is disabled or the learner is not
+ * enrolled there is nothing to do: the job answers `skipped`.
+ */
+export async function startLearnerJob<L extends LearnerKey>(
+  deps: WorkerDeps,
+  learnerId: number,
+  load: (reader: MisReader, learnerId: number) => Promise<L | null>,
+): Promise<LearnerJob<L> | { skipped: JobResult }> {
+  const learner = await load(deps.db, learnerId);
+  if (!learner) throw recordGone('learner', learnerId);
+  const subject = learnerSubject(learner);
+  const settings = await deps.settings();
+  const saLearnerId = learner.smartAssessorId;
+  if (!settings.integrationEnabled || !saLearnerId) return { skipped: skipped(subject) };
+  return { learner, subject, settings, saLearnerId };
 }
 
 /** The job's record was deleted after the run was fanned out: there is nothing to synchronise, and retrying cannot help. */

@@ -1,4 +1,5 @@
-import type { AttendedStatus, CompletionStatus, Gender, Outcome, RiskBand } from '../../entities/enums.js';
+import type { AttendedStatus, CompletionStatus, Learner, Outcome } from '../../entities/index.js';
+import type { LearnerDemographics } from '../smart-assessor/types.js';
 import type { PicsOfficer, PicsOrganisation } from '../sync/index.js';
 
 /**
@@ -61,23 +62,8 @@ export interface OfficerLink {
   additionalId: string | null;
 }
 
-export interface DemographicsLearner extends LearnerKey {
-  firstName: string;
-  surname: string;
-  dateOfBirth: string | null;
-  gender: Gender | null;
-  uln: string | null;
-  email: string | null;
-  address1: string | null;
-  address2: string | null;
-  address3: string | null;
-  address4: string | null;
-  postcode: string | null;
-  niNumber: string | null;
-  phone: string | null;
-  mobile: string | null;
-  riskBand: RiskBand | null;
-}
+/** The learner's details (the fields Smart Assessor shares) and risk band, as their entity types them. */
+export type DemographicsLearner = LearnerKey & Pick<Learner, keyof LearnerDemographics | 'riskBand'>;
 
 export type OfficerRecord = PicsOfficer & { id: number };
 export type OrganisationRecord = PicsOrganisation & { id: number };

@@ -1,5 +1,6 @@
 import type { EntityManager } from 'typeorm';
 import { PermanentError } from '../errors.js';
+import type { AssessorFields, EmployerFields, LearnerDemographics } from '../smart-assessor/types.js';
 import type { AimProgressUpdate, CourseTakeover, PicsAimProgress, ReviewCreate, ReviewFields, ReviewUpdate } from '../sync/index.js';
 import type { ReviewRow } from './mis-records.js';
 
@@ -17,6 +18,7 @@ export class ConcurrentChangeError extends Error {
   }
 }
 
+/** The MIS column of each field a Pull (or the OTJ and risk rules) may set; the ULN is only ever pushed. */
 const LEARNER_COLUMNS = {
   firstName: 'first_name',
   surname: 'surname',
@@ -33,9 +35,15 @@ const LEARNER_COLUMNS = {
   mobile: 'mobile',
   actualOtjHours: 'actual_otj_hours',
   riskBand: 'risk_band',
-} as const;
+} as const satisfies Record<Exclude<keyof LearnerDemographics, 'uln'> | 'actualOtjHours' | 'riskBand', string>;
 
-const OFFICER_COLUMNS = { firstName: 'first_name', surname: 'surname', email: 'email', phone: 'phone', mobile: 'mobile' } as const;
+const OFFICER_COLUMNS = {
+  firstName: 'first_name',
+  surname: 'surname',
+  email: 'email',
+  phone: 'phone',
+  mobile: 'mobile',
+} as const satisfies Record<keyof AssessorFields, string>;
 
 const ORGANISATION_COLUMNS = {
   name: 'name',
@@ -48,7 +56,7 @@ const ORGANISATION_COLUMNS = {
   postcode: 'postcode',
   website: 'website',
   employerSize: 'employer_size',
-} as const;
+} as const satisfies Record<keyof EmployerFields, string>;
 
 type Columns = Record<string, string>;
 

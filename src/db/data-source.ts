@@ -42,10 +42,9 @@ export async function openDatabase(options: DatabaseOptions): Promise<DataSource
   return dataSource;
 }
 
-/** Creates the database named in `url` when it does not exist (for first starts and test runs). */
-export async function ensureDatabaseExists(url: string): Promise<void> {
-  const target = new URL(url);
-  const name = decodeURIComponent(target.pathname.replace(/^\//, ''));
+/** The database named in `url` (letters, digits and _ only), and a client of the same server's `postgres` database to create or drop it with. */
+async function withServer<T>(url: string, use: (client: import('pg').Client, name: string) => Promise<T>): Promise<T> {
+  const name = decodeURIComponent(new URL(url).pathname.replace(/^\//, ''));
   if (!/^[A-Za-z0-9_]+$/.test(name)) throw new Error(`Database name "${name}" may hold letters, digits and _ only`);
   const admin = new URL(url);
   admin.pathname = '/postgres';
@@ -53,6 +52,15 @@ export async function ensureDatabaseExists(url: string): Promise<void> {
   const client = new pg.default.Client({ connectionString: admin.toString() });
   await client.connect();
   try {
+    return await use(client, name);
+  } finally {
+    await client.end();
+  }
+}
+
+/** Creates the database named in `url` when it does not exist (for first starts and test runs). */
+export async function ensureDatabaseExists(url: string): Promise<void> {
+  await withServer(url, async (client, name) => {
     const found = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);
     if (found.rowCount === 0) {
       try {
@@ -62,22 +70,11 @@ export async function ensureDatabaseExists(url: string): Promise<void> {
         if ((error as { code?: string }).code !== '42P04') throw error;
       }
     }
-  } finally {
-    await client.end();
-  }
+  });
 }
 
 export async function dropDatabase(url: string): Promise<void> {
-  const target = new URL(url);
-  const name = decodeURIComponent(target.pathname.replace(/^\//, ''));
-  const admin = new URL(url);
-  admin.pathname = '/postgres';
-  const pg = await import('pg');
-  const client = new pg.default.Client({ connectionString: admin.toString() });
-  await client.connect();
-  try {
+  await withServer(url, async (client, name) => {
     await client.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
-  } finally {
-    await client.end();
-  }
+  });
 }

@@ -1,13 +1,22 @@
 import type { DataSource } from 'typeorm';
-import type { FieldChange, IntegrationSettings, Learner, Officer, Organisation } from '../../entities/index.js';
+import type { FieldChange, IntegrationSettings, Learner, Officer, Organisation, SyncSubject } from '../../entities/index.js';
 import { InvalidDataError, PermanentError } from '../errors.js';
 import type { Logger } from '../logging/logger.js';
 import { isSmartAssessorError } from '../smart-assessor/errors.js';
 import type { SmartAssessorApi } from '../smart-assessor/types.js';
-import { aimRecord, assessorCreateBody, employerCreateBody, learnerCourseCreateBody, learnerCreateBody, learnerRecord, type IsoDate } from '../sync/index.js';
+import {
+  aimRecord,
+  assessorCreateBody,
+  employerCreateBody,
+  learnerCourseCreateBody,
+  learnerCreateBody,
+  learnerRecord,
+  learnerSubject,
+  type IsoDate,
+} from '../sync/index.js';
 import { planEnrolment } from './enrolment-plan.js';
 import { loadEnrolmentRecords, type EnrolmentAimRecord } from './enrolment-records.js';
-import { ENROLMENT_QUEUE, type HistoryEntry, type HistorySubject } from './history.js';
+import { ENROLMENT_QUEUE, type HistoryEntry } from './history.js';
 import { saveSmartAssessorId } from './save-link.js';
 import {
   AIM_LEARNER_COURSE_ID,
@@ -30,7 +39,7 @@ export interface EnrolmentDeps {
 }
 
 export interface EnrolmentOutcome {
-  subject: HistorySubject;
+  subject: SyncSubject;
   /** This attempt created, linked or set something. */
   changed: boolean;
   /**
@@ -38,8 +47,8 @@ export interface EnrolmentOutcome {
    * been recorded, with its save, the moment it was known.
    */
   changes: FieldChange[];
-  /** The aims skipped because Smart Assessor does not support their qualification, to record with the outcome. */
-  skippedAims: HistoryEntry | null;
+  /** The aims skipped (Smart Assessor does not support their qualification, or a restart aim supersedes them), to record with the outcome. */
+  skippedAims: HistoryEntry[];
 }
 
 /**
@@ -59,7 +68,7 @@ export async function enrolLearner(learnerId: number, deps: EnrolmentDeps): Prom
   if (plan.problems.length > 0 || !organisation || !mainOfficer) throw new InvalidDataError(plan.problems);
 
   const client = await deps.smartAssessor();
-  const subject: HistorySubject = { type: 'learner', ref: learner.learnerIdent, learnerId: learner.id };
+  const subject = learnerSubject(learner);
   const officers = plan.secondAssessor ? [mainOfficer, plan.secondAssessor] : [mainOfficer];
   await confirmHeldIds(client, organisation, officers, learner);
 
@@ -97,7 +106,10 @@ export async function enrolLearner(learnerId: number, deps: EnrolmentDeps): Prom
     subject,
     changed: changed || otj !== null,
     changes: otj ? [otj] : [],
-    skippedAims: skippedAimsEntry(plan.aimsUnsupported, subject, deps.jobId),
+    skippedAims: [
+      skippedAimsEntry(plan.aimsUnsupported, 'because Smart Assessor does not support the qualification', subject, deps.jobId),
+      skippedAimsEntry(plan.aimsSuperseded, 'because a later aim restarts it', subject, deps.jobId),
+    ].filter((entry) => entry !== null),
   };
 }
 
@@ -132,15 +144,27 @@ async function setPlannedOtj(client: SmartAssessorApi, learner: Learner, saLearn
   return { record: learnerRecord(learner.learnerIdent), field: 'plannedOtjHours', from: current.plannedHours, to: planned, direction: 'push' };
 }
 
-function skippedAimsEntry(aims: readonly EnrolmentAimRecord[], subject: HistorySubject, jobId: string | null): HistoryEntry | null {
-  if (aims.length === 0) return null;
-  const listed = aims.map((aim) => `${aimRecord(aim.aimRef)} (${aim.qualification.reference} ${aim.qualification.title})`).join('; ');
+/** One event for the aims skipped for one reason; a superseded aim names the restart aim it gave way to. */
+function skippedAimsEntry(
+  skipped: ReadonlyArray<EnrolmentAimRecord | { aim: EnrolmentAimRecord; by: EnrolmentAimRecord }>,
+  reason: string,
+  subject: SyncSubject,
+  jobId: string | null,
+): HistoryEntry | null {
+  if (skipped.length === 0) return null;
+  const listed = skipped
+    .map((entry) => {
+      const [aim, by] = 'by' in entry ? [entry.aim, entry.by] : [entry, null];
+      const described = `${aimRecord(aim.aimRef)} (${aim.qualification.reference} ${aim.qualification.title})`;
+      return by ? `${described} superseded by restart aim ${by.aimRef}` : described;
+    })
+    .join('; ');
   return {
     queue: ENROLMENT_QUEUE,
     subject,
     jobId,
     outcome: 'skipped',
     changes: [],
-    error: `Not enrolled on a Smart Assessor course, because Smart Assessor does not support the qualification: ${listed}`,
+    error: `Not enrolled on a Smart Assessor course, ${reason}: ${listed}`,
   };
 }

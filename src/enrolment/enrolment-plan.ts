@@ -1,12 +1,23 @@
 import type { FieldProblem } from '../errors.js';
-import { isBlank, validateEnrolment, type IsoDate, type PicsLearner, type PicsOfficer, type PicsOrganisation } from '../sync/index.js';
+import {
+  learnerCoursesAfterTakeovers,
+  planCourseTakeovers,
+  validateEnrolment,
+  type IsoDate,
+  type PicsLearner,
+  type PicsOfficer,
+  type PicsOrganisation,
+} from '../sync/index.js';
 
-/** An aim as the plan sees it: its dates, its SA learner course (once enrolled) and its qualification's SA course. */
+/** An aim as the plan sees it: its dates, its SA learner course (once enrolled), the aim it restarts and its qualification's SA course. */
 export interface PlanAim {
+  id: number;
   aimRef: string;
   startDate: IsoDate;
   plannedEndDate: IsoDate;
   saLearnerCourseId: string | null;
+  /** The aim this one restarts after a break in learning. */
+  restartOfId: number | null;
   qualification: { saCourseId: string | null };
 }
 
@@ -23,10 +34,23 @@ export interface EnrolmentPlan<A extends PlanAim, O extends PicsOfficer> {
   problems: FieldProblem[];
   /** Supported aims without an SA learner course yet, each with the SA course it is enrolled on. */
   aimsToEnrol: Array<{ aim: A; courseId: string }>;
-  /** Aims already on their SA course (an earlier attempt, or an admin's link): left alone. */
+  /**
+   * Aims already on their SA course (an earlier attempt, or an admin's link), or a restart
+   * aim whose restart chain already has one (the daily status sync hands that course on
+   * to it): left alone.
+   */
   aimsEnrolled: A[];
   /** Aims whose qualification has no SA course id: skipped and reported. */
   aimsUnsupported: A[];
+  /**
+   * Aims that another of the learner's aims restarts (`by`): skipped and reported. Only the
+   * last aim of a restart chain is enrolled, as the daily status sync gives a chain's SA
+   * course to its last aim; enrolling the others too would put a second learner course for
+   * the same qualification in Smart Assessor.
+   */
+  aimsSuperseded: Array<{ aim: A; by: A }>;
+  /** Each aim's SA learner course once the restart takeovers are made (null: none). */
+  learnerCourses: ReadonlyMap<A, string | null>;
   /**
    * The secondary assessor of every course: the holder of the Qualification Second Assessor
    * Role, unless that is the Main Officer (already the primary assessor).
@@ -39,9 +63,17 @@ export function planEnrolment<A extends PlanAim, O extends PicsOfficer>(records:
   const aimsToEnrol: Array<{ aim: A; courseId: string }> = [];
   const aimsEnrolled: A[] = [];
   const aimsUnsupported: A[] = [];
+  const aimsSuperseded: Array<{ aim: A; by: A }> = [];
+  const learnerCourses = learnerCoursesAfterTakeovers(records.aims, planCourseTakeovers(records.aims));
+  const restartedBy = new Map<number, A>();
+  for (const aim of records.aims) {
+    if (aim.restartOfId !== null && !restartedBy.has(aim.restartOfId)) restartedBy.set(aim.restartOfId, aim);
+  }
   for (const aim of records.aims) {
     const courseId = aim.qualification.saCourseId?.trim();
-    if (!isBlank(aim.saLearnerCourseId)) aimsEnrolled.push(aim);
+    const restart = restartedBy.get(aim.id);
+    if (learnerCourses.get(aim)) aimsEnrolled.push(aim);
+    else if (restart) aimsSuperseded.push({ aim, by: restart });
     else if (courseId) aimsToEnrol.push({ aim, courseId });
     else aimsUnsupported.push(aim);
   }
@@ -57,5 +89,5 @@ export function planEnrolment<A extends PlanAim, O extends PicsOfficer>(records:
     },
     { today },
   );
-  return { problems, aimsToEnrol, aimsEnrolled, aimsUnsupported, secondAssessor };
+  return { problems, aimsToEnrol, aimsEnrolled, aimsUnsupported, aimsSuperseded, learnerCourses, secondAssessor };
 }

@@ -1,22 +1,15 @@
 import type { EntityManager } from 'typeorm';
-import type { EventOutcome, FieldChange, SubjectType } from '../../entities/index.js';
+import type { EventOutcome, FieldChange, SyncSubject } from '../../entities/index.js';
 
 /** The queue enrolment's events are filed under (the pipeline's queue of the same name). */
 export const ENROLMENT_QUEUE = 'enrolment';
 /** The queue an admin's own edits of Smart Assessor ids are filed under. */
 export const MANUAL_EDIT_QUEUE = 'admin';
 
-/** Whom an event is about: the learner for enrolment, the edited record for a manual edit. */
-export interface HistorySubject {
-  type: SubjectType;
-  /** Learner Ident, officer ref or organisation ref. */
-  ref: string;
-  learnerId: number | null;
-}
-
 export interface HistoryEntry {
   queue: string;
-  subject: HistorySubject;
+  /** The learner for enrolment, the edited record for a manual edit. */
+  subject: SyncSubject;
   jobId: string | null;
   outcome: EventOutcome;
   changes: FieldChange[];

@@ -1,9 +1,10 @@
 import type { DataSource, EntityTarget } from 'typeorm';
-import { Learner, Officer, Organisation } from '../../entities/index.js';
+import { Learner, Officer, Organisation, type SyncSubject } from '../../entities/index.js';
 import { ValidationFailedError } from '../errors.js';
 import { LearnerNotFoundError } from '../runs/errors.js';
+import { learnerSubject, officerSubject, organisationSubject } from '../sync/index.js';
 import { RecordNotFoundError } from './errors.js';
-import { MANUAL_EDIT_QUEUE, recordHistory, type HistorySubject } from './history.js';
+import { MANUAL_EDIT_QUEUE, recordHistory } from './history.js';
 import {
   holderOf,
   isUniqueViolation,
@@ -31,7 +32,7 @@ interface EditTarget<T extends { id: number }> {
   column: SmartAssessorIdColumn;
   keyField: 'ref' | 'learnerIdent';
   notFound(key: string): Error;
-  subject(record: T): HistorySubject;
+  subject(record: T): SyncSubject;
 }
 
 const ORGANISATION: EditTarget<Organisation> = {
@@ -39,7 +40,7 @@ const ORGANISATION: EditTarget<Organisation> = {
   column: ORGANISATION_ADDITIONAL_ID,
   keyField: 'ref',
   notFound: (ref) => new RecordNotFoundError('organisation', ref),
-  subject: (organisation) => ({ type: 'organisation', ref: organisation.ref, learnerId: null }),
+  subject: organisationSubject,
 };
 
 const OFFICER: EditTarget<Officer> = {
@@ -47,7 +48,7 @@ const OFFICER: EditTarget<Officer> = {
   column: OFFICER_ADDITIONAL_ID,
   keyField: 'ref',
   notFound: (ref) => new RecordNotFoundError('officer', ref),
-  subject: (officer) => ({ type: 'officer', ref: officer.ref, learnerId: null }),
+  subject: officerSubject,
 };
 
 const LEARNER: EditTarget<Learner> = {
@@ -55,7 +56,7 @@ const LEARNER: EditTarget<Learner> = {
   column: LEARNER_SMART_ASSESSOR_ID,
   keyField: 'learnerIdent',
   notFound: (learnerIdent) => new LearnerNotFoundError(learnerIdent),
-  subject: (learner) => ({ type: 'learner', ref: learner.learnerIdent, learnerId: learner.id }),
+  subject: learnerSubject,
 };
 
 /** PUT /api/organisations/{ref}/additional-id: link the organisation to a Smart Assessor employer (null unlinks). */

@@ -4,7 +4,7 @@ import { LearnerNotFoundError } from '../runs/errors.js';
 import type { FieldProblem } from '../errors.js';
 import type { LearnerCreate } from '../smart-assessor/types.js';
 import { learnerCreateBody, ukToday, type IsoDate } from '../sync/index.js';
-import { planEnrolment } from './enrolment-plan.js';
+import { planEnrolment, type EnrolmentPlan } from './enrolment-plan.js';
 import { loadEnrolmentRecords, readIntegrationSettings, type EnrolmentAimRecord } from './enrolment-records.js';
 import { presentId } from './smart-assessor-ids.js';
 
@@ -33,8 +33,12 @@ export interface SecondAssessorPreview extends AssessorPreview {
   role: string;
 }
 
-/** enrol: will be enrolled on its course; skip: Smart Assessor does not support it; enrolled: already on its course. */
-export type QualificationAction = 'enrol' | 'skip' | 'enrolled';
+/**
+ * enrol: will be enrolled on its course; skip: Smart Assessor does not support it;
+ * enrolled: already on its course; superseded: another aim restarts it, and only the
+ * last aim of a restart chain is enrolled.
+ */
+export type QualificationAction = 'enrol' | 'skip' | 'enrolled' | 'superseded';
 
 export interface QualificationPreview {
   aimRef: string;
@@ -46,6 +50,8 @@ export interface QualificationPreview {
   smartAssessorCourseId: string | null;
   action: QualificationAction;
   smartAssessorLearnerCourseId: string | null;
+  /** Only when superseded: the aimRef of the aim that restarts this one. */
+  supersededBy?: string;
 }
 
 /** The learner as Smart Assessor will receive them; the employer and assessor ids are settled when the enrolment runs. */
@@ -96,7 +102,7 @@ export async function enrolmentPreview(db: DataSource, learnerIdent: string, opt
     employer: records.placementOrganisation ? employerPreview(records.placementOrganisation) : null,
     assessor: records.mainOfficer ? assessorPreview(records.mainOfficer) : null,
     secondAssessor: plan.secondAssessor && settings.secondAssessorRole ? { ...assessorPreview(plan.secondAssessor), role: settings.secondAssessorRole } : null,
-    qualifications: records.aims.map(qualificationPreview),
+    qualifications: records.aims.map((aim) => qualificationPreview(aim, plan)),
     plannedOtjHours: learner.plannedOtjHours,
     problems: plan.problems,
     canEnrol: smartAssessorId === null && plan.problems.length === 0,
@@ -113,9 +119,10 @@ function assessorPreview(officer: Officer): AssessorPreview {
   return { ref: officer.ref, name: `${officer.firstName} ${officer.surname}`, email: officer.email, action: id ? 'link' : 'create', smartAssessorId: id };
 }
 
-function qualificationPreview(aim: EnrolmentAimRecord): QualificationPreview {
+function qualificationPreview(aim: EnrolmentAimRecord, plan: EnrolmentPlan<EnrolmentAimRecord, Officer>): QualificationPreview {
   const courseId = presentId(aim.qualification.saCourseId);
-  const learnerCourseId = presentId(aim.saLearnerCourseId);
+  const learnerCourseId = plan.learnerCourses.get(aim) ?? null;
+  const supersededBy = plan.aimsSuperseded.find((superseded) => superseded.aim === aim)?.by.aimRef;
   return {
     aimRef: aim.aimRef,
     reference: aim.qualification.reference,
@@ -124,7 +131,8 @@ function qualificationPreview(aim: EnrolmentAimRecord): QualificationPreview {
     plannedEndDate: aim.plannedEndDate,
     supportedInSmartAssessor: courseId !== null,
     smartAssessorCourseId: courseId,
-    action: learnerCourseId ? 'enrolled' : courseId ? 'enrol' : 'skip',
+    action: learnerCourseId ? 'enrolled' : supersededBy ? 'superseded' : courseId ? 'enrol' : 'skip',
     smartAssessorLearnerCourseId: learnerCourseId,
+    ...(supersededBy ? { supersededBy } : {}),
   };
 }

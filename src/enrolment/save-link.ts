@@ -1,6 +1,7 @@
 import type { DataSource } from 'typeorm';
+import type { SyncSubject } from '../../entities/index.js';
 import { PermanentError } from '../errors.js';
-import { ENROLMENT_QUEUE, recordHistory, type HistorySubject } from './history.js';
+import { ENROLMENT_QUEUE, recordHistory } from './history.js';
 import { holderOf, isUniqueViolation, presentId, type SmartAssessorIdColumn } from './smart-assessor-ids.js';
 
 export interface LinkedRecord {
@@ -28,7 +29,7 @@ export async function saveSmartAssessorId(
   target: SmartAssessorIdColumn,
   record: LinkedRecord,
   value: string,
-  history: { subject: HistorySubject; jobId: string | null },
+  history: { subject: SyncSubject; jobId: string | null },
 ): Promise<SavedLink> {
   try {
     return await db.transaction(async (manager) => {

@@ -15,6 +15,7 @@ import {
   ValidateNested,
 } from 'class-validator';
 import { ATTENDED_STATUSES, COMPLETION_STATUSES, GENDERS, OUTCOMES, SYSTEM_STATUSES } from '../../entities/enums.js';
+import { isCalendarDate } from '../sync/dates.js';
 import { isPlainObject } from './problems.js';
 
 /**
@@ -47,19 +48,6 @@ function OptionalText(max?: number): PropertyDecorator {
   const decorators = [IsOptional(), IsString({ message: 'must be a string or null' })];
   if (max !== undefined) decorators.push(MaxLength(max, { message: `must be at most ${max} characters` }));
   return decorate(...decorators);
-}
-
-const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
-
-/** YYYY-MM-DD naming a day that exists (no 2026-02-30). Arithmetic, not `Date`: it runs for every date of every learner. */
-export function isCalendarDate(value: unknown): value is string {
-  if (typeof value !== 'string' || !/^\d{4}-\d{2}-\d{2}$/.test(value)) return false;
-  const year = Number(value.slice(0, 4));
-  const month = Number(value.slice(5, 7));
-  const day = Number(value.slice(8, 10));
-  if (month < 1 || month > 12 || day < 1) return false;
-  const leap = (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
-  return day <= (month === 2 && leap ? 29 : DAYS_IN_MONTH[month - 1]);
 }
 
 const IsCalendarDate = () =>

@@ -1,4 +1,4 @@
-import { isCalendarDate } from './document-schema.js';
+import { isCalendarDate } from '../sync/dates.js';
 import { isPlainObject } from './problems.js';
 
 /**

@@ -1,5 +1,6 @@
-import type { AttendedStatus, CompletionStatus, Gender, Outcome, SystemStatus } from '../../entities/enums.js';
+import type { AttendedStatus, CompletionStatus, Outcome, SystemStatus } from '../../entities/enums.js';
 import type { SettingsPatch } from '../settings/settings-patch.js';
+import type { PicsLearner, PicsOfficer, PicsOrganisation } from '../sync/records.js';
 
 /**
  * The import document of contracts/admin-api.md ("Import format"). Records are matched
@@ -27,32 +28,21 @@ export interface ImportQualification {
   title: string;
 }
 
-export interface ImportOrganisation {
-  ref: string;
+/** The employer fields of PicsOrganisation; the name is required. */
+export type ImportOrganisation = PicsOrganisation & {
   name: string;
-  phone?: string | null;
-  edrsNumber?: string | null;
-  address1?: string | null;
-  address2?: string | null;
-  address3?: string | null;
-  address4?: string | null;
-  postcode?: string | null;
-  website?: string | null;
-  employerSize?: string | null;
   /** The Smart Assessor employer id; null never unlinks one already stored. */
   additionalId?: string | null;
-}
+};
 
-export interface ImportOfficer {
-  ref: string;
+/** The assessor fields of PicsOfficer; names and email are required. */
+export type ImportOfficer = PicsOfficer & {
   firstName: string;
   surname: string;
   email: string;
-  phone?: string | null;
-  mobile?: string | null;
   /** The Smart Assessor assessor id; null never unlinks one already stored. */
   additionalId?: string | null;
-}
+};
 
 export interface ImportOfficerRole {
   role: string;
@@ -91,23 +81,10 @@ export interface ImportBreakInLearning {
   returnDate?: string | null;
 }
 
-export interface ImportLearner {
-  learnerIdent: string;
-  lrn?: string | null;
+/** The learner's details of PicsLearner (names required), and what the MIS holds about their learning. */
+export interface ImportLearner extends PicsLearner {
   firstName: string;
   surname: string;
-  dateOfBirth?: string | null;
-  gender?: Gender | null;
-  uln?: string | null;
-  email?: string | null;
-  address1?: string | null;
-  address2?: string | null;
-  address3?: string | null;
-  address4?: string | null;
-  postcode?: string | null;
-  niNumber?: string | null;
-  phone?: string | null;
-  mobile?: string | null;
   /** Absent: Live. */
   systemStatus?: SystemStatus;
   placementOrganisationRef?: string | null;

@@ -3,7 +3,7 @@ import type { Producers, RunSubject, UrgentJob } from '../../queues/producers.js
 import { isBlank, ukToday } from '../sync/index.js';
 import { LearnerNotFoundError, NotEnrolledError } from './errors.js';
 import { runSettings } from './fan-out.js';
-import { recordAndSettle, recordCovered, settleRun } from './outcomes.js';
+import { eventSubject, recordAndSettle, recordCovered, settleRun } from './outcomes.js';
 import { oneLearnerSubjects } from './run-subjects.js';
 
 /** pg_advisory_xact_lock's first key for "one learner's run": two requests for one learner take turns choosing the run. */
@@ -21,7 +21,7 @@ export async function queueLearnerRunJob(db: DataSource, producers: Producers, r
       runId: taken.runId,
       jobId: taken.jobId,
       queue: subject.kind.queue,
-      subject: { type: subject.kind.subjectType, ref: subject.ref, learnerId: subject.learnerId },
+      subject: eventSubject(subject),
       outcome: 'skipped',
       changes: [],
       error: `not run by this run: "Update Learner In Smart Assessor" ran it first (run ${runId}, job ${job.jobId})`,

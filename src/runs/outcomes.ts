@@ -1,8 +1,8 @@
 import { DataSource, type EntityManager } from 'typeorm';
-import type { EventOutcome, FieldChange, SubjectType } from '../../entities/index.js';
+import type { EventOutcome, FieldChange, SyncSubject } from '../../entities/index.js';
 import type { QueueName } from '../../queues/definitions.js';
 import type { PayloadSubject } from '../../queues/payloads.js';
-import type { CoveredSubject } from '../../queues/producers.js';
+import type { CoveredSubject, RunSubject } from '../../queues/producers.js';
 
 type Executor = DataSource | EntityManager;
 
@@ -22,17 +22,11 @@ async function queryPrepared(executor: Executor, name: string, text: string, val
   return (await client.query({ name, text, values })).rows;
 }
 
-export interface OutcomeSubject {
-  type: SubjectType;
-  ref: string;
-  learnerId: number | null;
-}
-
 export interface OutcomeRecord {
   runId: string | null;
   jobId: string | null;
   queue: QueueName;
-  subject: OutcomeSubject;
+  subject: SyncSubject;
   outcome: EventOutcome;
   changes: FieldChange[];
   error: string | null;
@@ -222,8 +216,13 @@ export async function settleRun(executor: Executor, runId: string): Promise<bool
   return row.finished_now;
 }
 
+/** A run job's subject as its sync event names it. */
+export function eventSubject(subject: RunSubject): SyncSubject {
+  return { type: subject.kind.subjectType, ref: subject.ref, learnerId: subject.learnerId };
+}
+
 /** The subject's ref for an event, when only the payload's id is known (a failure before the processor said whom). */
-export async function subjectOf(executor: Executor, subject: PayloadSubject): Promise<OutcomeSubject> {
+export async function subjectOf(executor: Executor, subject: PayloadSubject): Promise<SyncSubject> {
   const table = { learner: 'learner', officer: 'officer', organisation: 'organisation' }[subject.type];
   const refColumn = subject.type === 'learner' ? 'learner_ident' : 'ref';
   const [row] = (await executor.query(`SELECT ${refColumn} AS ref FROM ${table} WHERE id = $1`, [subject.id])) as Array<{ ref: string }>;
@@ -241,7 +240,7 @@ export async function recordCovered(db: DataSource, runId: string, covered: read
       runId,
       jobId: null,
       queue: subject.kind.queue,
-      subject: { type: subject.kind.subjectType, ref: subject.ref, learnerId: subject.learnerId },
+      subject: eventSubject(subject),
       outcome: 'skipped',
       changes: [],
       error: `not run by this run: job ${coveringJobId} was already queued for ${subject.ref}`,

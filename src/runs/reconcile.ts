@@ -3,7 +3,7 @@ import type { Producers, RunSubject } from '../../queues/producers.js';
 import type { Logger } from '../logging/logger.js';
 import { DEFAULT_PAGE_SIZE, runSettings } from './fan-out.js';
 import { queueLearnerRunJob } from './learner-sync.js';
-import { recordAndSettle, recordCovered, settleRun } from './outcomes.js';
+import { eventSubject, recordAndSettle, recordCovered, settleRun } from './outcomes.js';
 import { oneLearnerSubjects, wholeProviderSubjects, withoutOutcome, type SubjectPage } from './run-subjects.js';
 
 /** What the reconciler saw of each run's progress last time, to tell a run that moves from one that is stuck. */
@@ -71,7 +71,7 @@ async function repairRun(deps: ReconcileDeps, run: ActiveRun): Promise<RunRepair
           runId: run.id,
           jobId: null,
           queue: subject.kind.queue,
-          subject: { type: subject.kind.subjectType, ref: subject.ref, learnerId: subject.learnerId },
+          subject: eventSubject(subject),
           outcome: 'failed',
           changes: [],
           error: found.reason,

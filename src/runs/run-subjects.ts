@@ -79,28 +79,29 @@ export interface SubjectPage {
   learners: number;
 }
 
+/** The rows of a keyset-paged query (`page` answers the rows after an id, in id order), a page at a time. */
+async function* keysetPages<R extends { id: number }>(page: (afterId: number) => Promise<R[]>): AsyncGenerator<R[]> {
+  for (let after = 0; ; ) {
+    const rows = await page(after);
+    if (rows.length === 0) return;
+    yield rows;
+    after = rows[rows.length - 1].id;
+  }
+}
+
 /**
  * Every job of a whole-provider run, page by page: eligible learners' jobs, then the
  * officers', then the organisations'. Only ids and keys are held, one page at a time.
  */
 export async function* wholeProviderSubjects(db: DataSource, asOfDate: string, settings: RunSettings, pageSize: number): AsyncGenerator<SubjectPage> {
-  for (let after = 0; ; ) {
-    const learners = await eligibleLearnersPage(db, asOfDate, after, pageSize);
-    if (learners.length === 0) break;
+  for await (const learners of keysetPages((after) => eligibleLearnersPage(db, asOfDate, after, pageSize))) {
     yield { subjects: learners.flatMap((learner) => learnerSubjects(learner, settings)), learners: learners.length };
-    after = learners[learners.length - 1].id;
   }
-  for (let after = 0; ; ) {
-    const officers = await officersPage(db, asOfDate, settings, after, pageSize);
-    if (officers.length === 0) break;
+  for await (const officers of keysetPages((after) => officersPage(db, asOfDate, settings, after, pageSize))) {
     yield { subjects: officers.map(officerSubject), learners: 0 };
-    after = officers[officers.length - 1].id;
   }
-  for (let after = 0; ; ) {
-    const organisations = await organisationsPage(db, asOfDate, after, pageSize);
-    if (organisations.length === 0) break;
+  for await (const organisations of keysetPages((after) => organisationsPage(db, asOfDate, after, pageSize))) {
     yield { subjects: organisations.map(organisationSubject), learners: 0 };
-    after = organisations[organisations.length - 1].id;
   }
 }
 

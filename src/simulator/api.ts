@@ -7,8 +7,9 @@ import type {
   LearnerCourseUpdate,
   LearnerCreate,
   LearnerUpdate,
+  Page,
 } from '../smart-assessor/types.js';
-import type { Paged, SimulatorStore } from './store.js';
+import type { SimulatorStore } from './store.js';
 import { SimulatorError } from './store.js';
 import { renderAssessor, renderCourse, renderEmployer, renderLearner, renderLearnerCourse, renderOtj, renderSession } from './render.js';
 
@@ -40,7 +41,7 @@ function paging(query: Record<string, unknown>): [number, number] {
   return [(query.page as number | undefined) ?? 1, (query.pageSize as number | undefined) ?? 100];
 }
 
-function page<T>(paged: Paged<T>, render: (item: T) => unknown): ApiAnswer {
+function page<T>(paged: Page<T>, render: (item: T) => unknown): ApiAnswer {
   return ok({ items: paged.items.map(render), page: paged.page, pageSize: paged.pageSize, totalItems: paged.totalItems });
 }
 

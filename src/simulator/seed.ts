@@ -1,10 +1,15 @@
 import { loadContract } from '../smart-assessor/contract.js';
-import type {
-  AssessorCreate,
-  CourseStatus,
-  EmployerCreate,
-  LearnerCreate,
-  LearnerStatus,
+import {
+  COURSE_STATUSES,
+  LEARNER_STATUSES,
+  SMART_COACH_RISK_BANDS,
+  type AssessorCreate,
+  type CourseStatus,
+  type EmployerCreate,
+  type LearnerCourseUpdate,
+  type LearnerCreate,
+  type LearnerStatus,
+  type SmartCoach,
 } from '../smart-assessor/types.js';
 import type { SimulatorStore } from './store.js';
 
@@ -32,8 +37,8 @@ export interface SeedLearnerCourse {
   status?: CourseStatus;
   elementsDone?: number;
   actualEndDate?: string | null;
-  completionStatus?: 1 | 2 | 3 | 6 | null;
-  outcome?: 1 | 2 | 3 | 8 | null;
+  completionStatus?: LearnerCourseUpdate['completionStatus'];
+  outcome?: LearnerCourseUpdate['outcome'];
 }
 
 export type SeedLearner = Omit<LearnerCreate, 'employerId' | 'assessorId'> & {
@@ -44,7 +49,7 @@ export type SeedLearner = Omit<LearnerCreate, 'employerId' | 'assessorId'> & {
   assessorId?: string;
   assessorMisReference?: string;
   status?: LearnerStatus;
-  smartCoach?: { riskScore: number; riskBand: 'Low' | 'Medium' | 'High' } | null;
+  smartCoach?: Omit<SmartCoach, 'scoredAt'> | null;
   plannedOtjHours?: number | null;
   actualOtjHours?: number;
   courses?: SeedLearnerCourse[];
@@ -70,9 +75,6 @@ export class SeedError extends Error {
     this.name = 'SeedError';
   }
 }
-
-const COURSE_STATUSES: readonly CourseStatus[] = ['AwaitingInduction', 'InTraining', 'BreakInLearning', 'Gateway', 'Completed', 'Withdrawn'];
-const LEARNER_STATUSES: readonly LearnerStatus[] = ['Active', 'BreakInLearning', 'Completed', 'Withdrawn'];
 
 export function seedStore(store: SimulatorStore, document: SeedDocument): SeedResult {
   const plan = checkDocument(store, document);
@@ -177,7 +179,7 @@ function checkDocument(store: SimulatorStore, document: SeedDocument): Plan {
     unique('learner', 'misReference', learnerRefs, learner.misReference, where);
     unique('learner', 'id', learnerIds, learner.id, where);
     if (status !== undefined && !LEARNER_STATUSES.includes(status)) problems.push(`${where}.status must be one of ${LEARNER_STATUSES.join(', ')}`);
-    if (smartCoach && !(smartCoach.riskScore >= 0 && smartCoach.riskScore <= 1 && ['Low', 'Medium', 'High'].includes(smartCoach.riskBand))) {
+    if (smartCoach && !(smartCoach.riskScore >= 0 && smartCoach.riskScore <= 1 && SMART_COACH_RISK_BANDS.includes(smartCoach.riskBand))) {
       problems.push(`${where}.smartCoach must have a riskScore from 0 to 1 and a riskBand of Low, Medium or High`);
     }
     if (plannedOtjHours !== undefined && plannedOtjHours !== null && !(Number.isInteger(plannedOtjHours) && plannedOtjHours >= 0 && plannedOtjHours <= 9999)) {

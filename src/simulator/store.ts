@@ -9,6 +9,7 @@ import type {
   LearnerCourseUpdate,
   LearnerCreate,
   LearnerUpdate,
+  Page,
 } from '../smart-assessor/types.js';
 import { advanceDay, type DaySummary } from './advance-day.js';
 import { SeededRandom } from './random.js';
@@ -77,13 +78,6 @@ const EXTRA_COURSES: readonly { qanCode: string; title: string; active: boolean 
   { qanCode: 'ST0264', title: 'Property Maintenance Operative (Level 2)', active: true },
   { qanCode: '60054321', title: 'Award in Health and Safety in the Workplace (Level 2), withdrawn', active: false },
 ];
-
-export interface Paged<T> {
-  items: T[];
-  page: number;
-  pageSize: number;
-  totalItems: number;
-}
 
 /**
  * The simulated site's state: records with their misReference indexes, tokens, counters
@@ -175,7 +169,7 @@ export class SimulatorStore {
 
   // ---- courses ------------------------------------------------------------------------
 
-  listCourses(filter: { qanCode?: string }, page: number, pageSize: number): Paged<CourseRecord> {
+  listCourses(filter: { qanCode?: string }, page: number, pageSize: number): Page<CourseRecord> {
     const all = [...this.courses.values()].filter((course) => filter.qanCode === undefined || course.qanCode === filter.qanCode);
     return slice(all, all.length, page, pageSize);
   }
@@ -187,7 +181,7 @@ export class SimulatorStore {
 
   // ---- employers ----------------------------------------------------------------------
 
-  listEmployers(filter: { misReference?: string; edrsNumber?: string; name?: string }, page: number, pageSize: number): Paged<EmployerRecord> {
+  listEmployers(filter: { misReference?: string; edrsNumber?: string; name?: string }, page: number, pageSize: number): Page<EmployerRecord> {
     if (filter.misReference !== undefined) {
       const id = this.employerByRef.get(filter.misReference);
       const found = id ? [this.employers.get(id)!] : [];
@@ -234,7 +228,7 @@ export class SimulatorStore {
 
   // ---- assessors ----------------------------------------------------------------------
 
-  listAssessors(filter: { misReference?: string; email?: string }, page: number, pageSize: number): Paged<AssessorRecord> {
+  listAssessors(filter: { misReference?: string; email?: string }, page: number, pageSize: number): Page<AssessorRecord> {
     const email = filter.email?.toLowerCase();
     const matches = (assessor: AssessorRecord): boolean => email === undefined || assessor.email.toLowerCase() === email;
     if (filter.misReference !== undefined) {
@@ -277,7 +271,7 @@ export class SimulatorStore {
 
   // ---- learners -----------------------------------------------------------------------
 
-  listLearners(filter: { misReference?: string; uln?: string }, page: number, pageSize: number): Paged<LearnerRecord> {
+  listLearners(filter: { misReference?: string; uln?: string }, page: number, pageSize: number): Page<LearnerRecord> {
     const matchesUln = (learner: LearnerRecord): boolean => filter.uln === undefined || learner.uln === filter.uln;
     if (filter.misReference !== undefined) {
       const id = this.learnerByRef.get(filter.misReference);
@@ -611,8 +605,11 @@ function invalid(fields: Record<string, string>): SimulatorError {
   );
 }
 
-/** PATCH semantics of the contract: absent is unchanged, null clears. */
-function applyPatch<T extends object>(record: T, patch: object, keys: readonly string[]): void {
+/**
+ * PATCH semantics of the contract: absent is unchanged, null clears. Only `keys` are
+ * taken, and each must be a field of both the patch and the record.
+ */
+function applyPatch<T extends object, P extends object>(record: T, patch: P, keys: ReadonlyArray<keyof P & keyof T & string>): void {
   const source = patch as Record<string, unknown>;
   const target = record as Record<string, unknown>;
   for (const key of keys) if (source[key] !== undefined) target[key] = source[key];
@@ -625,7 +622,7 @@ function matchesEmployer(employer: EmployerRecord, filter: { edrsNumber?: string
 }
 
 /** One page of `items`, walking an iterable without copying it when the total is known. */
-function slice<T>(items: Iterable<T>, total: number | undefined, page: number, pageSize: number): Paged<T> {
+function slice<T>(items: Iterable<T>, total: number | undefined, page: number, pageSize: number): Page<T> {
   const skip = (page - 1) * pageSize;
   if (Array.isArray(items)) return { items: items.slice(skip, skip + pageSize), page, pageSize, totalItems: items.length };
   const chosen: T[] = [];

@@ -23,7 +23,9 @@ import {
   validateSync,
   type ValidationError,
 } from 'class-validator';
+import { COMPLETION_STATUSES, GENDERS, OUTCOMES } from '../../entities/enums.js';
 import { SmartAssessorError } from './errors.js';
+import { COURSE_STATUSES, LEARNER_STATUSES, SESSION_STATUSES, SESSION_TYPES, SMART_COACH_RISK_BANDS } from './types.js';
 
 /**
  * The answers of the contract as class-validator DTOs, one per schema, so that the
@@ -34,21 +36,6 @@ import { SmartAssessorError } from './errors.js';
  */
 
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
-const COURSE_STATUSES = ['AwaitingInduction', 'InTraining', 'BreakInLearning', 'Gateway', 'Completed', 'Withdrawn'];
-const LEARNER_STATUSES = ['Active', 'BreakInLearning', 'Completed', 'Withdrawn'];
-const SESSION_TYPES = [
-  'General',
-  'Induction',
-  'FormalReview',
-  'Telephone',
-  'ExitSession',
-  'OutOfTheWorkplace',
-  'TestsExams',
-  'LearnerSupport',
-  'Initial',
-  'GatewayReady',
-  'EPA',
-];
 
 /** A property the schema requires but allows to be null. */
 function RequiredNullable(): PropertyDecorator {
@@ -122,7 +109,7 @@ export class AssessorAnswer {
 
 export class SmartCoachAnswer {
   @IsNumber() @Min(0) @Max(1) riskScore: number;
-  @IsIn(['Low', 'Medium', 'High']) riskBand: string;
+  @IsIn(SMART_COACH_RISK_BANDS) riskBand: string;
   @IsTimestamp() scoredAt: string;
 }
 
@@ -132,7 +119,7 @@ export class LearnerAnswer {
   @IsString() @MinLength(1) @MaxLength(100) firstName: string;
   @IsString() @MinLength(1) @MaxLength(100) surname: string;
   @IsSaDate() dateOfBirth: string;
-  @IsOptional() @IsIn(['Male', 'Female', 'Other', 'NotKnown']) gender?: string | null;
+  @IsOptional() @IsIn(GENDERS) gender?: string | null;
   @IsOptional() @Matches(/^[1-9][0-9]{9}$/, { message: 'uln must be 10 digits' }) uln?: string | null;
   @IsString() @MaxLength(200) email: string;
   @IsOptional() @IsString() @MaxLength(100) address1?: string | null;
@@ -171,8 +158,8 @@ export class LearnerCourseAnswer {
   @IsSaDate() plannedEndDate: string;
   @RequiredNullable() @IsSaDate() actualEndDate: string | null;
   @IsIn(COURSE_STATUSES) status: string;
-  @RequiredNullable() @IsIn([1, 2, 3, 6]) completionStatus: number | null;
-  @RequiredNullable() @IsIn([1, 2, 3, 8]) outcome: number | null;
+  @RequiredNullable() @IsIn(COMPLETION_STATUSES) completionStatus: number | null;
+  @RequiredNullable() @IsIn(OUTCOMES) outcome: number | null;
   @IsString() primaryAssessorId: string;
   @RequiredNullable() @IsString() secondaryAssessorId: string | null;
   @IsDefined() @ValidateNested() @Type(() => ProgressAnswer) progress: ProgressAnswer;
@@ -191,7 +178,7 @@ export class SessionAnswer {
   @IsInt() @Min(0) durationMinutes: number;
   @RequiredNullable() @IsString() assessorId: string | null;
   @RequiredNullable() @IsString() learnerCourseId: string | null;
-  @RequiredNullable() @IsIn(['Attended', 'NotAttended', 'Cancelled']) status: string | null;
+  @RequiredNullable() @IsIn(SESSION_STATUSES) status: string | null;
   @RequiredNullable() @IsString() planningNotes: string | null;
   @RequiredNullable() @IsString() feedback: string | null;
   @RequiredNullable() @IsString() comments: string | null;

@@ -1,6 +1,9 @@
+import type { CompletionStatus, Gender, Outcome, SessionType } from '../../entities/enums.js';
+
 /**
- * The shapes of `contracts/smart-assessor-api.yaml` as TypeScript types. The client
- * validates every answer against DTO classes before handing back one of these.
+ * The shapes of `contracts/smart-assessor-api.yaml` as TypeScript types, and its enums
+ * as values too (the answers' DTOs check against them). The client validates every answer
+ * against DTO classes before handing back one of these.
  */
 
 export type SaDate = string; // YYYY-MM-DD
@@ -60,8 +63,11 @@ export type Assessor = AssessorFields & {
   updatedAt: SaTimestamp;
 };
 
-export type SaGender = 'Male' | 'Female' | 'Other' | 'NotKnown';
-export type LearnerStatus = 'Active' | 'BreakInLearning' | 'Completed' | 'Withdrawn';
+/** The contract's gender enum is the MIS's own: a learner's gender is sent and read back as held. */
+export type SaGender = Gender;
+
+export const LEARNER_STATUSES = ['Active', 'BreakInLearning', 'Completed', 'Withdrawn'] as const;
+export type LearnerStatus = (typeof LEARNER_STATUSES)[number];
 
 export interface LearnerDemographics {
   firstName?: string;
@@ -100,9 +106,11 @@ export type LearnerUpdate = LearnerDemographics & {
   statusEffectiveDate?: SaDate;
 };
 
+export const SMART_COACH_RISK_BANDS = ['Low', 'Medium', 'High'] as const;
+
 export interface SmartCoach {
   riskScore: number;
-  riskBand: 'Low' | 'Medium' | 'High';
+  riskBand: (typeof SMART_COACH_RISK_BANDS)[number];
   scoredAt: SaTimestamp;
 }
 
@@ -123,7 +131,8 @@ export type Learner = LearnerDemographics & {
   updatedAt: SaTimestamp;
 };
 
-export type CourseStatus = 'AwaitingInduction' | 'InTraining' | 'BreakInLearning' | 'Gateway' | 'Completed' | 'Withdrawn';
+export const COURSE_STATUSES = ['AwaitingInduction', 'InTraining', 'BreakInLearning', 'Gateway', 'Completed', 'Withdrawn'] as const;
+export type CourseStatus = (typeof COURSE_STATUSES)[number];
 
 export interface Progress {
   elementsTotal: number;
@@ -146,8 +155,8 @@ export interface LearnerCourseUpdate {
   status?: CourseStatus;
   plannedEndDate?: SaDate;
   actualEndDate?: SaDate | null;
-  completionStatus?: 1 | 2 | 3 | 6 | null;
-  outcome?: 1 | 2 | 3 | 8 | null;
+  completionStatus?: CompletionStatus | null;
+  outcome?: Outcome | null;
   primaryAssessorId?: string;
   secondaryAssessorId?: string | null;
 }
@@ -162,26 +171,19 @@ export interface LearnerCourse {
   plannedEndDate: SaDate;
   actualEndDate: SaDate | null;
   status: CourseStatus;
-  completionStatus: 1 | 2 | 3 | 6 | null;
-  outcome: 1 | 2 | 3 | 8 | null;
+  completionStatus: CompletionStatus | null;
+  outcome: Outcome | null;
   primaryAssessorId: string;
   secondaryAssessorId: string | null;
   progress: Progress;
   updatedAt: SaTimestamp;
 }
 
-export type SessionType =
-  | 'General'
-  | 'Induction'
-  | 'FormalReview'
-  | 'Telephone'
-  | 'ExitSession'
-  | 'OutOfTheWorkplace'
-  | 'TestsExams'
-  | 'LearnerSupport'
-  | 'Initial'
-  | 'GatewayReady'
-  | 'EPA';
+/** The session types, which the settings map to review types, are kept with the MIS's codes. */
+export { SESSION_TYPES, type SessionType } from '../../entities/enums.js';
+
+export const SESSION_STATUSES = ['Attended', 'NotAttended', 'Cancelled'] as const;
+export type SessionStatus = (typeof SESSION_STATUSES)[number];
 
 export interface Session {
   id: string;
@@ -191,7 +193,7 @@ export interface Session {
   durationMinutes: number;
   assessorId: string | null;
   learnerCourseId: string | null;
-  status: 'Attended' | 'NotAttended' | 'Cancelled' | null;
+  status: SessionStatus | null;
   planningNotes: string | null;
   feedback: string | null;
   comments: string | null;

@@ -22,7 +22,10 @@ export interface DemographicsPlan<SaPatch, MisUpdates> {
   changes: FieldChange[];
 }
 
-/** The learner fields compared (gender and ULN are handled apart: see `planLearnerDemographics`). */
+/**
+ * Each compared field and how it is normalised, one table per record, complete for the
+ * contract's fields. The learner's gender and ULN are handled apart: see `planLearnerDemographics`.
+ */
 export const LEARNER_DEMOGRAPHIC_FIELDS = {
   firstName: 'text',
   surname: 'text',
@@ -36,7 +39,7 @@ export const LEARNER_DEMOGRAPHIC_FIELDS = {
   niNumber: 'niNumber',
   phone: 'phone',
   mobile: 'phone',
-} as const satisfies Record<string, ValueKind>;
+} as const satisfies Record<Exclude<keyof LearnerDemographics, 'gender' | 'uln'>, ValueKind>;
 
 export const OFFICER_DEMOGRAPHIC_FIELDS = {
   firstName: 'text',
@@ -44,7 +47,7 @@ export const OFFICER_DEMOGRAPHIC_FIELDS = {
   email: 'email',
   phone: 'phone',
   mobile: 'phone',
-} as const satisfies Record<string, ValueKind>;
+} as const satisfies Record<keyof AssessorFields, ValueKind>;
 
 /** The employer fields of SPEC.md §3. */
 export const ORGANISATION_DEMOGRAPHIC_FIELDS = {
@@ -58,7 +61,7 @@ export const ORGANISATION_DEMOGRAPHIC_FIELDS = {
   postcode: 'postcode',
   website: 'text',
   employerSize: 'text',
-} as const satisfies Record<string, ValueKind>;
+} as const satisfies Record<keyof EmployerFields, ValueKind>;
 
 type TextColumns<K extends string> = Partial<Record<K, string>>;
 

@@ -1,5 +1,6 @@
 import type { AssessorCreate, EmployerCreate, LearnerCourseCreate, LearnerCreate } from '../smart-assessor/types.js';
 import type { IsoDate } from './dates.js';
+import { LEARNER_DEMOGRAPHIC_FIELDS, OFFICER_DEMOGRAPHIC_FIELDS, ORGANISATION_DEMOGRAPHIC_FIELDS } from './demographics.js';
 import { isBlank } from './normalise.js';
 import type { PicsLearner, PicsOfficer, PicsOrganisation } from './records.js';
 
@@ -20,12 +21,22 @@ function present<T extends object, K extends keyof T & string>(source: T, fields
 
 const text = (value: string | null | undefined): string => value ?? '';
 
+/** The fields of a record's compared-fields table besides those a create body sets itself. */
+function optionalFields<K extends string, R extends K>(fields: Record<K, unknown>, required: readonly R[]): Array<Exclude<K, R>> {
+  return (Object.keys(fields) as K[]).filter((field): field is Exclude<K, R> => !(required as readonly K[]).includes(field));
+}
+
+const EMPLOYER_OPTIONAL_FIELDS = optionalFields(ORGANISATION_DEMOGRAPHIC_FIELDS, ['name']);
+const ASSESSOR_OPTIONAL_FIELDS = optionalFields(OFFICER_DEMOGRAPHIC_FIELDS, ['firstName', 'surname', 'email']);
+/** Gender has a setting of its own. */
+const LEARNER_OPTIONAL_FIELDS = ['uln', ...optionalFields(LEARNER_DEMOGRAPHIC_FIELDS, ['firstName', 'surname', 'dateOfBirth', 'email'])] as const;
+
 /** A new SA employer from the placement organisation; `misReference` is the organisation's ref. */
 export function employerCreateBody(organisation: PicsOrganisation): EmployerCreate {
   return {
     misReference: organisation.ref,
     name: text(organisation.name),
-    ...present(organisation, ['phone', 'edrsNumber', 'address1', 'address2', 'address3', 'address4', 'postcode', 'website', 'employerSize'] as const),
+    ...present(organisation, EMPLOYER_OPTIONAL_FIELDS),
   };
 }
 
@@ -36,7 +47,7 @@ export function assessorCreateBody(officer: PicsOfficer): AssessorCreate {
     firstName: text(officer.firstName),
     surname: text(officer.surname),
     email: text(officer.email),
-    ...present(officer, ['phone', 'mobile'] as const),
+    ...present(officer, ASSESSOR_OPTIONAL_FIELDS),
   };
 }
 
@@ -62,7 +73,7 @@ export function learnerCreateBody(
     surname: text(learner.surname),
     dateOfBirth: text(learner.dateOfBirth),
     email: text(learner.email),
-    ...present(learner, ['uln', 'address1', 'address2', 'address3', 'address4', 'postcode', 'niNumber', 'phone', 'mobile'] as const),
+    ...present(learner, LEARNER_OPTIONAL_FIELDS),
     employerId: links.employerId,
     assessorId: links.assessorId,
     sendWelcomeEmail: settings.sendLearnerWelcomeEmail,

@@ -18,7 +18,16 @@
 
 /** Record shapes and names shared by the rules. */
 export type { PicsLearner, PicsOfficer, PicsOrganisation } from './records.js';
-export { aimRecord, learnerRecord, officerRecord, organisationRecord, reviewRecord } from './records.js';
+export {
+  aimRecord,
+  learnerRecord,
+  learnerSubject,
+  officerRecord,
+  officerSubject,
+  organisationRecord,
+  organisationSubject,
+  reviewRecord,
+} from './records.js';
 
 /** Comparing (every queue): normalise, then equal means no change; a blank never overwrites. */
 export { isBlank, normalise, sameValue, type ValueKind } from './normalise.js';
@@ -112,6 +121,7 @@ export {
 /** Status queue: SA course status from the ILR, restart takeovers, learner status. */
 export {
   courseStatusFromIlr,
+  learnerCoursesAfterTakeovers,
   learnerStatusFromIlr,
   planCourseStatus,
   planCourseStatuses,

@@ -124,6 +124,16 @@ export function planCourseTakeovers<A extends RestartLink>(aims: readonly A[]): 
   return [...takeovers.values()];
 }
 
+/** Each aim's SA learner course (null: none) once `takeovers` are made. */
+export function learnerCoursesAfterTakeovers<A extends RestartLink>(aims: readonly A[], takeovers: readonly CourseTakeover<A>[]): Map<A, string | null> {
+  const linked = new Map(aims.map((aim) => [aim, aim.saLearnerCourseId?.trim() || null]));
+  for (const { learnerCourseId, from, to } of takeovers) {
+    linked.set(from, null);
+    linked.set(to, learnerCourseId);
+  }
+  return linked;
+}
+
 export interface CourseUpdate<A> {
   aim: A;
   learnerCourseId: string;
@@ -147,10 +157,8 @@ export interface CourseStatusesPlan<A> {
  */
 export function planCourseStatuses<A extends PicsAimIlr>(aims: readonly A[], courses: readonly SaCourseState[]): CourseStatusesPlan<A> {
   const plan: CourseStatusesPlan<A> = { takeovers: planCourseTakeovers(aims), courseUpdates: [], missingCourses: [], changes: [] };
-  const linked = new Map(aims.map((aim) => [aim, aim.saLearnerCourseId?.trim() || null]));
+  const linked = learnerCoursesAfterTakeovers(aims, plan.takeovers);
   for (const takeover of plan.takeovers) {
-    linked.set(takeover.from, null);
-    linked.set(takeover.to, takeover.learnerCourseId);
     // The MIS link is what changes (direction pull: the MIS is written); SA is not told of the move.
     plan.changes.push(
       { record: aimRecord(takeover.from.aimRef), field: 'saLearnerCourseId', from: takeover.learnerCourseId, to: null, direction: 'pull' },

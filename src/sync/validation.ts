@@ -1,5 +1,6 @@
 import { GENDERS } from '../../entities/enums.js';
 import type { FieldProblem } from '../errors.js';
+import type { AssessorFields, EmployerFields, LearnerDemographics } from '../smart-assessor/types.js';
 import { isCalendarDate, type IsoDate } from './dates.js';
 import { isBlank, normalise } from './normalise.js';
 import { aimRecord, learnerRecord, officerRecord, organisationRecord, type PicsLearner, type PicsOfficer, type PicsOrganisation } from './records.js';
@@ -90,14 +91,15 @@ function checkFields(record: string, values: object, rules: Record<string, Field
   return problems;
 }
 
-const ADDRESS_RULES: Record<string, FieldRule> = {
+/** Each field's rule, one table per record, complete for the contract's fields (the same names as the MIS's). */
+const ADDRESS_RULES: Record<'address1' | 'address2' | 'address3' | 'address4', FieldRule> = {
   address1: { maxLength: 100 },
   address2: { maxLength: 100 },
   address3: { maxLength: 100 },
   address4: { maxLength: 100 },
 };
 
-function learnerRules(today: IsoDate): Record<string, FieldRule> {
+function learnerRules(today: IsoDate): Record<keyof LearnerDemographics, FieldRule> {
   return {
     firstName: { required: true, maxLength: 100 },
     surname: { required: true, maxLength: 100 },
@@ -113,7 +115,7 @@ function learnerRules(today: IsoDate): Record<string, FieldRule> {
   };
 }
 
-const OFFICER_RULES: Record<string, FieldRule> = {
+const OFFICER_RULES: Record<keyof AssessorFields, FieldRule> = {
   firstName: { required: true, maxLength: 100 },
   surname: { required: true, maxLength: 100 },
   email: { required: true, maxLength: 200, check: emailProblem },
@@ -121,7 +123,7 @@ const OFFICER_RULES: Record<string, FieldRule> = {
   mobile: { maxLength: 50 },
 };
 
-const ORGANISATION_RULES: Record<string, FieldRule> = {
+const ORGANISATION_RULES: Record<keyof EmployerFields, FieldRule> = {
   name: { required: true, maxLength: 200 },
   phone: { maxLength: 50 },
   edrsNumber: { maxLength: 20 },

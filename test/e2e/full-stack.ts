@@ -5,14 +5,14 @@ import type { DataSource } from 'typeorm';
 import { workerConnection } from '../../queues/connection.js';
 import { QUEUE_NAMES } from '../../queues/definitions.js';
 import { createProducers, type Producers } from '../../queues/producers.js';
-import { startAdminServer, type RunningAdminServer } from '../../src/admin/server.js';
+import type { RunningAdminServer } from '../../src/admin/server.js';
 import { startScheduler, type RunningScheduler } from '../../src/scheduler/index.js';
 import { SecretBox } from '../../src/settings/secret-box.js';
 import { SettingsService } from '../../src/settings/settings-service.js';
 import { createWorkerDeps, type ClosableWorkerDeps } from '../../workers/deps.js';
 import { PROCESSOR_REGISTRATIONS, processorMap } from '../../workers/registry.js';
 import { startWorkers, type RunningWorkers } from '../../workers/runner.js';
-import { ApiClient, CapturedLog, TEST_ADMIN_PASSWORD, TEST_ADMIN_USERNAME, TEST_API_TOKEN } from '../support/admin.js';
+import { ApiClient, CapturedLog, startAdminForTests, TEST_ADMIN_PASSWORD, TEST_ADMIN_USERNAME, TEST_API_TOKEN } from '../support/admin.js';
 import { resetDatabase, testDataSource } from '../support/database.js';
 import { FAST_WORKERS, silentLogger } from '../support/pipeline.js';
 import { testRedisUrl, uniqueQueuePrefix } from '../support/redis.js';
@@ -67,17 +67,7 @@ export async function startFullStack(): Promise<FullStack> {
     tuning: FAST_WORKERS,
   });
   const log = new CapturedLog();
-  const admin = await startAdminServer({
-    config: { ADMIN_API_TOKEN: TEST_API_TOKEN, ADMIN_USERNAME: TEST_ADMIN_USERNAME, ADMIN_PASSWORD: TEST_ADMIN_PASSWORD },
-    db,
-    redis,
-    settings,
-    producers,
-    logger: log.logger,
-    port: 0,
-    passwordRounds: 4,
-    loginThrottle: { keyPrefix: `${prefix}:login` },
-  });
+  const admin = await startAdminForTests({ db, redis, settings, producers, prefix, log });
   const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
   return {
     db,

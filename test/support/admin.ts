@@ -105,6 +105,27 @@ export interface TestAdmin {
 export type TestAdminOverrides = Partial<Omit<AdminServerOptions, 'db' | 'logger'>>;
 
 /**
+ * The admin server as the tests run it, on what the test wired up: on a free port, with
+ * the test admin and API token, a fast bcrypt, a login throttle under `prefix` and its
+ * log in `log`.
+ */
+export function startAdminForTests(
+  wiring: Pick<AdminServerOptions, 'db' | 'redis' | 'settings' | 'producers'> & { prefix: string; log: CapturedLog },
+  overrides: TestAdminOverrides = {},
+): Promise<RunningAdminServer> {
+  const { prefix, log, ...parts } = wiring;
+  return startAdminServer({
+    config: { ADMIN_API_TOKEN: TEST_API_TOKEN, ADMIN_USERNAME: TEST_ADMIN_USERNAME, ADMIN_PASSWORD: TEST_ADMIN_PASSWORD },
+    ...parts,
+    logger: log.logger,
+    port: 0,
+    passwordRounds: 4,
+    loginThrottle: { keyPrefix: `${prefix}:login` },
+    ...overrides,
+  });
+}
+
+/**
  * The admin server on a free port, over this run's database (emptied first) and a
  * Redis prefix of its own, with a fast bcrypt and a log that tests can read.
  */
@@ -116,18 +137,7 @@ export async function startTestAdmin(overrides: TestAdminOverrides = {}): Promis
   const producers = createProducers({ connection: redis, prefix });
   const settings = new SettingsService(db, new SecretBox(randomBytes(32)));
   const log = new CapturedLog();
-  const server = await startAdminServer({
-    config: { ADMIN_API_TOKEN: TEST_API_TOKEN, ADMIN_USERNAME: TEST_ADMIN_USERNAME, ADMIN_PASSWORD: TEST_ADMIN_PASSWORD },
-    db,
-    redis,
-    settings,
-    producers,
-    logger: log.logger,
-    port: 0,
-    passwordRounds: 4,
-    loginThrottle: { keyPrefix: `${prefix}:login` },
-    ...overrides,
-  });
+  const server = await startAdminForTests({ db, redis, settings, producers, prefix, log }, overrides);
   const login = async (username = TEST_ADMIN_USERNAME, password = TEST_ADMIN_PASSWORD) => {
     const answer = await new ApiClient(server.url).post('/api/session', { username, password });
     if (answer.status !== 200) throw new Error(`log-in failed: ${answer.status} ${answer.text}`);

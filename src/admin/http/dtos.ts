@@ -2,22 +2,27 @@ import { IsDefined, IsString, Matches, MaxLength, ValidateIf } from 'class-valid
 
 const ID_PATTERN = /^\s*\S.*$/;
 
+/** A Smart Assessor id an admin sets on an MIS record (`what`, e.g. "a Smart Assessor id"), or null to clear it. */
+function SmartAssessorIdOrNull(what: string): PropertyDecorator {
+  const decorators = [
+    IsDefined({ message: `is required: ${what}, or null to clear it` }),
+    ValidateIf((_body: object, value: unknown) => value !== null),
+    IsString({ message: 'must be text or null' }),
+    Matches(ID_PATTERN, { message: 'must not be blank (send null to clear it)' }),
+    MaxLength(64, { message: 'must be at most 64 characters' }),
+  ];
+  // Applied last to first, as stacked decorators are, so the constraints keep their order.
+  return (target, property) => {
+    for (const decorator of [...decorators].reverse()) decorator(target, property);
+  };
+}
+
 /** PUT /api/learners/{ident}/smart-assessor-id */
 export class SmartAssessorIdBody {
-  @IsDefined({ message: 'is required: a Smart Assessor learner id, or null to clear it' })
-  @ValidateIf((body: SmartAssessorIdBody) => body.smartAssessorId !== null)
-  @IsString({ message: 'must be text or null' })
-  @Matches(ID_PATTERN, { message: 'must not be blank (send null to clear it)' })
-  @MaxLength(64, { message: 'must be at most 64 characters' })
-  smartAssessorId: string | null;
+  @SmartAssessorIdOrNull('a Smart Assessor learner id') smartAssessorId: string | null;
 }
 
 /** PUT /api/organisations/{ref}/additional-id and /api/officers/{ref}/additional-id */
 export class AdditionalIdBody {
-  @IsDefined({ message: 'is required: a Smart Assessor id, or null to clear it' })
-  @ValidateIf((body: AdditionalIdBody) => body.additionalId !== null)
-  @IsString({ message: 'must be text or null' })
-  @Matches(ID_PATTERN, { message: 'must not be blank (send null to clear it)' })
-  @MaxLength(64, { message: 'must be at most 64 characters' })
-  additionalId: string | null;
+  @SmartAssessorIdOrNull('a Smart Assessor id') additionalId: string | null;
 }

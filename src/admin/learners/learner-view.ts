@@ -7,11 +7,11 @@ import {
   Review,
   type AttendedStatus,
   type CompletionStatus,
-  type Gender,
   type Outcome,
   type RiskBand,
   type SystemStatus,
 } from '../../../entities/index.js';
+import type { LearnerDemographics } from '../../smart-assessor/types.js';
 import { isEligible, learningState, type IsoDate } from '../../sync/index.js';
 
 export interface LinkedRecord {
@@ -47,24 +47,11 @@ export interface ReviewView {
   smartAssessorSystemId: string | null;
 }
 
+/** The learner's own details as the MIS holds them: the Learner Ident, LRN and the fields Smart Assessor shares. */
+export type LearnerDetails = Pick<Learner, 'learnerIdent' | 'lrn' | keyof LearnerDemographics>;
+
 /** The learner as the MIS holds it (contracts/admin-api.md `LearnerView`). */
-export interface LearnerView {
-  learnerIdent: string;
-  lrn: string | null;
-  firstName: string;
-  surname: string;
-  dateOfBirth: string | null;
-  gender: Gender | null;
-  uln: string | null;
-  email: string | null;
-  address1: string | null;
-  address2: string | null;
-  address3: string | null;
-  address4: string | null;
-  postcode: string | null;
-  niNumber: string | null;
-  phone: string | null;
-  mobile: string | null;
+export interface LearnerView extends LearnerDetails {
   systemStatus: SystemStatus;
   inLearning: boolean;
   endedOn: string | null;

@@ -1,18 +1,12 @@
 import type { DataSource } from 'typeorm';
 import { Officer } from '../../../entities/index.js';
+import type { AssessorFields } from '../../smart-assessor/types.js';
 import type { PageOf, Paging } from '../http/validation.js';
 import { containsAll, namedBinder } from '../search-terms.js';
 import type { RecordFilter } from './organisations.js';
 
-export interface OfficerView {
-  ref: string;
-  firstName: string;
-  surname: string;
-  email: string;
-  phone: string | null;
-  mobile: string | null;
-  additionalId: string | null;
-}
+/** An officer as the admin API shows them: their ref, their assessor fields and their Additional ID. */
+export type OfficerView = Pick<Officer, 'ref' | keyof AssessorFields | 'additionalId'>;
 
 export function officerView(officer: Officer): OfficerView {
   return {

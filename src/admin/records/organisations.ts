@@ -1,22 +1,11 @@
 import type { DataSource } from 'typeorm';
 import { Organisation } from '../../../entities/index.js';
+import type { EmployerFields } from '../../smart-assessor/types.js';
 import type { PageOf, Paging } from '../http/validation.js';
 import { containsAll, namedBinder } from '../search-terms.js';
 
-export interface OrganisationView {
-  ref: string;
-  name: string;
-  phone: string | null;
-  edrsNumber: string | null;
-  address1: string | null;
-  address2: string | null;
-  address3: string | null;
-  address4: string | null;
-  postcode: string | null;
-  website: string | null;
-  employerSize: string | null;
-  additionalId: string | null;
-}
+/** An organisation as the admin API shows it: its ref, its employer fields and its Additional ID. */
+export type OrganisationView = Pick<Organisation, 'ref' | keyof EmployerFields | 'additionalId'>;
 
 export function organisationView(organisation: Organisation): OrganisationView {
   return {

@@ -1,10 +1,9 @@
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { UnrecoverableError, Worker } from 'bullmq';
 import { expect } from 'chai';
 import { Redis } from 'ioredis';
-import { projectRoot } from '../../../src/paths.js';
 import { SettingsService, type SettingsView } from '../../../src/settings/settings-service.js';
 import { SecretBox } from '../../../src/settings/secret-box.js';
 import { ApiClient, sessionCookie, startTestAdmin, type TestAdmin } from '../../support/admin.js';
@@ -12,6 +11,9 @@ import { resetDatabase, testDatabaseUrl, testDataSource } from '../../support/da
 import { waitFor } from '../../support/pipeline.js';
 import { testRedisUrl, uniqueQueuePrefix } from '../../support/redis.js';
 import { FIXED_NOW, providerDocument } from './fixtures.js';
+
+/** This build's command line, beside this test in the output folder. */
+const cli = fileURLToPath(new URL('../../../src/cli.js', import.meta.url));
 
 describe('admin server operations', () => {
   describe('with the usual wiring', () => {
@@ -110,7 +112,7 @@ describe('admin server operations', () => {
     this.timeout(60_000);
     await resetDatabase(await testDataSource());
     const prefix = uniqueQueuePrefix('cli');
-    const child = spawn(process.execPath, [join(projectRoot, 'dist-admin/src/cli.js'), 'admin', '--port', '0'], {
+    const child = spawn(process.execPath, [cli, 'admin', '--port', '0'], {
       env: {
         PATH: process.env.PATH,
         DATABASE_URL: testDatabaseUrl(),

@@ -4,8 +4,14 @@ import type { PicsOfficer } from '../../../src/sync/index.js';
 
 const TODAY = '2026-11-28';
 
+let aimIds = 0;
+
 function aim(aimRef: string, saCourseId: string | null, saLearnerCourseId: string | null = null, dates = { startDate: '2026-01-05', plannedEndDate: '2027-07-05' }): PlanAim {
-  return { aimRef, ...dates, saLearnerCourseId, qualification: { saCourseId } };
+  return { id: ++aimIds, aimRef, ...dates, saLearnerCourseId, restartOfId: null, qualification: { saCourseId } };
+}
+
+function restartOf(restarted: PlanAim, aimRef: string, saLearnerCourseId: string | null = null): PlanAim {
+  return { ...aim(aimRef, restarted.qualification.saCourseId, saLearnerCourseId), restartOfId: restarted.id };
 }
 
 const sam: PicsOfficer = { ref: 'OFF2', firstName: 'Sam', surname: 'Patel', email: 'sam.patel@provider.example', additionalId: null };
@@ -35,6 +41,37 @@ describe('enrolment plan', () => {
     expect(plan.aimsUnsupported).to.deep.equal([blankCourse, unsupported]);
     expect(plan.aimsEnrolled).to.deep.equal([enrolled]);
     expect(plan.problems).to.deep.equal([]);
+  });
+
+  it('enrols only the last aim of a restart chain, each earlier aim superseded by the aim that restarts it', () => {
+    const first = aim('L1-1', 'crs-1');
+    const second = restartOf(first, 'L1-2');
+    const third = restartOf(second, 'L1-3');
+    const other = aim('L1-4', 'crs-2');
+
+    const plan = planEnrolment(records({ aims: [first, second, third, other] }), TODAY);
+
+    expect(plan.aimsToEnrol).to.deep.equal([
+      { aim: third, courseId: 'crs-1' },
+      { aim: other, courseId: 'crs-2' },
+    ]);
+    expect(plan.aimsSuperseded).to.deep.equal([
+      { aim: first, by: second },
+      { aim: second, by: third },
+    ]);
+    expect(plan.aimsEnrolled).to.deep.equal([]);
+  });
+
+  it('enrols no restart aim whose chain already has an SA course: the daily status sync hands that course on to it', () => {
+    const first = aim('L1-1', 'crs-1', 'lc-7');
+    const restart = restartOf(first, 'L1-2');
+
+    const plan = planEnrolment(records({ aims: [first, restart] }), TODAY);
+
+    expect(plan.aimsToEnrol).to.deep.equal([]);
+    expect(plan.aimsEnrolled).to.deep.equal([restart]);
+    expect(plan.aimsSuperseded).to.deep.equal([{ aim: first, by: restart }]);
+    expect(plan.learnerCourses.get(restart)).to.equal('lc-7');
   });
 
   it('makes the second assessor role holder the secondary assessor, unless that is the Main Officer', () => {

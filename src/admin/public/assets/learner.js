@@ -151,7 +151,13 @@ async function showPreview() {
           { label: 'Aim', value: (aim) => aim.aimRef },
           { label: 'Qualification', value: (aim) => `${aim.reference} ${aim.title}` },
           { label: 'Supported in Smart Assessor', value: (aim) => yesNo(aim.supportedInSmartAssessor) },
-          { label: 'Will be', value: (aim) => ({ enrol: 'enrolled', skip: 'skipped (not supported)', enrolled: 'already enrolled' })[aim.action] ?? aim.action },
+          {
+            label: 'Will be',
+            value: (aim) =>
+              ({ enrol: 'enrolled', skip: 'skipped (not supported)', enrolled: 'already enrolled', superseded: `skipped (superseded by restart aim ${aim.supersededBy})` })[
+                aim.action
+              ] ?? aim.action,
+          },
         ],
         preview.qualifications,
         { empty: 'No qualifications to enrol', id: 'preview-qualifications' },
