@@ -105,8 +105,9 @@ export class SmartAssessorClient implements SmartAssessorApi {
   private readonly http: Got;
   private readonly agents: { http: http.Agent; https: https.Agent };
   private readonly budget: RequestBudget;
-  private token: { value: string; renewAt: number } | undefined;
-  private authenticating: Promise<string> | undefined;
+  /** `requestedAt` (performance.now()) is when the token request left: what a 401 is measured against. */
+  private token: { value: string; renewAt: number; requestedAt: number } | undefined;
+  private authenticating: { token: Promise<string>; requestedAt: number } | undefined;
 
   constructor(private readonly options: SmartAssessorClientOptions) {
     if (!/^https?:\/\//.test(options.baseUrl)) throw new Error(`The Smart Assessor base URL must be http(s)://…, got "${options.baseUrl}"`);
@@ -287,7 +288,7 @@ export class SmartAssessorClient implements SmartAssessorApi {
     let answer = await this.send(request, token);
     if (answer.status === 401) {
       this.forgetToken(token);
-      token = await this.currentToken();
+      token = await this.tokenRequestedAfter(performance.now());
       answer = await this.send(request, token);
       if (answer.status === 401) {
         throw new SmartAssessorError('auth', `Smart Assessor refused a new access token for ${request.operation}; check the API user's permissions`, {
@@ -320,10 +321,30 @@ export class SmartAssessorClient implements SmartAssessorApi {
 
   private async currentToken(): Promise<string> {
     if (this.token && Date.now() < this.token.renewAt) return this.token.value;
-    this.authenticating ??= this.authenticate().finally(() => {
-      this.authenticating = undefined;
-    });
-    return this.authenticating;
+    this.authenticating ??= this.startAuthenticating();
+    return this.authenticating.token;
+  }
+
+  /**
+   * After a 401: a token whose request left after the refusal. A newer token than the
+   * refused one is not enough, since it may have been issued before the site revoked its
+   * tokens and gone with them; only one asked for after the refusal was issued after it.
+   */
+  private async tokenRequestedAfter(refusedAt: number): Promise<string> {
+    if (this.token && this.token.requestedAt > refusedAt && Date.now() < this.token.renewAt) return this.token.value;
+    if (!this.authenticating || this.authenticating.requestedAt <= refusedAt) this.authenticating = this.startAuthenticating();
+    return this.authenticating.token;
+  }
+
+  private startAuthenticating(): { token: Promise<string>; requestedAt: number } {
+    const requestedAt = performance.now();
+    const pending = {
+      requestedAt,
+      token: this.authenticate(requestedAt).finally(() => {
+        if (this.authenticating === pending) this.authenticating = undefined;
+      }),
+    };
+    return pending;
   }
 
   /** Only the token that was refused is dropped: a caller that raced ahead may already hold a newer one. */
@@ -331,7 +352,7 @@ export class SmartAssessorClient implements SmartAssessorApi {
     if (this.token?.value === refused) this.token = undefined;
   }
 
-  private async authenticate(): Promise<string> {
+  private async authenticate(requestedAt: number): Promise<string> {
     const request: Request = {
       operation: 'createToken',
       method: 'POST',
@@ -348,7 +369,9 @@ export class SmartAssessorClient implements SmartAssessorApi {
     const token = await this.read<{ accessToken: string; expiresIn: number }>(request, answer, TokenAnswer);
     const lifetimeMs = token.expiresIn * 1000;
     // Renew a little early so a token does not expire between the check and the server.
-    this.token = { value: token.accessToken, renewAt: Date.now() + lifetimeMs - Math.min(30_000, lifetimeMs / 10) };
+    const renewAt = Date.now() + lifetimeMs - Math.min(30_000, lifetimeMs / 10);
+    // Two authentications can overlap (one after a 401): the token asked for last is kept.
+    if (!this.token || this.token.requestedAt <= requestedAt) this.token = { value: token.accessToken, renewAt, requestedAt };
     return token.accessToken;
   }
 

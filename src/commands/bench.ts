@@ -1,0 +1,70 @@
+import { parseArgs } from 'node:util';
+import { loadConfig } from '../config/environment.js';
+import { logger } from '../logging/logger.js';
+import { formatBenchResult } from '../bench/report.js';
+import { runBench, type BenchOptions } from '../bench/run-bench.js';
+
+const USAGE = `usage: sai bench --learners N [options]
+  --learners N       enrolled learners to generate (required)
+  --latency-ms L     latency the simulator adds to every answer (default 0)
+  --rate-limit R     the site's requests per minute (default: none)
+  --workers W        worker processes (default 1)
+  --concurrency C    jobs at once per queue in each worker process (default WORKER_CONCURRENCY)
+  --seed S           generator and simulator seed (default 1)
+Runs one full daily synchronisation against a simulator in its own process, in the
+database sai_bench (dropped and made again) and a queue prefix of its own on REDIS_URL,
+then the same number of no-op BullMQ jobs on the same Redis, and prints the figures.`;
+
+/** `sai bench`: not a test; it measures, prints, and exits 0 unless it could not measure. */
+export async function run(args: string[]): Promise<number> {
+  const config = loadConfig();
+  let values: Record<string, string | boolean | undefined>;
+  try {
+    values = parseArgs({
+      args,
+      options: {
+        learners: { type: 'string' },
+        'latency-ms': { type: 'string' },
+        'rate-limit': { type: 'string' },
+        workers: { type: 'string' },
+        concurrency: { type: 'string' },
+        seed: { type: 'string' },
+        help: { type: 'boolean' },
+      },
+    }).values;
+  } catch (error) {
+    process.stderr.write(`${(error as Error).message}\n${USAGE}\n`);
+    return 2;
+  }
+  if (values.help) {
+    process.stdout.write(`${USAGE}\n`);
+    return 0;
+  }
+  const problems: string[] = [];
+  const whole = (flag: string, fallback: number | null, minimum: number): number | null => {
+    const text = values[flag];
+    if (typeof text !== 'string') return fallback;
+    const value = Number(text);
+    if (!Number.isInteger(value) || value < minimum) problems.push(`--${flag} must be a whole number of at least ${minimum}, got "${text}"`);
+    return value;
+  };
+  const learners = whole('learners', null, 1);
+  if (learners === null && typeof values.learners !== 'string') problems.push('--learners is required');
+  const options: BenchOptions = {
+    learners: learners ?? 0,
+    latencyMs: whole('latency-ms', 0, 0) ?? 0,
+    rateLimitPerMinute: whole('rate-limit', null, 1),
+    workerProcesses: whole('workers', 1, 1) ?? 1,
+    concurrency: whole('concurrency', config.WORKER_CONCURRENCY, 1) ?? config.WORKER_CONCURRENCY,
+    seed: whole('seed', 1, 0) ?? 1,
+  };
+  if (problems.length > 0) {
+    process.stderr.write(`${problems.join('\n')}\n${USAGE}\n`);
+    return 2;
+  }
+  // The import and the runner log at info; the bench's own lines say what is happening.
+  if (!process.env.LOG_LEVEL) logger.level = 'warn';
+  const result = await runBench(config, options, (line) => process.stdout.write(`${line}\n`));
+  process.stdout.write(`${formatBenchResult(result)}\n`);
+  return 0;
+}
