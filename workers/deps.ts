@@ -4,7 +4,7 @@ import type { IntegrationSettings } from '../entities/index.js';
 import type { Config } from '../src/config/environment.js';
 import { logger as processLogger, type Logger } from '../src/logging/logger.js';
 import type { SettingsService } from '../src/settings/settings-service.js';
-import { createSmartAssessorClient, defaultBudgetKey, type SmartAssessorClient } from '../src/smart-assessor/client.js';
+import { createSmartAssessorClient, deploymentBudgetKey, type SmartAssessorClient } from '../src/smart-assessor/client.js';
 import type { WorkerDeps } from './processor.js';
 
 export interface WorkerDepsOptions {
@@ -61,7 +61,7 @@ export function createWorkerDeps({ db, redis, config, settings, logger = process
       ...connection,
       redis,
       logger: logger.child({ component: 'smart-assessor' }),
-      budgetKey: `${config.QUEUE_PREFIX}:${defaultBudgetKey(connection.baseUrl, connection.username)}`,
+      budgetKey: deploymentBudgetKey(config.QUEUE_PREFIX, connection),
       timeoutMs: smartAssessorTimeoutMs,
     });
     const retired = client?.value;

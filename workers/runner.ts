@@ -2,7 +2,6 @@ import { Queue, UnrecoverableError, Worker, type ConnectionOptions, type Job } f
 import type { EntityManager } from 'typeorm';
 import type { JobName, JobPayload, QueueJob, QueueName } from '../queues/definitions.js';
 import { payloadProblem, payloadSubject } from '../queues/payloads.js';
-import type { Logger } from '../src/logging/logger.js';
 import { recordAndSettle, recordOutcome, settleRun, subjectOf, type OutcomeRecord } from '../src/runs/outcomes.js';
 import { classifyFailure } from './failure.js';
 import type { JobContext, JobResult, Processor, WorkerDeps } from './processor.js';

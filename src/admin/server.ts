@@ -28,7 +28,7 @@ import { dashboardSecurityHeaders, securityHeaders } from './security-headers.js
 import { SmartAssessorAccess, translateSmartAssessorErrors } from './smart-assessor-access.js';
 
 export interface AdminServerOptions {
-  config: Pick<Config, 'ADMIN_API_TOKEN' | 'ADMIN_USERNAME' | 'ADMIN_PASSWORD'>;
+  config: Pick<Config, 'ADMIN_API_TOKEN' | 'ADMIN_USERNAME' | 'ADMIN_PASSWORD' | 'QUEUE_PREFIX'>;
   db: DataSource;
   /** For login throttling and /healthz; the caller owns (and closes) the connection. */
   redis: Redis;
@@ -79,7 +79,7 @@ export async function createAdminApp(options: AdminServerOptions): Promise<Admin
   });
   const sessions = new SessionStore(options.db, options.sessionTtlMs);
   const throttle = new LoginThrottle(options.redis, options.loginThrottle);
-  const smartAssessor = new SmartAssessorAccess({ settings: options.settings, redis: options.redis, logger: log });
+  const smartAssessor = new SmartAssessorAccess({ settings: options.settings, redis: options.redis, queuePrefix: options.config.QUEUE_PREFIX, logger: log });
 
   const app = express();
   app.disable('x-powered-by');

@@ -3,7 +3,7 @@ import type { Redis } from 'ioredis';
 import type { Logger } from '../logging/logger.js';
 import { redactText } from '../logging/redact.js';
 import type { SettingsService, SmartAssessorConnection } from '../settings/settings-service.js';
-import { createSmartAssessorClient, type SmartAssessorClient } from '../smart-assessor/client.js';
+import { createSmartAssessorClient, deploymentBudgetKey, type SmartAssessorClient } from '../smart-assessor/client.js';
 import { isSmartAssessorError, type SmartAssessorError } from '../smart-assessor/errors.js';
 import { PermanentError } from '../errors.js';
 import { HttpError } from './http/errors.js';
@@ -12,6 +12,8 @@ export interface SmartAssessorAccessOptions {
   settings: Pick<SettingsService, 'connection'>;
   /** Shares the site's request budget with the workers. */
   redis?: Redis;
+  /** The deployment's QUEUE_PREFIX: with it the admin spends from the workers' budget, not one of its own. */
+  queuePrefix: string;
   logger?: Logger;
   timeoutMs?: number;
 }
@@ -56,7 +58,13 @@ export class SmartAssessorAccess {
   }
 
   private create(connection: SmartAssessorConnection): SmartAssessorClient {
-    return createSmartAssessorClient({ ...connection, redis: this.options.redis, logger: this.options.logger, timeoutMs: this.options.timeoutMs ?? 15_000 });
+    return createSmartAssessorClient({
+      ...connection,
+      redis: this.options.redis,
+      budgetKey: deploymentBudgetKey(this.options.queuePrefix, connection),
+      logger: this.options.logger,
+      timeoutMs: this.options.timeoutMs ?? 15_000,
+    });
   }
 }
 

@@ -1,8 +1,8 @@
-import { parseArgs } from 'node:util';
 import { loadConfig } from '../config/environment.js';
 import { logger } from '../logging/logger.js';
 import { formatBenchResult } from '../bench/report.js';
 import { runBench, type BenchOptions } from '../bench/run-bench.js';
+import { parseCommandLine, wholeFlag } from './command-line.js';
 
 const USAGE = `usage: sai bench --learners N [options]
   --learners N       enrolled learners to generate (required)
@@ -18,36 +18,21 @@ then the same number of no-op BullMQ jobs on the same Redis, and prints the figu
 /** `sai bench`: not a test; it measures, prints, and exits 0 unless it could not measure. */
 export async function run(args: string[]): Promise<number> {
   const config = loadConfig();
-  let values: Record<string, string | boolean | undefined>;
-  try {
-    values = parseArgs({
-      args,
-      options: {
-        learners: { type: 'string' },
-        'latency-ms': { type: 'string' },
-        'rate-limit': { type: 'string' },
-        workers: { type: 'string' },
-        concurrency: { type: 'string' },
-        seed: { type: 'string' },
-        help: { type: 'boolean' },
-      },
-    }).values;
-  } catch (error) {
-    process.stderr.write(`${(error as Error).message}\n${USAGE}\n`);
-    return 2;
-  }
-  if (values.help) {
-    process.stdout.write(`${USAGE}\n`);
-    return 0;
-  }
+  const values = parseCommandLine(
+    args,
+    {
+      learners: { type: 'string' },
+      'latency-ms': { type: 'string' },
+      'rate-limit': { type: 'string' },
+      workers: { type: 'string' },
+      concurrency: { type: 'string' },
+      seed: { type: 'string' },
+    },
+    USAGE,
+  );
+  if (typeof values === 'number') return values;
   const problems: string[] = [];
-  const whole = (flag: string, fallback: number | null, minimum: number): number | null => {
-    const text = values[flag];
-    if (typeof text !== 'string') return fallback;
-    const value = Number(text);
-    if (!Number.isInteger(value) || value < minimum) problems.push(`--${flag} must be a whole number of at least ${minimum}, got "${text}"`);
-    return value;
-  };
+  const whole = (flag: string, fallback: number | null, minimum: number): number | null => wholeFlag(values, flag, minimum, problems) ?? fallback;
   const learners = whole('learners', null, 1);
   if (learners === null && typeof values.learners !== 'string') problems.push('--learners is required');
   const options: BenchOptions = {

@@ -23,3 +23,18 @@ export function parseCommandLine<O extends ParseArgsOptionsConfig>(args: string[
   }
   return values;
 }
+
+/**
+ * A flag that must be a whole number of at least `minimum`: its value, or undefined when
+ * it was not given; a bad value adds its reason to `problems`.
+ */
+export function wholeFlag(values: Record<string, unknown>, flag: string, minimum: number, problems: string[]): number | undefined {
+  const text = values[flag];
+  if (typeof text !== 'string') return undefined;
+  const value = Number(text);
+  if (!/^-?\d+$/.test(text) || value < minimum) {
+    problems.push(`--${flag} must be a whole number of at least ${minimum}, got "${text}"`);
+    return undefined;
+  }
+  return value;
+}

@@ -1,8 +1,11 @@
 import { createWriteStream } from 'node:fs';
 import { finished } from 'node:stream/promises';
 import { DemoProvider, writeDemoProvider } from '../demo/generate.js';
+import { parseCommandLine, wholeFlag } from './command-line.js';
 
-const USAGE = 'usage: sai demo --learners N [--seed S] [--today YYYY-MM-DD] [--out FILE]';
+const USAGE = `usage: sai demo --learners N [--seed S] [--today YYYY-MM-DD] [--out FILE]
+Writes a demo provider of N learners in the import format (to FILE, or stdout), for
+\`sai import FILE\`.`;
 
 interface DemoArguments {
   learners: number;
@@ -11,31 +14,28 @@ interface DemoArguments {
   out?: string;
 }
 
-function parseArguments(args: string[]): DemoArguments | string {
-  const given: Record<string, string> = {};
-  for (let i = 0; i < args.length; i += 2) {
-    const [flag, value] = [args[i], args[i + 1]];
-    if (!['--learners', '--seed', '--today', '--out'].includes(flag)) return `unknown option ${flag}`;
-    if (value === undefined || value.startsWith('--')) return `${flag} needs a value`;
-    given[flag.slice(2)] = value;
+function parseArguments(args: string[]): DemoArguments | number {
+  const values = parseCommandLine(
+    args,
+    { learners: { type: 'string' }, seed: { type: 'string' }, today: { type: 'string' }, out: { type: 'string' } },
+    USAGE,
+  );
+  if (typeof values === 'number') return values;
+  const problems: string[] = [];
+  const learners = wholeFlag(values, 'learners', 1, problems);
+  if (learners === undefined && values.learners === undefined) problems.push('--learners N is required');
+  const seed = wholeFlag(values, 'seed', 0, problems);
+  if (problems.length > 0) {
+    process.stderr.write(`${problems.join('\n')}\n${USAGE}\n`);
+    return 2;
   }
-  if (given.learners === undefined) return '--learners N is required';
-  const whole = (name: string, text: string) => (/^-?\d+$/.test(text) ? Number(text) : `--${name} must be a whole number, not "${text}"`);
-  const learners = whole('learners', given.learners);
-  if (typeof learners === 'string') return learners;
-  if (learners < 1) return `--learners must be at least 1, not ${learners}`;
-  const seed = given.seed === undefined ? undefined : whole('seed', given.seed);
-  if (typeof seed === 'string') return seed;
-  return { learners, seed, today: given.today, out: given.out };
+  return { learners: learners!, seed, today: values.today, out: values.out };
 }
 
 /** `sai demo`: writes a demo provider document, learner by learner, to FILE or stdout. */
 export async function run(args: string[]): Promise<number> {
   const parsed = parseArguments(args);
-  if (typeof parsed === 'string') {
-    process.stderr.write(`${parsed}\n${USAGE}\n`);
-    return 2;
-  }
+  if (typeof parsed === 'number') return parsed;
   let provider: DemoProvider;
   try {
     provider = new DemoProvider({ learners: parsed.learners, seed: parsed.seed, today: parsed.today });

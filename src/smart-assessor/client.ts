@@ -411,6 +411,14 @@ export function defaultBudgetKey(baseUrl: string, username: string): string {
   return `sai:smart-assessor-budget:${site}`;
 }
 
+/**
+ * The budget every caller of one deployment spends from (workers and admin alike):
+ * QUEUE_PREFIX keeps it apart from another deployment's sharing the same Redis.
+ */
+export function deploymentBudgetKey(queuePrefix: string, connection: { baseUrl: string; username: string }): string {
+  return `${queuePrefix}:${defaultBudgetKey(connection.baseUrl, connection.username)}`;
+}
+
 function segment(id: string): string {
   if (id === '') throw new SmartAssessorError('permanent', 'A Smart Assessor id is empty');
   return encodeURIComponent(id);

@@ -88,6 +88,8 @@ export interface TestAdmin {
   url: string;
   db: DataSource;
   redis: Redis;
+  /** The deployment's QUEUE_PREFIX as the admin was given it. */
+  prefix: string;
   producers: Producers;
   queues: PipelineQueues;
   settings: SettingsService;
@@ -115,7 +117,7 @@ export function startAdminForTests(
 ): Promise<RunningAdminServer> {
   const { prefix, log, ...parts } = wiring;
   return startAdminServer({
-    config: { ADMIN_API_TOKEN: TEST_API_TOKEN, ADMIN_USERNAME: TEST_ADMIN_USERNAME, ADMIN_PASSWORD: TEST_ADMIN_PASSWORD },
+    config: { ADMIN_API_TOKEN: TEST_API_TOKEN, ADMIN_USERNAME: TEST_ADMIN_USERNAME, ADMIN_PASSWORD: TEST_ADMIN_PASSWORD, QUEUE_PREFIX: prefix },
     ...parts,
     logger: log.logger,
     port: 0,
@@ -148,6 +150,7 @@ export async function startTestAdmin(overrides: TestAdminOverrides = {}): Promis
     url: server.url,
     db,
     redis,
+    prefix,
     producers,
     queues: producers.queues,
     settings,

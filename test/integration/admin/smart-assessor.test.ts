@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import { deploymentBudgetKey } from '../../../src/smart-assessor/client.js';
 import { startTestAdmin, type TestAdmin } from '../../support/admin.js';
 import { clientFor, startTestSimulator, type RunningSimulator } from '../../support/simulator.js';
 import { FIXED_NOW } from './fixtures.js';
@@ -43,6 +44,20 @@ describe('admin API: look-ups and connection test against the Smart Assessor sim
       const assessors = await admin.api.get('/api/smart-assessor/assessors?email=SAM.PATEL@provider.example');
       expect(assessors.status).to.equal(200);
       expect(assessors.body.items.map((item: { misReference: string }) => item.misReference)).to.deep.equal(['SA-ASS-1']);
+    });
+
+    it('spends from the deployment\'s request budget, the one the workers spend from', async () => {
+      await connect();
+      expect((await admin.api.get('/api/smart-assessor/employers?name=acme')).status).to.equal(200);
+      const budget = deploymentBudgetKey(admin.prefix, { baseUrl: simulator.baseUrl, username: simulator.credentials.username });
+      const keys: string[] = [];
+      let cursor = '0';
+      do {
+        const [next, found] = await admin.redis.scan(cursor, 'MATCH', `${budget}:*`, 'COUNT', 1000);
+        cursor = next;
+        keys.push(...found);
+      } while (cursor !== '0');
+      expect(keys, `keys under ${budget}`).not.to.be.empty;
     });
 
     it('answers 409 when the connection is not configured', async () => {

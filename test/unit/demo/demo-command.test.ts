@@ -31,11 +31,19 @@ describe('sai demo', () => {
     expect(await run([])).to.equal(2);
     expect(stderr).to.contain('--learners N is required');
     expect(await run(['--learners', 'many'])).to.equal(2);
-    expect(stderr).to.contain('--learners must be a whole number, not "many"');
+    expect(stderr).to.contain('--learners must be a whole number of at least 1, got "many"');
     expect(await run(['--learners', '5', '--colour', 'red'])).to.equal(2);
-    expect(stderr).to.contain('unknown option --colour');
+    expect(stderr).to.contain("Unknown option '--colour'");
     expect(await run(['--learners', '5', '--today', 'tomorrow'])).to.equal(2);
     expect(stderr).to.contain('today must be a real date YYYY-MM-DD, not "tomorrow"');
     expect(stderr).to.contain('usage: sai demo --learners N');
+  });
+
+  it('prints its usage for --help and exits 0', async () => {
+    let stdout = '';
+    sinon.stub(process.stdout, 'write').callsFake((chunk: string | Uint8Array) => ((stdout += String(chunk)), true));
+    expect(await run(['--help'])).to.equal(0);
+    expect(stdout).to.contain('usage: sai demo --learners N');
+    expect(stderr).to.equal('');
   });
 });
