@@ -2,7 +2,7 @@ import type { LearnerCourse } from '../src/smart-assessor/types.js';
 import { finished, readLinked, startLearnerJob } from '../src/daily/job-results.js';
 import { LearnerSnapshot, snapshotReaders } from '../src/daily/learner-snapshot.js';
 import { loadStatusLearner } from '../src/daily/mis-records.js';
-import { applyCourseTakeovers } from '../src/daily/mis-writes.js';
+import { courseTakeoverUpdates } from '../src/daily/mis-writes.js';
 import { learnerRecord, planCourseStatuses, planLearnerStatus } from '../src/sync/index.js';
 import type { Processor } from './processor.js';
 
@@ -40,12 +40,13 @@ export const statusProcessor: Processor<'status'> = async (job, context, deps) =
 
   const result = finished(subject, [...coursePlan.changes, ...learnerPlan.changes]);
   if (result.outcome === 'changed') {
-    await context.commit(result, coursePlan.takeovers.length > 0 ? (manager) => applyCourseTakeovers(manager, coursePlan.takeovers) : undefined);
+    await context.commit(result, courseTakeoverUpdates(coursePlan.takeovers));
   }
   // Only once the changes are on record: a job that dies before then sends them again and records them.
-  if (writtenCourses.length > 0) await snapshot.coursesWritten(courses, writtenCourses);
-  if (writtenLearner) await snapshot.learnerWritten(writtenLearner);
+  // Sent at once (one write): a refresh and a release of an entry give the same end in either order.
   await Promise.all([
+    writtenCourses.length > 0 ? snapshot.coursesWritten(courses, writtenCourses) : undefined,
+    writtenLearner ? snapshot.learnerWritten(writtenLearner) : undefined,
     snapshot.release('learner', 'status', snapshotReaders('learner', settings)),
     snapshot.release('courses', 'status', snapshotReaders('courses', settings)),
   ]);
