@@ -52,6 +52,12 @@ export async function runAsOneTransaction(db: DataSource, statements: readonly S
   for (const statement of statements) db.logger.logQuery(statement.text, [...statement.values]);
   const client = (await pool.connect()) as PgClient;
   let connectionLost: Error | undefined;
+  // A checked-out client has no listener of the pool's: a socket error with none would
+  // crash the process. The batch hears of the error too and fails with it.
+  const lost = (error: Error) => {
+    connectionLost = error;
+  };
+  client.on('error', lost);
   try {
     return await new Promise<unknown[][]>((resolve, reject) => {
       const batch = new StatementBatch(client, statements, (error, rows) => {
@@ -69,6 +75,7 @@ export async function runAsOneTransaction(db: DataSource, statements: readonly S
     }
     throw error;
   } finally {
+    client.off('error', lost);
     client.release(connectionLost);
   }
 }

@@ -1,8 +1,10 @@
 import { expect } from 'chai';
 import pg from 'pg';
 import { QueryFailedError, type DataSource } from 'typeorm';
+import { createDataSource } from '../../../src/db/data-source.js';
 import { runAsOneTransaction } from '../../../src/db/statement-batch.js';
-import { resetDatabase, testDataSource } from '../../support/database.js';
+import { resetDatabase, testDatabaseUrl, testDataSource } from '../../support/database.js';
+import { startTcpProxy } from '../../support/tcp-proxy.js';
 
 async function failure(promise: Promise<unknown>): Promise<QueryFailedError> {
   try {
@@ -56,6 +58,28 @@ describe('statements run as one transaction in one round trip', () => {
     for (let attempt = 0; attempt < 12; attempt += 1) await runAsOneTransaction(db, [{ text: 'SELECT 1', values: [] }]);
     await runAsOneTransaction(db, [organisation('ORG2', 'Other')]);
     expect(await names()).to.deep.equal(['ORG2 Other']);
+  });
+
+  it('fails, without taking the process down, when the connection is reset under it; the pool goes on with a new one', async () => {
+    const server = new URL(testDatabaseUrl());
+    const proxy = await startTcpProxy({ targetHost: server.hostname, targetPort: Number(server.port || 5432) });
+    const throughProxy = createDataSource({ url: proxy.through(testDatabaseUrl()), poolSize: 2, applicationName: 'sai-tests' });
+    await throughProxy.initialize();
+    try {
+      const batch = runAsOneTransaction(throughProxy, [{ text: 'SELECT pg_sleep(1)', values: [] }, organisation('ORG1', 'Acme')]);
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      proxy.resetConnections();
+      const error = await batch.then(
+        () => null,
+        (failed: Error) => failed,
+      );
+      expect(error?.message).to.match(/ECONNRESET|terminated/);
+      await runAsOneTransaction(throughProxy, [organisation('ORG2', 'Other')]);
+      expect(await names()).to.deep.equal(['ORG2 Other']);
+    } finally {
+      await throughProxy.destroy();
+      await proxy.close();
+    }
   });
 
   it('prepares a named statement once per connection, and again where a failed batch left it unknown', async () => {
