@@ -1,4 +1,4 @@
-import type { LearnerCourse } from '../src/smart-assessor/types.js';
+import type { LearnerCourse, LearnerCourseUpdate, SmartAssessorApi } from '../src/smart-assessor/types.js';
 import { finished, readLinked, startLearnerJob } from '../src/daily/job-results.js';
 import { LearnerSnapshot, snapshotReaders } from '../src/daily/learner-snapshot.js';
 import { loadStatusLearner } from '../src/daily/mis-records.js';
@@ -34,8 +34,7 @@ export const statusProcessor: Processor<'status'> = async (job, context, deps) =
   }
   const learnerPlan = planLearnerStatus(learner.learnerIdent, learner, saLearner);
 
-  const writtenCourses: LearnerCourse[] = [];
-  for (const update of coursePlan.courseUpdates) writtenCourses.push(await client.updateLearnerCourse(saLearnerId, update.learnerCourseId, update.patch));
+  const writtenCourses = await updateCourses(client, saLearnerId, coursePlan.courseUpdates);
   const writtenLearner = Object.keys(learnerPlan.saPatch).length > 0 ? await client.updateLearner(saLearnerId, learnerPlan.saPatch) : undefined;
 
   const result = finished(subject, [...coursePlan.changes, ...learnerPlan.changes]);
@@ -52,3 +51,22 @@ export const statusProcessor: Processor<'status'> = async (job, context, deps) =
   ]);
   return result;
 };
+
+/**
+ * The course PATCHes, one per learner course, depend on none of each other: they are sent
+ * together rather than one after another (the status job, with one to three, is the
+ * run's slowest). The job waits for every answer before it goes on or fails, so none is
+ * in flight after it; on a failure it fails as the first failing PATCH did, and its
+ * retry, comparing with the run's snapshot, sends them all again (each is idempotent)
+ * and records them once.
+ */
+async function updateCourses(
+  client: SmartAssessorApi,
+  saLearnerId: string,
+  updates: readonly { learnerCourseId: string; patch: LearnerCourseUpdate }[],
+): Promise<LearnerCourse[]> {
+  const answers = await Promise.allSettled(updates.map((update) => client.updateLearnerCourse(saLearnerId, update.learnerCourseId, update.patch)));
+  const failed = answers.find((answer): answer is PromiseRejectedResult => answer.status === 'rejected');
+  if (failed) throw failed.reason;
+  return answers.map((answer) => (answer as PromiseFulfilledResult<LearnerCourse>).value);
+}
