@@ -19,9 +19,9 @@ export const demographicsProcessor: Processor<'demographics'> = async (job, cont
   const { learner, subject, settings, saLearnerId } = start;
 
   const snapshot = new LearnerSnapshot(deps.redis, job.data.runId, saLearnerId);
-  const done = () => snapshot.release('learner', 'demographics', snapshotReaders('learner', settings));
+  const done = () => snapshot.markDone('learner', 'demographics', snapshotReaders('learner', settings), context.log);
   if (settings.learnerDemographicsMode === 'None' && !settings.updateRiskFromSmartCoach) {
-    await done();
+    done();
     return skipped(subject);
   }
 
@@ -46,6 +46,7 @@ export const demographicsProcessor: Processor<'demographics'> = async (job, cont
   }
   // Only once the change is on record: a job that dies before then sends it again and records it.
   // Sent at once (one write): a refresh and a release of an entry give the same end in either order.
-  await Promise.all([written ? snapshot.learnerWritten(written) : undefined, done()]);
+  done();
+  if (written) await snapshot.learnerWritten(written);
   return result;
 };

@@ -68,10 +68,10 @@ async function learnerEmployer(data: LearnerSyncJob, context: JobContext<'organi
   const { learner, subject, settings, saLearnerId } = start;
 
   const snapshot = new LearnerSnapshot(deps.redis, data.runId, saLearnerId);
-  const done = () => snapshot.release('learner', 'learner-employer', snapshotReaders('learner', settings));
+  const done = () => snapshot.markDone('learner', 'learner-employer', snapshotReaders('learner', settings), context.log);
   const placement = learner.placement;
   if (!settings.pushChangesToLearnerEmployer || !placement) {
-    await done();
+    done();
     return skipped(subject);
   }
 
@@ -84,7 +84,7 @@ async function learnerEmployer(data: LearnerSyncJob, context: JobContext<'organi
     saLearnerEmployerId: saLearner.employerId,
   });
   if (decision.action === 'none') {
-    await done();
+    done();
     return finished(subject, []);
   }
 
@@ -115,6 +115,7 @@ async function learnerEmployer(data: LearnerSyncJob, context: JobContext<'organi
   }
   // Only once the move is on record: a job that dies before then moves the learner again and records it.
   // Sent at once (one write): a refresh and a release of an entry give the same end in either order.
-  await Promise.all([moved ? snapshot.learnerWritten(moved) : undefined, done()]);
+  done();
+  if (moved) await snapshot.learnerWritten(moved);
   return result;
 }

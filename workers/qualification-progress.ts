@@ -13,10 +13,10 @@ export const qualificationProgressProcessor: Processor<'qualification-progress'>
   const { learner, subject, settings, saLearnerId } = start;
 
   const snapshot = new LearnerSnapshot(deps.redis, job.data.runId, saLearnerId);
-  const done = () => snapshot.release('courses', 'qualification-progress', snapshotReaders('courses', settings));
+  const done = () => snapshot.markDone('courses', 'qualification-progress', snapshotReaders('courses', settings), context.log);
   const linked = linkedAfterTakeovers(learner.aims);
   if (linked.length === 0) {
-    await done();
+    done();
     return skipped(subject);
   }
 
@@ -28,6 +28,6 @@ export const qualificationProgressProcessor: Processor<'qualification-progress'>
   }
   const result = finished(subject, plan.changes);
   if (plan.updates.length > 0) await context.commit(result, aimProgressUpdate(plan.updates));
-  await done();
+  done();
   return result;
 };

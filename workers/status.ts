@@ -43,11 +43,11 @@ export const statusProcessor: Processor<'status'> = async (job, context, deps) =
   }
   // Only once the changes are on record: a job that dies before then sends them again and records them.
   // Sent at once (one write): a refresh and a release of an entry give the same end in either order.
+  snapshot.markDone('learner', 'status', snapshotReaders('learner', settings), context.log);
+  snapshot.markDone('courses', 'status', snapshotReaders('courses', settings), context.log);
   await Promise.all([
     writtenCourses.length > 0 ? snapshot.coursesWritten(courses, writtenCourses) : undefined,
     writtenLearner ? snapshot.learnerWritten(writtenLearner) : undefined,
-    snapshot.release('learner', 'status', snapshotReaders('learner', settings)),
-    snapshot.release('courses', 'status', snapshotReaders('courses', settings)),
   ]);
   return result;
 };

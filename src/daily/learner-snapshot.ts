@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { setTimeout as delay } from 'node:timers/promises';
 import type { Redis } from 'ioredis';
+import type { Logger } from '../logging/logger.js';
 import { RedisScript } from '../redis/script.js';
 import type { Learner, LearnerCourse, SmartAssessorApi } from '../smart-assessor/types.js';
 
@@ -125,6 +126,15 @@ export class LearnerSnapshot {
   /** `reader`'s job is done with `part` (read or not); the entry goes when every reader's is. */
   async release(part: SnapshotPart, reader: SnapshotReader, readers: readonly SnapshotReader[]): Promise<void> {
     await RELEASE.run(this.redis, [this.key(part)], [reader, SNAPSHOT_TTL_SECONDS, ...readers]);
+  }
+
+  /**
+   * release, without the job waiting for it: the mark is bookkeeping for memory (one that
+   * never lands leaves the entry to its TTL), so a job sends it once its outcome is on
+   * record and does not wait a round trip at its end. A failure is logged.
+   */
+  markDone(part: SnapshotPart, reader: SnapshotReader, readers: readonly SnapshotReader[], log: Pick<Logger, 'warn'>): void {
+    this.release(part, reader, readers).catch((error: unknown) => log.warn('the run snapshot could not be marked read', { part, reader, error }));
   }
 
   private key(part: SnapshotPart): string {
