@@ -30,7 +30,7 @@ export interface SyncSubject {
 @Check('sync_event_subject_type_check', `subject_type IN ('learner', 'officer', 'organisation')`)
 @Index('sync_event_run_subject_key', ['runId', 'queue', 'subjectType', 'subjectRef'], { unique: true })
 @Index('sync_event_learner_history_idx', ['learnerId', 'at'])
-@Index('sync_event_run_outcome_idx', ['runId', 'outcome'])
+@Index('sync_event_run_failed_idx', ['runId'], { where: `outcome = 'failed'` })
 export class SyncEvent {
   @PrimaryGeneratedColumn({ type: 'bigint' })
   id: string;

@@ -3,7 +3,7 @@ import type { Learner } from '../src/smart-assessor/types.js';
 import { finished, readLinked, skipped, startLearnerJob } from '../src/daily/job-results.js';
 import { LearnerSnapshot, snapshotReaders } from '../src/daily/learner-snapshot.js';
 import { loadDemographicsLearner } from '../src/daily/mis-records.js';
-import { updateLearnerColumns } from '../src/daily/mis-writes.js';
+import { learnerColumnsUpdate } from '../src/daily/mis-writes.js';
 import { learnerRecord, planLearnerDemographics, planRiskBand, ukToday, validateLearnerForSmartAssessor } from '../src/sync/index.js';
 import type { Processor } from './processor.js';
 
@@ -19,9 +19,9 @@ export const demographicsProcessor: Processor<'demographics'> = async (job, cont
   const { learner, subject, settings, saLearnerId } = start;
 
   const snapshot = new LearnerSnapshot(deps.redis, job.data.runId, saLearnerId);
-  const done = () => snapshot.release('learner', 'demographics', snapshotReaders('learner', settings));
+  const done = () => snapshot.markDone('learner', 'demographics', snapshotReaders('learner', settings), context.log);
   if (settings.learnerDemographicsMode === 'None' && !settings.updateRiskFromSmartCoach) {
-    await done();
+    done();
     return skipped(subject);
   }
 
@@ -42,10 +42,11 @@ export const demographicsProcessor: Processor<'demographics'> = async (job, cont
   const misUpdates = { ...details.misUpdates, ...risk.misUpdates };
   const result = finished(subject, [...details.changes, ...risk.changes]);
   if (result.outcome === 'changed') {
-    await context.commit(result, Object.keys(misUpdates).length > 0 ? (manager) => updateLearnerColumns(manager, learner.id, misUpdates) : undefined);
+    await context.commit(result, learnerColumnsUpdate(learner.id, misUpdates));
   }
   // Only once the change is on record: a job that dies before then sends it again and records it.
+  // Sent at once (one write): a refresh and a release of an entry give the same end in either order.
+  done();
   if (written) await snapshot.learnerWritten(written);
-  await done();
   return result;
 };

@@ -1,7 +1,7 @@
 import { InvalidDataError } from '../src/errors.js';
 import { finished, readLinked, recordGone, skipped } from '../src/daily/job-results.js';
 import { loadOfficer } from '../src/daily/mis-records.js';
-import { updateOfficerColumns } from '../src/daily/mis-writes.js';
+import { officerColumnsUpdate } from '../src/daily/mis-writes.js';
 import { officerRecord, officerSubject, planOfficerDemographics, validateOfficerForSmartAssessor } from '../src/sync/index.js';
 import type { Processor } from './processor.js';
 
@@ -28,6 +28,6 @@ export const officersProcessor: Processor<'officers'> = async (job, context, dep
     await client.updateAssessor(assessorId, plan.saPatch);
   }
   const result = finished(subject, plan.changes);
-  if (Object.keys(plan.misUpdates).length > 0) await context.commit(result, (manager) => updateOfficerColumns(manager, officer.id, plan.misUpdates));
+  if (Object.keys(plan.misUpdates).length > 0) await context.commit(result, officerColumnsUpdate(officer.id, plan.misUpdates));
   return result;
 };

@@ -6,7 +6,7 @@ import type { Learner } from '../src/smart-assessor/types.js';
 import { finished, readLinked, recordGone, skipped, startLearnerJob } from '../src/daily/job-results.js';
 import { LearnerSnapshot, snapshotReaders } from '../src/daily/learner-snapshot.js';
 import { loadOrganisation, loadPlacementLearner } from '../src/daily/mis-records.js';
-import { saveOrganisationAdditionalId, updateOrganisationColumns } from '../src/daily/mis-writes.js';
+import { organisationColumnsUpdate, saveOrganisationAdditionalId } from '../src/daily/mis-writes.js';
 import {
   employerCreateBody,
   employerMoveDecision,
@@ -52,7 +52,7 @@ async function organisationDetails(data: OrganisationSyncJob, context: JobContex
   }
   const result = finished(subject, plan.changes);
   if (Object.keys(plan.misUpdates).length > 0) {
-    await context.commit(result, (manager) => updateOrganisationColumns(manager, organisation.id, plan.misUpdates));
+    await context.commit(result, organisationColumnsUpdate(organisation.id, plan.misUpdates));
   }
   return result;
 }
@@ -68,10 +68,10 @@ async function learnerEmployer(data: LearnerSyncJob, context: JobContext<'organi
   const { learner, subject, settings, saLearnerId } = start;
 
   const snapshot = new LearnerSnapshot(deps.redis, data.runId, saLearnerId);
-  const done = () => snapshot.release('learner', 'learner-employer', snapshotReaders('learner', settings));
+  const done = () => snapshot.markDone('learner', 'learner-employer', snapshotReaders('learner', settings), context.log);
   const placement = learner.placement;
   if (!settings.pushChangesToLearnerEmployer || !placement) {
-    await done();
+    done();
     return skipped(subject);
   }
 
@@ -84,7 +84,7 @@ async function learnerEmployer(data: LearnerSyncJob, context: JobContext<'organi
     saLearnerEmployerId: saLearner.employerId,
   });
   if (decision.action === 'none') {
-    await done();
+    done();
     return finished(subject, []);
   }
 
@@ -114,7 +114,8 @@ async function learnerEmployer(data: LearnerSyncJob, context: JobContext<'organi
     await context.commit(result, decision.action === 'create-and-link' ? (manager) => saveOrganisationAdditionalId(manager, placement, employerId) : undefined);
   }
   // Only once the move is on record: a job that dies before then moves the learner again and records it.
+  // Sent at once (one write): a refresh and a release of an entry give the same end in either order.
+  done();
   if (moved) await snapshot.learnerWritten(moved);
-  await done();
   return result;
 }

@@ -1,6 +1,6 @@
 import { finished, readLinked, startLearnerJob } from '../src/daily/job-results.js';
 import { loadOtjLearner } from '../src/daily/mis-records.js';
-import { updateLearnerColumns } from '../src/daily/mis-writes.js';
+import { learnerColumnsUpdate } from '../src/daily/mis-writes.js';
 import { learnerRecord, planOtjHours } from '../src/sync/index.js';
 import type { Processor } from './processor.js';
 
@@ -14,6 +14,6 @@ export const otjProcessor: Processor<'otj'> = async (job, context, deps) => {
   const otj = await readLinked(learnerRecord(learner.learnerIdent), 'smartAssessorId', saLearnerId, () => client.getLearnerOtj(saLearnerId));
   const plan = planOtjHours(learner, otj);
   const result = finished(subject, plan.changes);
-  if (plan.changes.length > 0) await context.commit(result, (manager) => updateLearnerColumns(manager, learner.id, plan.misUpdates));
+  if (plan.changes.length > 0) await context.commit(result, learnerColumnsUpdate(learner.id, plan.misUpdates));
   return result;
 };

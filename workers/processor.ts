@@ -4,6 +4,7 @@ import type { EventOutcome, FieldChange, IntegrationSettings, SyncSubject } from
 import type { JobName, QueueJob, QueueName } from '../queues/definitions.js';
 import type { Logger } from '../src/logging/logger.js';
 import type { SmartAssessorApi } from '../src/smart-assessor/types.js';
+import type { SqlStatement } from '../src/db/statement-batch.js';
 
 /** What a processor did. `failed` is the runner's to record, on the final attempt only. */
 export interface JobResult {
@@ -26,8 +27,15 @@ export interface JobContext<Q extends QueueName = QueueName> {
    * never keep one without the other. A processor that writes to PostgreSQL calls this
    * once, at the end; if it does not, the runner records the returned result itself.
    */
-  commit(result: JobResult, write?: (manager: EntityManager) => Promise<void>): Promise<void>;
+  commit(result: JobResult, write?: MisWrite): Promise<void>;
 }
+
+/**
+ * A job's MIS changes. Statements that need no answer to go on are sent with the sync
+ * event in one round trip, as one transaction; a write that reads as it goes (and may
+ * refuse) is a function, run with the sync event in a transaction of its own.
+ */
+export type MisWrite = readonly SqlStatement[] | ((manager: EntityManager) => Promise<void>);
 
 /** What every processor may use. Built once per worker process. */
 export interface WorkerDeps {

@@ -2,7 +2,7 @@ import { finished, readLinked, skipped, startLearnerJob } from '../src/daily/job
 import { LearnerSnapshot, snapshotReaders } from '../src/daily/learner-snapshot.js';
 import { linkedAfterTakeovers } from '../src/daily/course-links.js';
 import { loadProgressLearner } from '../src/daily/mis-records.js';
-import { updateAimProgress } from '../src/daily/mis-writes.js';
+import { aimProgressUpdate } from '../src/daily/mis-writes.js';
 import { learnerRecord, planQualificationProgress } from '../src/sync/index.js';
 import type { Processor } from './processor.js';
 
@@ -13,10 +13,10 @@ export const qualificationProgressProcessor: Processor<'qualification-progress'>
   const { learner, subject, settings, saLearnerId } = start;
 
   const snapshot = new LearnerSnapshot(deps.redis, job.data.runId, saLearnerId);
-  const done = () => snapshot.release('courses', 'qualification-progress', snapshotReaders('courses', settings));
+  const done = () => snapshot.markDone('courses', 'qualification-progress', snapshotReaders('courses', settings), context.log);
   const linked = linkedAfterTakeovers(learner.aims);
   if (linked.length === 0) {
-    await done();
+    done();
     return skipped(subject);
   }
 
@@ -27,7 +27,7 @@ export const qualificationProgressProcessor: Processor<'qualification-progress'>
     context.log.warn('linked aims whose Smart Assessor course is not listed', { aims: plan.missingCourses.map((aim) => aim.aimRef) });
   }
   const result = finished(subject, plan.changes);
-  if (plan.updates.length > 0) await context.commit(result, (manager) => updateAimProgress(manager, plan.updates));
-  await done();
+  if (plan.updates.length > 0) await context.commit(result, aimProgressUpdate(plan.updates));
+  done();
   return result;
 };

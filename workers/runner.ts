@@ -2,9 +2,9 @@ import { Queue, UnrecoverableError, Worker, type ConnectionOptions, type Job } f
 import type { EntityManager } from 'typeorm';
 import type { JobName, JobPayload, QueueJob, QueueName } from '../queues/definitions.js';
 import { payloadProblem, payloadSubject } from '../queues/payloads.js';
-import { recordAndSettle, recordOutcome, settleRun, subjectOf, type OutcomeRecord } from '../src/runs/outcomes.js';
+import { recordAndSettle, recordOutcome, recordWithWrites, settleRun, subjectOf, type OutcomeRecord } from '../src/runs/outcomes.js';
 import { classifyFailure } from './failure.js';
-import type { JobContext, JobResult, Processor, WorkerDeps } from './processor.js';
+import type { JobContext, JobResult, MisWrite, Processor, WorkerDeps } from './processor.js';
 import type { ProcessorMap } from './registry.js';
 
 /** BullMQ worker settings a deployment (or a test, to be quick) may change. */
@@ -109,14 +109,18 @@ async function runJob<Q extends QueueName>({ queue, processor, deps, job, pauseQ
     runId,
     attempt: job.attemptsMade + 1,
     log,
-    async commit(result: JobResult, write?: (manager: EntityManager) => Promise<void>) {
+    async commit(result: JobResult, write?: MisWrite) {
       if (committed) throw new Error(`Job ${jobId} committed twice: a processor commits once, at the end`);
       const record = outcomeRecord(queue, jobId, runId, result);
-      if (write) {
+      if (typeof write === 'function') {
         const recorded = await deps.db.transaction(async (manager) => {
           await write(manager);
           return recordOutcome(manager, record);
         });
+        committed = true;
+        if (recorded.settleRun && runId) await settleRun(deps.db, runId);
+      } else if (write && write.length > 0) {
+        const recorded = await recordWithWrites(deps.db, write, record);
         committed = true;
         if (recorded.settleRun && runId) await settleRun(deps.db, runId);
       } else {

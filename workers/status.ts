@@ -1,8 +1,8 @@
-import type { LearnerCourse } from '../src/smart-assessor/types.js';
+import type { LearnerCourse, LearnerCourseUpdate, SmartAssessorApi } from '../src/smart-assessor/types.js';
 import { finished, readLinked, startLearnerJob } from '../src/daily/job-results.js';
 import { LearnerSnapshot, snapshotReaders } from '../src/daily/learner-snapshot.js';
 import { loadStatusLearner } from '../src/daily/mis-records.js';
-import { applyCourseTakeovers } from '../src/daily/mis-writes.js';
+import { courseTakeoverUpdates } from '../src/daily/mis-writes.js';
 import { learnerRecord, planCourseStatuses, planLearnerStatus } from '../src/sync/index.js';
 import type { Processor } from './processor.js';
 
@@ -34,20 +34,39 @@ export const statusProcessor: Processor<'status'> = async (job, context, deps) =
   }
   const learnerPlan = planLearnerStatus(learner.learnerIdent, learner, saLearner);
 
-  const writtenCourses: LearnerCourse[] = [];
-  for (const update of coursePlan.courseUpdates) writtenCourses.push(await client.updateLearnerCourse(saLearnerId, update.learnerCourseId, update.patch));
+  const writtenCourses = await updateCourses(client, saLearnerId, coursePlan.courseUpdates);
   const writtenLearner = Object.keys(learnerPlan.saPatch).length > 0 ? await client.updateLearner(saLearnerId, learnerPlan.saPatch) : undefined;
 
   const result = finished(subject, [...coursePlan.changes, ...learnerPlan.changes]);
   if (result.outcome === 'changed') {
-    await context.commit(result, coursePlan.takeovers.length > 0 ? (manager) => applyCourseTakeovers(manager, coursePlan.takeovers) : undefined);
+    await context.commit(result, courseTakeoverUpdates(coursePlan.takeovers));
   }
   // Only once the changes are on record: a job that dies before then sends them again and records them.
-  if (writtenCourses.length > 0) await snapshot.coursesWritten(courses, writtenCourses);
-  if (writtenLearner) await snapshot.learnerWritten(writtenLearner);
+  // Sent at once (one write): a refresh and a release of an entry give the same end in either order.
+  snapshot.markDone('learner', 'status', snapshotReaders('learner', settings), context.log);
+  snapshot.markDone('courses', 'status', snapshotReaders('courses', settings), context.log);
   await Promise.all([
-    snapshot.release('learner', 'status', snapshotReaders('learner', settings)),
-    snapshot.release('courses', 'status', snapshotReaders('courses', settings)),
+    writtenCourses.length > 0 ? snapshot.coursesWritten(courses, writtenCourses) : undefined,
+    writtenLearner ? snapshot.learnerWritten(writtenLearner) : undefined,
   ]);
   return result;
 };
+
+/**
+ * The course PATCHes, one per learner course, depend on none of each other: they are sent
+ * together rather than one after another (the status job, with one to three, is the
+ * run's slowest). The job waits for every answer before it goes on or fails, so none is
+ * in flight after it; on a failure it fails as the first failing PATCH did, and its
+ * retry, comparing with the run's snapshot, sends them all again (each is idempotent)
+ * and records them once.
+ */
+async function updateCourses(
+  client: SmartAssessorApi,
+  saLearnerId: string,
+  updates: readonly { learnerCourseId: string; patch: LearnerCourseUpdate }[],
+): Promise<LearnerCourse[]> {
+  const answers = await Promise.allSettled(updates.map((update) => client.updateLearnerCourse(saLearnerId, update.learnerCourseId, update.patch)));
+  const failed = answers.find((answer): answer is PromiseRejectedResult => answer.status === 'rejected');
+  if (failed) throw failed.reason;
+  return answers.map((answer) => (answer as PromiseFulfilledResult<LearnerCourse>).value);
+}

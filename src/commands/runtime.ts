@@ -1,6 +1,6 @@
 import { Redis } from 'ioredis';
 import type { DataSource } from 'typeorm';
-import { producerConnection, workerConnection } from '../../queues/connection.js';
+import { producerConnection, sharedStateConnection } from '../../queues/connection.js';
 import { openMigratedDatabase } from '../../workers/process-setup.js';
 import { stopOnSignal } from '../../workers/shutdown.js';
 import { loadConfig, type Config } from '../config/environment.js';
@@ -49,10 +49,10 @@ export class Runtime {
 
   /**
    * A plain connection to REDIS_URL, disconnected on close. A producer's fails fast (an
-   * HTTP request must not hang); a worker's waits out a blip.
+   * HTTP request must not hang); a worker's waits out a blip (sharedStateConnection).
    */
   redis(kind: 'producer' | 'worker'): Redis {
-    const redis = new Redis(kind === 'producer' ? producerConnection(this.config.REDIS_URL) : workerConnection(this.config.REDIS_URL));
+    const redis = new Redis(kind === 'producer' ? producerConnection(this.config.REDIS_URL) : sharedStateConnection(this.config.REDIS_URL));
     this.onClose(() => redis.disconnect());
     return redis;
   }

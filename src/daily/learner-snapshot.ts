@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { setTimeout as delay } from 'node:timers/promises';
 import type { Redis } from 'ioredis';
+import type { Logger } from '../logging/logger.js';
+import { RedisScript } from '../redis/script.js';
 import type { Learner, LearnerCourse, SmartAssessorApi } from '../smart-assessor/types.js';
 
 /**
@@ -35,31 +37,46 @@ const FETCH_LOCK_MS = 35_000;
 /** How often a reader looks for the value another reader is fetching (one request's time, roughly). */
 const WAIT_POLL_MS = 15;
 
-/** Stores a fetched value unless a racing reader stored one first; answers the stored one. */
-const STORE_SCRIPT = `
+/**
+ * The kept value if there is one (answers {value}); else the fetch lock for ARGV[1]
+ * unless another reader holds it (answers {false, 1} when taken, {false, 0} when not):
+ * a reader's look and its bid to fetch are one round trip.
+ */
+const READ_OR_LOCK = new RedisScript(`
+local kept = redis.call('HGET', KEYS[1], 'value')
+if kept then return {kept} end
+if redis.call('SET', KEYS[2], ARGV[1], 'PX', ARGV[2], 'NX') then return {false, 1} end
+return {false, 0}`);
+
+/**
+ * Stores a fetched value unless a racing reader stored one first, and lets go of the
+ * fetch lock if ARGV[3] still holds it; answers the stored value.
+ */
+const STORE_AND_UNLOCK = new RedisScript(`
 if redis.call('HSETNX', KEYS[1], 'value', ARGV[1]) == 1 and redis.call('TTL', KEYS[1]) < 0 then
   redis.call('EXPIRE', KEYS[1], ARGV[2])
 end
-return redis.call('HGET', KEYS[1], 'value')`;
+if redis.call('GET', KEYS[2]) == ARGV[3] then redis.call('DEL', KEYS[2]) end
+return redis.call('HGET', KEYS[1], 'value')`);
 
 /** Replaces the value after a write, only while the entry is still kept. */
-const REFRESH_SCRIPT = `
+const REFRESH = new RedisScript(`
 if redis.call('HEXISTS', KEYS[1], 'value') == 1 then redis.call('HSET', KEYS[1], 'value', ARGV[1]) end
-return 0`;
+return 0`);
 
 /** Marks ARGV[1] done; deletes the entry when every reader in ARGV[3..] is. A mark made before any value keeps the TTL too. */
-const RELEASE_SCRIPT = `
+const RELEASE = new RedisScript(`
 redis.call('HSET', KEYS[1], 'read:' .. ARGV[1], '1')
 if redis.call('TTL', KEYS[1]) < 0 then redis.call('EXPIRE', KEYS[1], ARGV[2]) end
 for i = 3, #ARGV do
   if redis.call('HEXISTS', KEYS[1], 'read:' .. ARGV[i]) == 0 then return 0 end
 end
 redis.call('DEL', KEYS[1])
-return 1`;
+return 1`);
 
-const UNLOCK_SCRIPT = `
+const UNLOCK = new RedisScript(`
 if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
-return 0`;
+return 0`);
 
 /** Reads of an entry under way in this process, by key. */
 export type ReadsInFlight = Map<string, Promise<unknown>>;
@@ -96,19 +113,28 @@ export class LearnerSnapshot {
 
   /** After a PATCH of the learner is on record: SA's answer is what SA now holds. */
   async learnerWritten(learner: Learner): Promise<void> {
-    await this.redis.eval(REFRESH_SCRIPT, 1, this.key('learner'), JSON.stringify(learner));
+    await REFRESH.run(this.redis, [this.key('learner')], [JSON.stringify(learner)]);
   }
 
   /** After PATCHes of some courses are on record: those answers replace their courses in the list read earlier. */
   async coursesWritten(before: readonly LearnerCourse[], written: readonly LearnerCourse[]): Promise<void> {
     const byId = new Map(written.map((course) => [course.id, course]));
     const after = before.map((course) => byId.get(course.id) ?? course);
-    await this.redis.eval(REFRESH_SCRIPT, 1, this.key('courses'), JSON.stringify(after));
+    await REFRESH.run(this.redis, [this.key('courses')], [JSON.stringify(after)]);
   }
 
   /** `reader`'s job is done with `part` (read or not); the entry goes when every reader's is. */
   async release(part: SnapshotPart, reader: SnapshotReader, readers: readonly SnapshotReader[]): Promise<void> {
-    await this.redis.eval(RELEASE_SCRIPT, 1, this.key(part), reader, SNAPSHOT_TTL_SECONDS, ...readers);
+    await RELEASE.run(this.redis, [this.key(part)], [reader, SNAPSHOT_TTL_SECONDS, ...readers]);
+  }
+
+  /**
+   * release, without the job waiting for it: the mark is bookkeeping for memory (one that
+   * never lands leaves the entry to its TTL), so a job sends it once its outcome is on
+   * record and does not wait a round trip at its end. A failure is logged.
+   */
+  markDone(part: SnapshotPart, reader: SnapshotReader, readers: readonly SnapshotReader[], log: Pick<Logger, 'warn'>): void {
+    this.release(part, reader, readers).catch((error: unknown) => log.warn('the run snapshot could not be marked read', { part, reader, error }));
   }
 
   private key(part: SnapshotPart): string {
@@ -127,20 +153,19 @@ export class LearnerSnapshot {
   private async readShared<T>(key: string, fetch: () => Promise<T>): Promise<T> {
     const lockKey = `${key}:fetching`;
     for (;;) {
-      const kept = await this.redis.hget(key, 'value');
-      if (kept !== null) return JSON.parse(kept) as T;
       const token = randomUUID();
-      if ((await this.redis.set(lockKey, token, 'PX', FETCH_LOCK_MS, 'NX')) === 'OK') {
+      const [kept, locked] = (await READ_OR_LOCK.run(this.redis, [key, lockKey], [token, FETCH_LOCK_MS])) as [string | null, number?];
+      if (kept !== null) return JSON.parse(kept) as T;
+      if (locked === 1) {
+        let fetched: T;
         try {
-          // The fetcher before us may have stored it and let go between our two looks.
-          const stored = await this.redis.hget(key, 'value');
-          if (stored !== null) return JSON.parse(stored) as T;
-          const fetched = await fetch();
-          const agreed = (await this.redis.eval(STORE_SCRIPT, 1, key, JSON.stringify(fetched), SNAPSHOT_TTL_SECONDS)) as string;
-          return JSON.parse(agreed) as T;
-        } finally {
-          await this.redis.eval(UNLOCK_SCRIPT, 1, lockKey, token);
+          fetched = await fetch();
+        } catch (error) {
+          await UNLOCK.run(this.redis, [lockKey], [token]);
+          throw error;
         }
+        const agreed = (await STORE_AND_UNLOCK.run(this.redis, [key, lockKey], [JSON.stringify(fetched), SNAPSHOT_TTL_SECONDS, token])) as string;
+        return JSON.parse(agreed) as T;
       }
       // Another worker process is fetching it. The plain connection cannot block on a
       // key, so look again shortly; if that fetch fails its lock goes and one of us tries.

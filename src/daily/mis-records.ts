@@ -1,6 +1,7 @@
 import type { AttendedStatus, CompletionStatus, Learner, Outcome } from '../../entities/index.js';
 import type { LearnerDemographics } from '../smart-assessor/types.js';
 import type { PicsOfficer, PicsOrganisation } from '../sync/index.js';
+import { queryPrepared } from '../db/prepared-statement.js';
 
 /**
  * What each daily job reads from the MIS, in one query per job: the learner with just the
@@ -70,15 +71,16 @@ export type OrganisationRecord = PicsOrganisation & { id: number };
 
 const LEARNER_KEY = `l.id, l.learner_ident AS "learnerIdent", NULLIF(btrim(l.smart_assessor_id), '') AS "smartAssessorId"`;
 
-async function one<T>(reader: MisReader, sql: string, parameters: unknown[]): Promise<T | null> {
-  const rows = (await reader.query(sql, parameters)) as T[];
+/** Each job's read is a prepared statement (see queryPrepared): every lookup here is by primary key. */
+async function one<T>(reader: MisReader, name: string, sql: string, parameters: unknown[]): Promise<T | null> {
+  const rows = (await queryPrepared(reader, name, sql, parameters)) as T[];
   return rows[0] ?? null;
 }
 
 /** Qualification progress: every aim, so that restarts can be matched to the courses they take over. */
 export function loadProgressLearner(reader: MisReader, learnerId: number): Promise<(LearnerKey & { aims: ProgressAim[] }) | null> {
   return one(
-    reader,
+    reader, 'sai-load-progress-learner',
     `SELECT ${LEARNER_KEY},
        COALESCE((SELECT json_agg(json_build_object('id', a.id, 'aimRef', a.aim_ref, 'saLearnerCourseId', a.sa_learner_course_id,
                   'restartOfId', a.restart_of_id, 'elementsTotal', a.elements_total, 'elementsDone', a.elements_done) ORDER BY a.id)
@@ -91,7 +93,7 @@ export function loadProgressLearner(reader: MisReader, learnerId: number): Promi
 /** Status: every aim (restarts find the aims they restart) and every break in learning. */
 export function loadStatusLearner(reader: MisReader, learnerId: number): Promise<(LearnerKey & { aims: IlrAim[]; breaks: BreakRow[] }) | null> {
   return one(
-    reader,
+    reader, 'sai-load-status-learner',
     `SELECT ${LEARNER_KEY},
        COALESCE((SELECT json_agg(json_build_object('id', a.id, 'aimRef', a.aim_ref, 'completionStatus', a.completion_status,
                   'outcome', a.outcome, 'actualEndDate', a.actual_end_date, 'saLearnerCourseId', a.sa_learner_course_id,
@@ -112,7 +114,7 @@ export function loadStatusLearner(reader: MisReader, learnerId: number): Promise
  */
 export function loadReviewsLearner(reader: MisReader, learnerId: number): Promise<(LearnerKey & { reviews: ReviewRow[]; officers: OfficerLink[] }) | null> {
   return one(
-    reader,
+    reader, 'sai-load-reviews-learner',
     `SELECT ${LEARNER_KEY},
        COALESCE((SELECT json_agg(json_build_object('id', r.id, 'reviewIdent', r.review_ident, 'smartAssessorSystemId', r.smart_assessor_system_id,
                   'plannedDate', r.planned_date, 'actualDate', r.actual_date, 'officerId', r.officer_id,
@@ -120,7 +122,8 @@ export function loadReviewsLearner(reader: MisReader, learnerId: number): Promis
                  FROM review r WHERE r.learner_id = l.id), '[]'::json) AS reviews,
        COALESCE((SELECT json_agg(json_build_object('id', o.id, 'ref', o.ref, 'additionalId', o.additional_id))
                  FROM officer o
-                 WHERE o.id = l.main_officer_id OR o.id IN (SELECT r.officer_id FROM review r WHERE r.learner_id = l.id)), '[]'::json) AS officers
+                 -- As one id list the officers can be looked up by key; an OR of the two had to scan every officer.
+                 WHERE o.id = ANY(ARRAY(SELECT l.main_officer_id UNION SELECT r.officer_id FROM review r WHERE r.learner_id = l.id))), '[]'::json) AS officers
      FROM learner l WHERE l.id = $1`,
     [learnerId],
   );
@@ -136,12 +139,12 @@ export async function loadOfficersByAdditionalId(reader: MisReader, additionalId
 }
 
 export function loadOtjLearner(reader: MisReader, learnerId: number): Promise<(LearnerKey & { actualOtjHours: number | null }) | null> {
-  return one(reader, `SELECT ${LEARNER_KEY}, l.actual_otj_hours::float8 AS "actualOtjHours" FROM learner l WHERE l.id = $1`, [learnerId]);
+  return one(reader, 'sai-load-otj-learner', `SELECT ${LEARNER_KEY}, l.actual_otj_hours::float8 AS "actualOtjHours" FROM learner l WHERE l.id = $1`, [learnerId]);
 }
 
 export function loadDemographicsLearner(reader: MisReader, learnerId: number): Promise<DemographicsLearner | null> {
   return one(
-    reader,
+    reader, 'sai-load-demographics-learner',
     `SELECT ${LEARNER_KEY}, l.first_name AS "firstName", l.surname, l.date_of_birth::text AS "dateOfBirth", l.gender, l.uln, l.email,
        l.address1, l.address2, l.address3, l.address4, l.postcode, l.ni_number AS "niNumber", l.phone, l.mobile, l.risk_band AS "riskBand"
      FROM learner l WHERE l.id = $1`,
@@ -157,7 +160,7 @@ const ORGANISATION_COLUMNS = (alias: string) =>
 /** The learner-employer job: the learner and their current placement organisation. */
 export function loadPlacementLearner(reader: MisReader, learnerId: number): Promise<(LearnerKey & { placement: OrganisationRecord | null }) | null> {
   return one(
-    reader,
+    reader, 'sai-load-placement-learner',
     `SELECT ${LEARNER_KEY},
        (SELECT row_to_json(g) FROM (SELECT ${ORGANISATION_COLUMNS('o')} FROM organisation o WHERE o.id = l.placement_organisation_id) g) AS placement
      FROM learner l WHERE l.id = $1`,
@@ -167,7 +170,7 @@ export function loadPlacementLearner(reader: MisReader, learnerId: number): Prom
 
 export function loadOfficer(reader: MisReader, officerId: number): Promise<OfficerRecord | null> {
   return one(
-    reader,
+    reader, 'sai-load-officer',
     `SELECT o.id, o.ref, o.first_name AS "firstName", o.surname, o.email, o.phone, o.mobile, NULLIF(btrim(o.additional_id), '') AS "additionalId"
      FROM officer o WHERE o.id = $1`,
     [officerId],
@@ -175,5 +178,5 @@ export function loadOfficer(reader: MisReader, officerId: number): Promise<Offic
 }
 
 export function loadOrganisation(reader: MisReader, organisationId: number): Promise<OrganisationRecord | null> {
-  return one(reader, `SELECT ${ORGANISATION_COLUMNS('o')} FROM organisation o WHERE o.id = $1`, [organisationId]);
+  return one(reader, 'sai-load-organisation', `SELECT ${ORGANISATION_COLUMNS('o')} FROM organisation o WHERE o.id = $1`, [organisationId]);
 }

@@ -3,6 +3,7 @@ import { PermanentError } from '../errors.js';
 import type { AssessorFields, EmployerFields, LearnerDemographics } from '../smart-assessor/types.js';
 import type { AimProgressUpdate, CourseTakeover, PicsAimProgress, ReviewCreate, ReviewFields, ReviewUpdate } from '../sync/index.js';
 import type { ReviewRow } from './mis-records.js';
+import type { SqlStatement } from '../db/statement-batch.js';
 
 /**
  * The MIS side of the daily plans, written inside the job's commit (one transaction with
@@ -60,45 +61,60 @@ const ORGANISATION_COLUMNS = {
 
 type Columns = Record<string, string>;
 
-async function updateColumns(manager: EntityManager, table: string, columns: Columns, id: number, values: Record<string, unknown>): Promise<void> {
+/**
+ * The statements below need no answer to go on: a job hands them to its commit, which
+ * sends them with its sync event in one round trip as one transaction (recordWithWrites).
+ * Each answers the statements to run, none when there is nothing to write.
+ */
+
+function columnsUpdate(table: string, columns: Columns, id: number, values: Record<string, unknown>): SqlStatement[] {
   const fields = Object.keys(values).filter((field) => values[field] !== undefined);
-  if (fields.length === 0) return;
+  if (fields.length === 0) return [];
   const unknown = fields.filter((field) => !(field in columns));
   if (unknown.length > 0) throw new Error(`${table} has no synchronised column for ${unknown.join(', ')}`);
   const assignments = fields.map((field, index) => `${columns[field]} = $${index + 2}`);
-  await manager.query(`UPDATE ${table} SET ${assignments.join(', ')}, updated_at = now() WHERE id = $1`, [id, ...fields.map((field) => values[field])]);
+  const text = `UPDATE ${table} SET ${assignments.join(', ')}, updated_at = now() WHERE id = $1`;
+  // A column on its own (OTJ hours, the risk band: what changes run after run) is prepared once per connection;
+  // the rarer combinations are not, so their number cannot grow the connections' prepared statements.
+  const name = fields.length === 1 ? `sai-update-${table}-${columns[fields[0]]}` : undefined;
+  return [{ name, text, values: [id, ...fields.map((field) => values[field])] }];
 }
 
 export type LearnerColumnValues = Partial<Record<keyof typeof LEARNER_COLUMNS, unknown>>;
 
-export function updateLearnerColumns(manager: EntityManager, learnerId: number, values: LearnerColumnValues): Promise<void> {
-  return updateColumns(manager, 'learner', LEARNER_COLUMNS, learnerId, values);
+export function learnerColumnsUpdate(learnerId: number, values: LearnerColumnValues): SqlStatement[] {
+  return columnsUpdate('learner', LEARNER_COLUMNS, learnerId, values);
 }
 
-export function updateOfficerColumns(manager: EntityManager, officerId: number, values: Partial<Record<keyof typeof OFFICER_COLUMNS, unknown>>): Promise<void> {
-  return updateColumns(manager, 'officer', OFFICER_COLUMNS, officerId, values);
+export function officerColumnsUpdate(officerId: number, values: Partial<Record<keyof typeof OFFICER_COLUMNS, unknown>>): SqlStatement[] {
+  return columnsUpdate('officer', OFFICER_COLUMNS, officerId, values);
 }
 
-export function updateOrganisationColumns(
-  manager: EntityManager,
-  organisationId: number,
-  values: Partial<Record<keyof typeof ORGANISATION_COLUMNS, unknown>>,
-): Promise<void> {
-  return updateColumns(manager, 'organisation', ORGANISATION_COLUMNS, organisationId, values);
+export function organisationColumnsUpdate(organisationId: number, values: Partial<Record<keyof typeof ORGANISATION_COLUMNS, unknown>>): SqlStatement[] {
+  return columnsUpdate('organisation', ORGANISATION_COLUMNS, organisationId, values);
 }
+
+/**
+ * The rows a statement updates from a JSON list are also named as an id array: the
+ * planner takes jsonb_to_recordset for a hundred rows and, without it, joins them to a
+ * scan of the whole table (every aim or review of the provider, for each job).
+ */
 
 /** Elements done and total per aim, only the counts that changed, in one statement. */
-export async function updateAimProgress(manager: EntityManager, updates: readonly AimProgressUpdate<PicsAimProgress & { id: number }>[]): Promise<void> {
-  if (updates.length === 0) return;
+export function aimProgressUpdate(updates: readonly AimProgressUpdate<PicsAimProgress & { id: number }>[]): SqlStatement[] {
+  if (updates.length === 0) return [];
   const rows = updates.map(({ aim, set }) => ({ id: aim.id, counts: set }));
-  await manager.query(
-    `UPDATE learning_aim a SET
+  return [
+    {
+      name: 'sai-update-aim-progress',
+      text: `UPDATE learning_aim a SET
        elements_done = CASE WHEN u.counts ? 'elementsDone' THEN (u.counts->>'elementsDone')::int ELSE a.elements_done END,
        elements_total = CASE WHEN u.counts ? 'elementsTotal' THEN (u.counts->>'elementsTotal')::int ELSE a.elements_total END
      FROM jsonb_to_recordset($1::jsonb) AS u(id int, counts jsonb)
-     WHERE a.id = u.id`,
-    [JSON.stringify(rows)],
-  );
+     WHERE a.id = u.id AND a.id = ANY($2::int[])`,
+      values: [JSON.stringify(rows), rows.map((row) => row.id)],
+    },
+  ];
 }
 
 /**
@@ -106,15 +122,15 @@ export async function updateAimProgress(manager: EntityManager, updates: readonl
  * unique across aims, so it is cleared from one before it is set on the other. A move
  * another job has already made is left as it is.
  */
-export async function applyCourseTakeovers(manager: EntityManager, takeovers: readonly CourseTakeover<{ id: number }>[]): Promise<void> {
-  for (const { learnerCourseId, from, to } of takeovers) {
-    await manager.query(`UPDATE learning_aim SET sa_learner_course_id = NULL WHERE id = $1 AND sa_learner_course_id = $2`, [from.id, learnerCourseId]);
-    await manager.query(
-      `UPDATE learning_aim SET sa_learner_course_id = $2
+export function courseTakeoverUpdates(takeovers: readonly CourseTakeover<{ id: number }>[]): SqlStatement[] {
+  return takeovers.flatMap(({ learnerCourseId, from, to }) => [
+    { text: `UPDATE learning_aim SET sa_learner_course_id = NULL WHERE id = $1 AND sa_learner_course_id = $2`, values: [from.id, learnerCourseId] },
+    {
+      text: `UPDATE learning_aim SET sa_learner_course_id = $2
        WHERE id = $1 AND sa_learner_course_id IS NULL AND NOT EXISTS (SELECT 1 FROM learning_aim WHERE sa_learner_course_id = $2)`,
-      [to.id, learnerCourseId],
-    );
-  }
+      values: [to.id, learnerCourseId],
+    },
+  ]);
 }
 
 /**
@@ -183,8 +199,8 @@ export async function updateReviews(manager: EntityManager, updates: readonly Re
        attended_status = CASE WHEN u.fields ? 'attendedStatus' THEN u.fields->>'attendedStatus' ELSE r.attended_status END,
        notes = CASE WHEN u.fields ? 'notes' THEN u.fields->>'notes' ELSE r.notes END
      FROM jsonb_to_recordset($1::jsonb) AS u(id int, fields jsonb)
-     WHERE r.id = u.id`,
-    [JSON.stringify(rows)],
+     WHERE r.id = u.id AND r.id = ANY($2::int[])`,
+    [JSON.stringify(rows), rows.map((row) => row.id)],
   );
 }
 

@@ -8,5 +8,5 @@ export { requestLearnerSync } from './learner-sync.js';
 export { runView, listRuns, etaSeconds, progressLine, type SyncRunView, type RunsPage, type RunProgress } from './progress.js';
 export { fanOutRun, DEFAULT_PAGE_SIZE, type FanOutDeps } from './fan-out.js';
 export { reconcileRuns, type ProgressMemory, type ReconcileDeps, type RunRepair } from './reconcile.js';
-export { recordOutcome, recordAndSettle, settleRun, recordCovered, subjectOf, learnerErrorText, type OutcomeRecord } from './outcomes.js';
+export { recordOutcome, recordWithWrites, recordAndSettle, settleRun, recordCovered, subjectOf, learnerErrorText, type OutcomeRecord } from './outcomes.js';
 export { ELIGIBLE_LEARNER_SQL, ELIGIBLE_LEARNERS_PAGE_SQL, eligibleLearnersPage, type EligibleLearner } from './run-subjects.js';

@@ -1,26 +1,12 @@
-import { DataSource, type EntityManager } from 'typeorm';
+import { QueryFailedError, type DataSource, type EntityManager } from 'typeorm';
 import type { EventOutcome, FieldChange, SyncSubject } from '../../entities/index.js';
 import type { QueueName } from '../../queues/definitions.js';
 import type { PayloadSubject } from '../../queues/payloads.js';
 import type { CoveredSubject, RunSubject } from '../../queues/producers.js';
+import { queryPrepared } from '../db/prepared-statement.js';
+import { runAsOneTransaction, type SqlStatement } from '../db/statement-batch.js';
 
 type Executor = DataSource | EntityManager;
-
-interface PgClient {
-  query(config: { name: string; text: string; values: unknown[] }): Promise<{ rows: unknown[] }>;
-}
-
-/**
- * Runs a named (prepared) statement: PostgreSQL plans it once per connection instead of
- * on every call. The outcome statement takes longer to plan than to run, and it runs once
- * per job. In a transaction it goes through the transaction's own connection.
- */
-async function queryPrepared(executor: Executor, name: string, text: string, values: unknown[]): Promise<unknown[]> {
-  const client: PgClient | undefined =
-    executor instanceof DataSource ? (executor.driver as unknown as { master: PgClient }).master : ((await executor.queryRunner?.connect()) as PgClient | undefined);
-  if (!client) return executor.query(text, values);
-  return (await client.query({ name, text, values })).rows;
-}
 
 export interface OutcomeRecord {
   runId: string | null;
@@ -71,7 +57,7 @@ const SETTLE_MARGIN = 1_000;
  * A learner's jobs of one run finish close together, so lastSyncedAt is written at most
  * once a minute unless an error is set or cleared: most jobs then write no learner row.
  */
-const RECORD_OUTCOME_SQL = `
+const RECORD_OUTCOME_CTES = `
 WITH existing AS (
   SELECT id, outcome FROM sync_event
   WHERE run_id = $1::uuid AND queue = $3 AND subject_type = $4 AND subject_ref = $5
@@ -126,7 +112,26 @@ WITH existing AS (
   FROM sync_run r
   WHERE r.id = $1::uuid AND EXISTS (SELECT 1 FROM counter)
 )
+`;
+
+const RECORD_OUTCOME_SQL = `${RECORD_OUTCOME_CTES}
 SELECT d.applied, run.state, run.fan_out_complete, run.jobs_total, run.done_seen::int AS done_seen
+FROM delta d LEFT JOIN run ON true`;
+
+/** Marks the error by which the statement below says it lost the subject's first record to another job. */
+const LOST_FIRST_RECORD = 'sai: the sync event was first recorded by another job';
+
+/**
+ * The same statement after the job's own writes in one transaction (recordWithWrites).
+ * When it loses the first record to a racing job it fails instead of answering 0, so
+ * the writes are rolled back with it and the whole can be tried again: there is no
+ * transaction left open in which to try the outcome alone. The failure is a cast of a
+ * text that is not a number; the text depends on the row, so the planner cannot
+ * evaluate it ahead.
+ */
+const RECORD_OUTCOME_AFTER_WRITES_SQL = `${RECORD_OUTCOME_CTES}
+SELECT CASE WHEN d.applied > 0 THEN d.applied ELSE ('${LOST_FIRST_RECORD}: ' || d.applied)::int END AS applied,
+  run.state, run.fan_out_complete, run.jobs_total, run.done_seen::int AS done_seen
 FROM delta d LEFT JOIN run ON true`;
 
 /** The text kept as the learner's last error: it names the queue, so that queue's next success clears it and no other. */
@@ -148,7 +153,39 @@ interface RecordRow {
  * run to be settled after the commit (see RecordedOutcome); recordAndSettle does both.
  */
 export async function recordOutcome(executor: Executor, record: OutcomeRecord): Promise<RecordedOutcome> {
-  const params = [
+  const params = outcomeParameters(record);
+  // A first record for the subject racing another one loses its insert; the second try finds the row.
+  for (let attempt = 0; attempt < 2; attempt += 1) {
+    const [row] = (await queryPrepared(executor, 'sai-record-outcome', RECORD_OUTCOME_SQL, params)) as RecordRow[];
+    if (row.applied === 0) continue;
+    return recordedOutcome(row);
+  }
+  throw notRecorded(record);
+}
+
+/**
+ * The job's MIS writes and its outcome as one transaction in one round trip
+ * (runAsOneTransaction): what a BEGIN, the writes, recordOutcome and a COMMIT do, for
+ * writes that need no answer before the next statement. As with recordOutcome, the
+ * caller settles the run if it is asked to.
+ */
+export async function recordWithWrites(db: DataSource, writes: readonly SqlStatement[], record: OutcomeRecord): Promise<RecordedOutcome> {
+  const outcome: SqlStatement = { name: 'sai-record-outcome-after-writes', text: RECORD_OUTCOME_AFTER_WRITES_SQL, values: outcomeParameters(record) };
+  // A first record for the subject racing another one rolls the whole back; the second try finds the row.
+  for (let attempt = 0; attempt < 2; attempt += 1) {
+    try {
+      const answers = await runAsOneTransaction(db, [...writes, outcome]);
+      const [row] = answers[answers.length - 1] as RecordRow[];
+      return recordedOutcome(row);
+    } catch (error) {
+      if (!(error instanceof QueryFailedError && error.message.includes(LOST_FIRST_RECORD))) throw error;
+    }
+  }
+  throw notRecorded(record);
+}
+
+function outcomeParameters(record: OutcomeRecord): unknown[] {
+  return [
     record.runId,
     record.jobId,
     record.queue,
@@ -162,15 +199,16 @@ export async function recordOutcome(executor: Executor, record: OutcomeRecord): 
     learnerErrorText(record.queue, '%'),
     record.touchLearner,
   ];
-  // A first record for the subject racing another one loses its insert; the second try finds the row.
-  for (let attempt = 0; attempt < 2; attempt += 1) {
-    const [row] = (await queryPrepared(executor, 'sai-record-outcome', RECORD_OUTCOME_SQL, params)) as RecordRow[];
-    if (row.applied === 0) continue;
-    if (row.state === null) return { settleRun: false };
-    const nearTheEnd = row.fan_out_complete === true && (row.done_seen ?? 0) >= (row.jobs_total ?? 0) - SETTLE_MARGIN;
-    return { settleRun: row.state !== 'running' || nearTheEnd };
-  }
-  throw new Error(`The outcome of ${record.queue} for ${record.subject.ref} could not be recorded`);
+}
+
+function recordedOutcome(row: RecordRow): RecordedOutcome {
+  if (row.state === null) return { settleRun: false };
+  const nearTheEnd = row.fan_out_complete === true && (row.done_seen ?? 0) >= (row.jobs_total ?? 0) - SETTLE_MARGIN;
+  return { settleRun: row.state !== 'running' || nearTheEnd };
+}
+
+function notRecorded(record: OutcomeRecord): Error {
+  return new Error(`The outcome of ${record.queue} for ${record.subject.ref} could not be recorded`);
 }
 
 /** recordOutcome on its own (one statement, committed at once), then settleRun when it asks for it. */

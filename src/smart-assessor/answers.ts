@@ -25,7 +25,10 @@ import {
 } from 'class-validator';
 import { COMPLETION_STATUSES, GENDERS, OUTCOMES } from '../../entities/enums.js';
 import { SmartAssessorError } from './errors.js';
+import { cacheValidationRules } from './rules-cache.js';
 import { COURSE_STATUSES, LEARNER_STATUSES, SESSION_STATUSES, SESSION_TYPES, SMART_COACH_RISK_BANDS } from './types.js';
+
+cacheValidationRules();
 
 /**
  * The answers of the contract as class-validator DTOs, one per schema, so that the

@@ -1,5 +1,6 @@
 import type { Redis } from 'ioredis';
-import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
+import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
+import { RedisScript } from '../redis/script.js';
 import { SmartAssessorError } from './errors.js';
 
 /**
@@ -61,7 +62,7 @@ export function retryAfterMs(header: string | undefined, now = Date.now()): numb
 }
 
 export class RequestBudget {
-  private readonly limiters = new Map<number, RateLimiterAbstract>();
+  private readonly localLimiters = new Map<number, RateLimiterMemory>();
   private readonly share: number;
   private readonly maxWaitMs: number;
   private readonly fixedLimit: boolean;
@@ -94,15 +95,21 @@ export class RequestBudget {
    * wait would pass `maxWaitMs`, so a worker can pause its queue instead of holding a slot.
    */
   async spend(operation: string): Promise<void> {
-    await this.throwIfPaused(operation);
     const started = this.now();
     for (;;) {
       const perMinute = this.perMinute;
-      if (perMinute === undefined) return;
+      if (perMinute === undefined) {
+        await this.throwIfPaused(operation);
+        return;
+      }
       const now = this.now();
       const second = Math.floor(now / 1000);
       const allowed = pointsInSecond(perMinute, second % 60);
-      if (allowed > 0 && (await this.take(allowed, second))) return;
+      if (allowed > 0) {
+        if (await this.take(operation, allowed, second)) return;
+      } else {
+        await this.throwIfPaused(operation);
+      }
       const wait = msUntilNextBudgetedSecond(perMinute, now);
       if (now - started + wait > this.maxWaitMs) {
         throw new SmartAssessorError('rate-limited', `The Smart Assessor request budget is spent; ${operation} waits ${wait} ms`, {
@@ -111,7 +118,6 @@ export class RequestBudget {
         });
       }
       await delay(wait);
-      await this.throwIfPaused(operation);
     }
   }
 
@@ -142,17 +148,34 @@ export class RequestBudget {
 
   private async throwIfPaused(operation: string): Promise<void> {
     const remaining = await this.pausedForMs();
-    if (remaining > 0) {
-      throw new SmartAssessorError('rate-limited', `Smart Assessor asked every caller to wait; ${operation} was not sent (${remaining} ms left)`, {
-        operation,
-        retryAfterMs: remaining,
-      });
-    }
+    if (remaining > 0) throw paused(operation, remaining);
   }
 
-  private async take(allowed: number, second: number): Promise<boolean> {
+  /**
+   * Takes one of the `allowed` requests of `second` unless a pause is on: answers false
+   * when the second is spent, throws rate-limited while paused. With Redis, one script
+   * looks at the shared pause and spends, so a request costs one round trip, not two.
+   */
+  private async take(operation: string, allowed: number, second: number): Promise<boolean> {
+    const redis = this.options.redis;
+    if (!redis) {
+      await this.throwIfPaused(operation);
+      return this.takeLocal(allowed, second);
+    }
+    // A pause this client heard of itself holds even if Redis lost it (throws, with the longer wait of the two).
+    if (this.localPauseUntil > this.now()) await this.throwIfPaused(operation);
+    const [pausedMs, spent] = (await SPEND.run(redis, [this.pauseKey, `${this.secondKeyPrefix}:${second}`], [SECOND_KEY_TTL_SECONDS]).catch(
+      (error: Error) => {
+        throw unreadable(error);
+      },
+    )) as [number, number];
+    if (pausedMs > 0) throw paused(operation, pausedMs);
+    return spent <= allowed;
+  }
+
+  private async takeLocal(allowed: number, second: number): Promise<boolean> {
     try {
-      await this.limiter(allowed).consume(String(second));
+      await this.localLimiter(allowed).consume(String(second));
       return true;
     } catch (error) {
       if (error instanceof RateLimiterRes) return false;
@@ -160,16 +183,43 @@ export class RequestBudget {
     }
   }
 
-  /** One limiter per points-per-second value (a budget has at most two); each key lives a couple of seconds. */
-  private limiter(points: number): RateLimiterAbstract {
-    let limiter = this.limiters.get(points);
+  private get secondKeyPrefix(): string {
+    return `${this.options.key}:second`;
+  }
+
+  /** Without Redis (one process): one limiter per points-per-second value (a budget has at most two). */
+  private localLimiter(points: number): RateLimiterMemory {
+    let limiter = this.localLimiters.get(points);
     if (!limiter) {
-      const common = { keyPrefix: `${this.options.key}:second`, points, duration: 2 };
-      limiter = this.options.redis ? new RateLimiterRedis({ ...common, storeClient: this.options.redis }) : new RateLimiterMemory(common);
-      this.limiters.set(points, limiter);
+      limiter = new RateLimiterMemory({ keyPrefix: this.secondKeyPrefix, points, duration: SECOND_KEY_TTL_SECONDS });
+      this.localLimiters.set(points, limiter);
     }
     return limiter;
   }
+}
+
+/** How long a second's count is kept: a couple of seconds, so clocks a little apart still meet in it. */
+const SECOND_KEY_TTL_SECONDS = 2;
+
+/**
+ * The shared pause's time left, or else one request spent from the second's count:
+ * answers {pause ms, requests spent in the second}. The count is kept as rate-limiter-
+ * flexible kept it (same key, INCRBY, expiry), so clients of both kinds share one budget.
+ */
+const SPEND = new RedisScript(`
+local paused = redis.call('pttl', KEYS[1])
+if paused > 0 then return {paused, 0} end
+redis.call('set', KEYS[2], 0, 'EX', ARGV[1], 'NX')
+local spent = redis.call('incrby', KEYS[2], 1)
+if redis.call('ttl', KEYS[2]) == -1 then redis.call('expire', KEYS[2], ARGV[1]) end
+return {0, spent}
+`);
+
+function paused(operation: string, remaining: number): SmartAssessorError {
+  return new SmartAssessorError('rate-limited', `Smart Assessor asked every caller to wait; ${operation} was not sent (${remaining} ms left)`, {
+    operation,
+    retryAfterMs: remaining,
+  });
 }
 
 const EXTEND_PAUSE = `

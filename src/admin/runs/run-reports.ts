@@ -19,7 +19,7 @@ export interface RunFailure {
   error: string | null;
 }
 
-/** A run's failed jobs with their reasons, newest first (sync_event_run_outcome_idx). */
+/** A run's failed jobs with their reasons, newest first (sync_event_run_failed_idx). */
 export async function runFailures(db: DataSource, runId: string, paging: Paging): Promise<PageOf<RunFailure>> {
   const [counted, rows] = await Promise.all([
     db.query(`SELECT count(*)::int AS total FROM sync_event WHERE run_id = $1 AND outcome = 'failed'`, [runId]) as Promise<Array<{ total: number }>>,

@@ -1,6 +1,14 @@
 import { InitialSchema1764320000000 } from './1764320000000-initial-schema.js';
 import { AdminSearchIndexes1795860570446 } from './1795860570446-admin-search-indexes.js';
 import { SyncRunCounters1795900000000 } from './1795900000000-sync-run-counters.js';
+import { SyncEventFailedIndex1796000000000 } from './1796000000000-sync-event-failed-index.js';
+import { RoomForDailyUpdates1796100000000 } from './1796100000000-room-for-daily-updates.js';
 
 /** In order. A new migration is added here and never edited once released. */
-export const MIGRATIONS = [InitialSchema1764320000000, AdminSearchIndexes1795860570446, SyncRunCounters1795900000000];
+export const MIGRATIONS = [
+  InitialSchema1764320000000,
+  AdminSearchIndexes1795860570446,
+  SyncRunCounters1795900000000,
+  SyncEventFailedIndex1796000000000,
+  RoomForDailyUpdates1796100000000,
+];

@@ -68,7 +68,8 @@ describe('daily synchronisation of one learner', function () {
       async commit(result: JobResult, write) {
         await beforeCommit();
         await harness.db.transaction(async (manager) => {
-          await write?.(manager);
+          if (typeof write === 'function') await write(manager);
+          else for (const statement of write ?? []) await manager.query(statement.text, [...statement.values]);
           await recordOutcome(manager, { runId, jobId, queue, subject: result.subject, outcome: result.outcome, changes: result.changes, error: null, touchLearner: true });
         });
       },

@@ -1,6 +1,8 @@
 import { expect } from 'chai';
-import type { DataSource } from 'typeorm';
-import { recordAndSettle, runView, type OutcomeRecord } from '../../../src/runs/index.js';
+import pg from 'pg';
+import { QueryFailedError, type DataSource } from 'typeorm';
+import { recordAndSettle, recordWithWrites, runView, settleRun, type OutcomeRecord } from '../../../src/runs/index.js';
+import { testDatabaseUrl } from '../../support/database.js';
 import { resetDatabase, testDataSource } from '../../support/database.js';
 import { seedLearner } from '../../support/pipeline.js';
 
@@ -103,6 +105,56 @@ describe('sync event recording', function () {
     expect(run).to.deep.equal({ jobs_completed: subjects * 2 - 12, jobs_failed: 12 });
     const [{ shards }] = await db.query(`SELECT count(*)::int AS shards FROM sync_run_counter WHERE run_id = $1`, [runId]);
     expect(shards).to.equal(0);
+  });
+
+  describe('with the MIS writes of the job, in one round trip', function () {
+    const otjHours = (hours: unknown) => [{ text: `UPDATE learner SET actual_otj_hours = $2, updated_at = now() WHERE id = $1`, values: [learnerId, hours] }];
+    const otjOf = async () => ((await db.query(`SELECT actual_otj_hours::float8 AS hours FROM learner WHERE id = $1`, [learnerId])) as Array<{ hours: number | null }>)[0].hours;
+    const change = () => ({ record: 'learner L-EVENTS', field: 'actualOtjHours', from: null, to: 12, direction: 'pull' as const });
+
+    it('commits the writes and the sync event together', async function () {
+      const recorded = await recordWithWrites(db, otjHours(12), record({ outcome: 'changed', changes: [change()] }));
+      if (recorded.settleRun) await settleRun(db, runId);
+      expect(await otjOf()).to.equal(12);
+      expect(await events()).to.deep.equal([{ outcome: 'changed', changes: [change()], error: null }]);
+      expect((await runView(db, runId))?.jobs).to.include({ completed: 1, failed: 0 });
+    });
+
+    it('keeps neither when a write is refused, and says why as a query through TypeORM would', async function () {
+      const refused = await recordWithWrites(db, otjHours(-1), record({ outcome: 'changed', changes: [change()] })).then(
+        () => null,
+        (error: unknown) => error,
+      );
+      expect(refused).to.be.instanceOf(QueryFailedError);
+      expect(((refused as QueryFailedError).driverError as { constraint?: string }).constraint).to.equal('learner_otj_check');
+      expect(await otjOf()).to.equal(null);
+      expect(await events()).to.deep.equal([]);
+      expect((await runView(db, runId))?.jobs).to.include({ completed: 0, failed: 0 });
+    });
+
+    it('writes and records once when another job records the subject first, meanwhile', async function () {
+      // Another job's first record of the subject, not yet committed when this one looks.
+      const other = new pg.Client({ connectionString: testDatabaseUrl() });
+      await other.connect();
+      try {
+        await other.query('BEGIN');
+        await other.query(
+          `INSERT INTO sync_event (run_id, job_id, queue, subject_type, subject_ref, learner_id, outcome, changes) VALUES ($1, 'job-0', 'otj', 'learner', 'L-EVENTS', $2, 'unchanged', '[]')`,
+          [runId, learnerId],
+        );
+        const mine = recordWithWrites(db, otjHours(12), record({ outcome: 'changed', changes: [change()] }));
+        await new Promise((resolve) => setTimeout(resolve, 200));
+        await other.query('COMMIT');
+        const recorded = await mine;
+        if (recorded.settleRun) await settleRun(db, runId);
+      } finally {
+        await other.end();
+      }
+      expect(await otjOf()).to.equal(12);
+      expect(await events()).to.deep.equal([{ outcome: 'changed', changes: [change()], error: null }]);
+      // The other job's record was not counted (it went past the counters); this one's first count is its own.
+      expect((await runView(db, runId))?.jobs).to.include({ completed: 0, failed: 0 });
+    });
   });
 
   it('records work outside a run (enrolment) as its own events', async function () {
