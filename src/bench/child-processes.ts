@@ -1,6 +1,7 @@
 import { fork, spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
+import { nodeFlagsFor } from '../commands/process-heap.js';
 import { BENCH_SPEC_VARIABLE, type BenchMessage, type BenchProcessSpec } from './process-protocol.js';
 
 /** Compiled JS beside this file: works from dist/ wherever the build went. */
@@ -35,6 +36,8 @@ const KEEP_OUTPUT_LINES = 200;
  */
 export async function startBenchChild(spec: BenchProcessSpec, env: NodeJS.ProcessEnv, options: { captureOutput?: boolean } = {}): Promise<BenchChild> {
   const child = fork(PIPELINE_PROCESS, [], {
+    // The scheduler as `bin/sai scheduler` starts it; workers and the baseline as `sai worker`.
+    execArgv: spec.role === 'scheduler' ? [...process.execArgv, ...nodeFlagsFor('scheduler')] : undefined,
     env: { ...env, [BENCH_SPEC_VARIABLE]: JSON.stringify(spec) },
     stdio: ['ignore', options.captureOutput ? 'pipe' : 'inherit', options.captureOutput ? 'pipe' : 'inherit', 'ipc'],
   });

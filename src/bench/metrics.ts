@@ -42,6 +42,13 @@ export class Histogram {
   }
 }
 
+/** The middle value (the mean of the two middle ones for an even count); NaN for none. */
+export function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+}
+
 /** Peak resident memory of a process in bytes (VmHWM), read from /proc; null when the process is gone or /proc is not there. */
 export function peakMemoryBytes(pid: number | 'self' = 'self'): number | null {
   try {
