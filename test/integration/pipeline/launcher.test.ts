@@ -1,6 +1,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { expect } from 'chai';
 import { HEAP_LIMIT_MB } from '../../../src/commands/process-heap.js';
@@ -16,8 +18,8 @@ const launcher = fileURLToPath(new URL('../../../../bin/sai', import.meta.url));
  * running process was started with (from /proc), then stops it with SIGTERM and expects
  * a clean exit.
  */
-async function whileRunning(args: string[], env: NodeJS.ProcessEnv, ready: string, check: (commandLine: string[]) => void): Promise<void> {
-  const child: ChildProcess = spawn(launcher, args, { env: { PATH: process.env.PATH, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+async function whileRunning(args: string[], env: NodeJS.ProcessEnv, ready: string, check: (commandLine: string[]) => void, via = launcher): Promise<void> {
+  const child: ChildProcess = spawn(via, args, { env: { PATH: process.env.PATH, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
@@ -48,11 +50,24 @@ describe('bin/sai (the launcher)', () => {
     });
   });
 
-  it('starts other commands with Node\'s defaults', async function () {
+  it('starts other commands with Node\'s defaults, also through a symlink as npm installs it', async function () {
     this.timeout(30_000);
-    await whileRunning(['simulator', '--port', '0'], { LOG_LEVEL: 'error' }, 'listening on', (commandLine) => {
-      expect(commandLine[0]).to.match(/node$/);
-      expect(commandLine.filter((arg) => arg.startsWith('--'))).to.deep.equal(['--port']);
-    });
+    const folder = mkdtempSync(join(tmpdir(), 'sai-bin-'));
+    const linked = join(folder, 'sai');
+    symlinkSync(launcher, linked);
+    try {
+      await whileRunning(
+        ['simulator', '--port', '0'],
+        { LOG_LEVEL: 'error' },
+        'listening on',
+        (commandLine) => {
+          expect(commandLine[0]).to.match(/node$/);
+          expect(commandLine.filter((arg) => arg.startsWith('--'))).to.deep.equal(['--port']);
+        },
+        linked,
+      );
+    } finally {
+      rmSync(folder, { recursive: true, force: true });
+    }
   });
 });
