@@ -1,14 +1,12 @@
 import { expect } from 'chai';
 import type { DataSource } from 'typeorm';
 import { resetDatabase, testDataSource } from '../../support/database.js';
+import { rejectionOf } from '../../support/rejection.js';
 
+/** The constraint that refused the write (or, failing that, the message). */
 async function rejects(promise: Promise<unknown>): Promise<string> {
-  try {
-    await promise;
-  } catch (error) {
-    return String((error as { constraint?: string }).constraint ?? (error as Error).message);
-  }
-  throw new Error('expected the database to refuse the write');
+  const error = await rejectionOf(promise);
+  return String((error as { constraint?: string }).constraint ?? error.message);
 }
 
 describe('database schema', () => {

@@ -4,17 +4,10 @@ import { QueryFailedError, type DataSource } from 'typeorm';
 import { createDataSource } from '../../../src/db/data-source.js';
 import { runAsOneTransaction } from '../../../src/db/statement-batch.js';
 import { resetDatabase, testDatabaseUrl, testDataSource } from '../../support/database.js';
+import { rejectionOf } from '../../support/rejection.js';
 import { startTcpProxy } from '../../support/tcp-proxy.js';
 
-async function failure(promise: Promise<unknown>): Promise<QueryFailedError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof QueryFailedError) return error;
-    throw error;
-  }
-  throw new Error('expected the batch to fail');
-}
+const failure = (promise: Promise<unknown>) => rejectionOf(promise, QueryFailedError);
 
 describe('statements run as one transaction in one round trip', () => {
   let db: DataSource;

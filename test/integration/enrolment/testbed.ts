@@ -116,15 +116,7 @@ export async function startTestbed(options: TestbedOptions = {}): Promise<Testbe
   };
 }
 
-/** The error `promise` is rejected with; fails the test when it resolves. */
-export async function rejectionOf(promise: Promise<unknown>): Promise<Error> {
-  try {
-    await promise;
-  } catch (error) {
-    return error as Error;
-  }
-  throw new Error('expected a rejection, but it resolved');
-}
+export { rejectionOf } from '../../support/rejection.js';
 
 /**
  * Makes every write of `column` on `table` fail, as if the process died between Smart

@@ -4,16 +4,10 @@ import winston from 'winston';
 import { createLogger } from '../../../src/logging/logger.js';
 import type { SmartAssessorClient } from '../../../src/smart-assessor/client.js';
 import { SmartAssessorError } from '../../../src/smart-assessor/errors.js';
+import { rejectionOf } from '../../support/rejection.js';
 import { clientFor, startTestSimulator, type RunningSimulator } from '../../support/simulator.js';
 
-async function rejection(promise: Promise<unknown>): Promise<SmartAssessorError> {
-  const outcome = await promise.then(
-    () => undefined,
-    (error: unknown) => error,
-  );
-  if (!(outcome instanceof SmartAssessorError)) throw new Error(`expected a SmartAssessorError, got ${String(outcome)}`);
-  return outcome;
-}
+const rejection = (promise: Promise<unknown>) => rejectionOf(promise, SmartAssessorError);
 
 function seedOneLearner(simulator: RunningSimulator): string {
   const seeded = simulator.store.seed({
