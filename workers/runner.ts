@@ -2,7 +2,9 @@ import { Queue, UnrecoverableError, Worker, type ConnectionOptions, type Job } f
 import type { EntityManager } from 'typeorm';
 import type { JobName, JobPayload, QueueJob, QueueName } from '../queues/definitions.js';
 import { payloadProblem, payloadSubject } from '../queues/payloads.js';
-import { recordAndSettle, recordOutcome, recordWithWrites, settleRun, subjectOf, type OutcomeRecord } from '../src/runs/outcomes.js';
+import { recordAndSettle, recordOutcome, settleRun, subjectOf, type OutcomeRecord } from '../src/runs/outcomes.js';
+import { outcomeGroupFor } from '../src/runs/outcome-group.js';
+import type { SqlStatement } from '../src/db/statement-batch.js';
 import { classifyFailure } from './failure.js';
 import type { JobContext, JobResult, MisWrite, Processor, WorkerDeps } from './processor.js';
 import type { ProcessorMap } from './registry.js';
@@ -119,21 +121,22 @@ async function runJob<Q extends QueueName>({ queue, processor, deps, job, pauseQ
         });
         committed = true;
         if (recorded.settleRun && runId) await settleRun(deps.db, runId);
-      } else if (write && write.length > 0) {
-        const recorded = await recordWithWrites(deps.db, write, record);
-        committed = true;
-        if (recorded.settleRun && runId) await settleRun(deps.db, runId);
       } else {
-        await recordAndSettle(deps.db, record);
+        await commitWithOthers(record, write ?? []);
         committed = true;
       }
     },
+  };
+  /** Writes that need no answers, and the outcome, go with other jobs' in one transaction (see OutcomeGroup). */
+  const commitWithOthers = async (record: OutcomeRecord, writes: readonly SqlStatement[]) => {
+    const recorded = await outcomeGroupFor(deps.db).commit(record, writes);
+    if (recorded.settleRun && runId) await settleRun(deps.db, runId);
   };
 
   try {
     // BullMQ types name and data apart; payloadProblem checked that they belong together.
     const result = await processor({ name: job.name, data: job.data } as QueueJob<Q>, context, deps);
-    if (!committed) await recordAndSettle(deps.db, outcomeRecord(queue, jobId, runId, result));
+    if (!committed) await commitWithOthers(outcomeRecord(queue, jobId, runId, result), []);
     log.debug('job done', { outcome: result.outcome, changes: result.changes.length, learnerIdent: result.subject.type === 'learner' ? result.subject.ref : undefined });
     return { outcome: result.outcome, changes: result.changes.length };
   } catch (error) {

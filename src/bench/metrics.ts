@@ -77,15 +77,19 @@ export function cpuSeconds(pid: number): number | null {
 
 /**
  * Counts every query this process sends to PostgreSQL (TypeORM's included: it drives the
- * same pg module), BEGIN and COMMIT too: each is a round trip the pipeline pays for.
+ * same pg module), BEGIN and COMMIT too: each is a round trip the pipeline pays for. A
+ * statement batch (src/db/statement-batch.ts) is one round trip of several statements;
+ * `statements` counts them all.
  */
-export function countDatabaseQueries(): { readonly count: number } {
-  const counter = { count: 0 };
+export function countDatabaseQueries(): { readonly count: number; readonly statements: number } {
+  const counter = { count: 0, statements: 0 };
   const prototype = pg.Client.prototype as unknown as { query: (...args: unknown[]) => unknown; __counted?: boolean };
   if (prototype.__counted) throw new Error('database queries are already being counted in this process');
   const original = prototype.query;
   prototype.query = function countedQuery(this: unknown, ...args: unknown[]) {
     counter.count += 1;
+    const batch = (args[0] as { statements?: unknown } | undefined)?.statements;
+    counter.statements += Array.isArray(batch) ? batch.length : 1;
     return original.apply(this, args);
   };
   prototype.__counted = true;

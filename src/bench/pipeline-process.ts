@@ -120,6 +120,7 @@ async function main(): Promise<void> {
         type: 'report',
         role: spec.role,
         queries: queries.count,
+        statements: queries.statements,
         jobs,
         failedJobs,
         jobTimes: jobTimes.counts,

@@ -21,6 +21,8 @@ export type BenchMessage =
       type: 'report';
       role: BenchRole;
       queries: number;
+      /** SQL statements in those round trips (a statement batch carries several). */
+      statements: number;
       jobs: number;
       failedJobs: number;
       jobTimes: number[];

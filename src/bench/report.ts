@@ -20,7 +20,10 @@ export function formatBenchResult(result: BenchResult): string {
     ['learners per second', fixed(result.learnersPerSecond)],
     ['jobs per second', fixed(result.jobsPerSecond)],
     ['Smart Assessor calls', `${fixed(result.smartAssessorCalls / result.learners, 2)} per learner (${whole(result.smartAssessorCalls)}; ${whole(result.rateLimited429s)} answered 429)`],
-    ['database queries', `${fixed(result.databaseQueries / result.learners, 2)} per learner (${whole(result.databaseQueries)}, workers and scheduler)`],
+    [
+      'database queries',
+      `${fixed(result.databaseStatements / result.learners, 2)} statements per learner in ${fixed(result.databaseQueries / result.learners, 2)} round trips (${whole(result.databaseStatements)} in ${whole(result.databaseQueries)}, workers and scheduler)`,
+    ],
     ['job time p50 / p95', `${ms(result.jobTimeMs.p50)} / ${ms(result.jobTimeMs.p95)}`],
     ['peak memory', memoryLine(result.memory)],
     ['CPU per job', result.cpu.map((part) => `${part.name} ${fixed((part.seconds * 1000) / result.jobs.total, 2)} ms`).join(', ')],

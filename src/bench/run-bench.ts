@@ -50,6 +50,7 @@ export interface BenchResult {
   smartAssessorCalls: number;
   rateLimited429s: number;
   databaseQueries: number;
+  databaseStatements: number;
   jobTimeMs: { p50: number | null; p95: number | null };
   memory: ProcessMemory[];
   /** CPU seconds each part spent during the run (PostgreSQL: the backends serving the bench's pipeline processes). */
@@ -389,6 +390,7 @@ export async function runBench(config: Config, options: BenchOptions, print: (li
       smartAssessorCalls: counters.requests,
       rateLimited429s: counters.byStatus['429'] ?? 0,
       databaseQueries: reports.reduce((sum, report) => sum + report.queries, 0),
+      databaseStatements: reports.reduce((sum, report) => sum + report.statements, 0),
       jobTimeMs: { p50: jobTimes.quantile(0.5), p95: jobTimes.quantile(0.95) },
       memory: [
         ...workerReports.map((report, index) => ({ name: `worker ${index + 1}`, peakBytes: report.peakMemoryBytes })),

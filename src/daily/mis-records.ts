@@ -1,7 +1,9 @@
 import type { AttendedStatus, CompletionStatus, Learner, Outcome } from '../../entities/index.js';
 import type { LearnerDemographics } from '../smart-assessor/types.js';
 import type { PicsOfficer, PicsOrganisation } from '../sync/index.js';
+import { DataSource } from 'typeorm';
 import { queryPrepared } from '../db/prepared-statement.js';
+import { readBatchFor } from '../db/read-batch.js';
 
 /**
  * What each daily job reads from the MIS, in one query per job: the learner with just the
@@ -71,9 +73,14 @@ export type OrganisationRecord = PicsOrganisation & { id: number };
 
 const LEARNER_KEY = `l.id, l.learner_ident AS "learnerIdent", NULLIF(btrim(l.smart_assessor_id), '') AS "smartAssessorId"`;
 
-/** Each job's read is a prepared statement (see queryPrepared): every lookup here is by primary key. */
+/**
+ * Each job's read is a prepared statement (see queryPrepared): every lookup here is by
+ * primary key. From the DataSource it is gathered with other jobs' reads (ReadBatch).
+ */
 async function one<T>(reader: MisReader, name: string, sql: string, parameters: unknown[]): Promise<T | null> {
-  const rows = (await queryPrepared(reader, name, sql, parameters)) as T[];
+  const rows = (
+    reader instanceof DataSource ? await readBatchFor(reader).read({ name, text: sql, values: parameters }) : await queryPrepared(reader, name, sql, parameters)
+  ) as T[];
   return rows[0] ?? null;
 }
 

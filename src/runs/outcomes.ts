@@ -33,10 +33,10 @@ export interface RecordedOutcome {
  * succeeds after a recorded failure wins; a repeat that finds nothing more to change does
  * not hide that the run changed something.
  */
-const STRENGTH = `ARRAY['failed', 'skipped', 'unchanged', 'changed']::varchar[]`;
+export const STRENGTH = `ARRAY['failed', 'skipped', 'unchanged', 'changed']::varchar[]`;
 
 /** sync_run_counter has this many shards per run (its check constraint agrees). */
-const COUNTER_SHARDS = 16;
+export const COUNTER_SHARDS = 16;
 
 /**
  * More than the outcome statements that can be in flight at once across the deployment:
@@ -119,7 +119,7 @@ SELECT d.applied, run.state, run.fan_out_complete, run.jobs_total, run.done_seen
 FROM delta d LEFT JOIN run ON true`;
 
 /** Marks the error by which the statement below says it lost the subject's first record to another job. */
-const LOST_FIRST_RECORD = 'sai: the sync event was first recorded by another job';
+export const LOST_FIRST_RECORD = 'sai: the sync event was first recorded by another job';
 
 /**
  * The same statement after the job's own writes in one transaction (recordWithWrites).
@@ -139,7 +139,7 @@ export function learnerErrorText(queue: QueueName, reason: string): string {
   return `${queue}: ${reason}`;
 }
 
-interface RecordRow {
+export interface RecordRow {
   applied: number;
   state: string | null;
   fan_out_complete: boolean | null;
@@ -201,7 +201,7 @@ function outcomeParameters(record: OutcomeRecord): unknown[] {
   ];
 }
 
-function recordedOutcome(row: RecordRow): RecordedOutcome {
+export function recordedOutcome(row: RecordRow): RecordedOutcome {
   if (row.state === null) return { settleRun: false };
   const nearTheEnd = row.fan_out_complete === true && (row.done_seen ?? 0) >= (row.jobs_total ?? 0) - SETTLE_MARGIN;
   return { settleRun: row.state !== 'running' || nearTheEnd };

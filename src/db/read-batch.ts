@@ -1,0 +1,64 @@
+import type { DataSource } from 'typeorm';
+import { Gatherer, type Settleable } from './gatherer.js';
+import { queryPrepared } from './prepared-statement.js';
+import { runAsOneTransaction, type SqlStatement } from './statement-batch.js';
+
+/**
+ * The jobs' reads of the MIS, gathered: every job starts with one read by key, and jobs
+ * start in bursts (a group of outcomes commits, and their workers take the next jobs
+ * together). Reads made within a couple of milliseconds of each other go to PostgreSQL in
+ * one round trip (runAsOneTransaction: one write, one wake-up, one answer), each still its
+ * own prepared statement with its own rows.
+ */
+
+type NamedStatement = SqlStatement & { name: string };
+
+interface PendingRead extends Settleable {
+  statement: NamedStatement;
+  resolve(rows: unknown[]): void;
+}
+
+const MAX_READS = 32;
+/** Shorter than the outcome group's: a read holds up the job that waits for it. */
+const WINDOW_MS = 2;
+
+export class ReadBatch {
+  private readonly gatherer: Gatherer<PendingRead>;
+
+  constructor(
+    private readonly db: DataSource,
+    options: { maxReads?: number; windowMs?: number } = {},
+  ) {
+    this.gatherer = new Gatherer((batch) => this.send(batch), { maxItems: options.maxReads ?? MAX_READS, windowMs: options.windowMs ?? WINDOW_MS });
+  }
+
+  /** The statement's rows, read with others. */
+  read(statement: NamedStatement): Promise<unknown[]> {
+    return new Promise((resolve, reject) => this.gatherer.add({ statement, resolve, reject }));
+  }
+
+  private async send(batch: readonly PendingRead[]): Promise<void> {
+    if (batch.length > 1) {
+      try {
+        const answers = await runAsOneTransaction(this.db, batch.map((read) => read.statement));
+        batch.forEach((read, index) => read.resolve(answers[index]));
+        return;
+      } catch {
+        // One failed read fails the round trip: each is read on its own below, and fails on its own.
+      }
+    }
+    await Promise.all(batch.map(({ statement, resolve, reject }) => queryPrepared(this.db, statement.name, statement.text, [...statement.values]).then(resolve, reject)));
+  }
+}
+
+const batches = new WeakMap<DataSource, ReadBatch>();
+
+/** The process's read batch for this database. */
+export function readBatchFor(db: DataSource): ReadBatch {
+  let batch = batches.get(db);
+  if (!batch) {
+    batch = new ReadBatch(db);
+    batches.set(db, batch);
+  }
+  return batch;
+}
