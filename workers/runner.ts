@@ -4,6 +4,7 @@ import type { JobName, JobPayload, QueueJob, QueueName } from '../queues/definit
 import { payloadProblem, payloadSubject } from '../queues/payloads.js';
 import { recordAndSettle, recordOutcome, settleRun, subjectOf, type OutcomeRecord } from '../src/runs/outcomes.js';
 import { outcomeGroupFor } from '../src/runs/outcome-group.js';
+import { settleRunSoon } from '../src/runs/settle-soon.js';
 import type { SqlStatement } from '../src/db/statement-batch.js';
 import { classifyFailure } from './failure.js';
 import type { JobContext, JobResult, MisWrite, Processor, WorkerDeps } from './processor.js';
@@ -130,7 +131,7 @@ async function runJob<Q extends QueueName>({ queue, processor, deps, job, pauseQ
   /** Writes that need no answers, and the outcome, go with other jobs' in one transaction (see OutcomeGroup). */
   const commitWithOthers = async (record: OutcomeRecord, writes: readonly SqlStatement[]) => {
     const recorded = await outcomeGroupFor(deps.db).commit(record, writes);
-    if (recorded.settleRun && runId) await settleRun(deps.db, runId);
+    if (recorded.settleRun && runId) await settleRunSoon(deps.db, runId);
   };
 
   try {
