@@ -1,5 +1,6 @@
 import type { DataSource } from 'typeorm';
 import { Gatherer, type Settleable } from './gatherer.js';
+import { perDataSource } from './per-data-source.js';
 import { queryPrepared } from './prepared-statement.js';
 import { runAsOneTransaction, type SqlStatement } from './statement-batch.js';
 
@@ -51,14 +52,5 @@ export class ReadBatch {
   }
 }
 
-const batches = new WeakMap<DataSource, ReadBatch>();
-
 /** The process's read batch for this database. */
-export function readBatchFor(db: DataSource): ReadBatch {
-  let batch = batches.get(db);
-  if (!batch) {
-    batch = new ReadBatch(db);
-    batches.set(db, batch);
-  }
-  return batch;
-}
+export const readBatchFor = perDataSource((db) => new ReadBatch(db));

@@ -1,7 +1,9 @@
 import type { DataSource } from 'typeorm';
 import { Gatherer } from '../db/gatherer.js';
+import { perDataSource } from '../db/per-data-source.js';
 import { runAsOneTransaction, type SqlStatement } from '../db/statement-batch.js';
 import {
+  ADD_TO_COUNTER_SHARD,
   COUNTER_SHARDS,
   LOST_FIRST_RECORD,
   STRENGTH,
@@ -151,11 +153,7 @@ WITH input AS (
   WHERE run_id IS NOT NULL AND applied AND (SELECT count(*) FROM learner_touch) >= 0
   GROUP BY run_id
   ORDER BY run_id
-  ON CONFLICT (run_id, shard) DO UPDATE SET
-    jobs_completed = c.jobs_completed + excluded.jobs_completed,
-    jobs_failed = c.jobs_failed + excluded.jobs_failed,
-    changes = c.changes + excluded.changes
-  RETURNING c.run_id
+  ${ADD_TO_COUNTER_SHARD}
 ), run AS (
   SELECT r.id, r.state, r.fan_out_complete, r.jobs_total,
     r.jobs_completed + r.jobs_failed
@@ -238,14 +236,5 @@ function randomShard(): number {
   return Math.floor(Math.random() * COUNTER_SHARDS);
 }
 
-const groups = new WeakMap<DataSource, OutcomeGroup>();
-
 /** The process's outcome group for this database. */
-export function outcomeGroupFor(db: DataSource): OutcomeGroup {
-  let group = groups.get(db);
-  if (!group) {
-    group = new OutcomeGroup(db);
-    groups.set(db, group);
-  }
-  return group;
-}
+export const outcomeGroupFor = perDataSource((db) => new OutcomeGroup(db));

@@ -38,6 +38,13 @@ export const STRENGTH = `ARRAY['failed', 'skipped', 'unchanged', 'changed']::var
 /** sync_run_counter has this many shards per run (its check constraint agrees). */
 export const COUNTER_SHARDS = 16;
 
+/** The tail of an insert into sync_run_counter AS c: adds to the shard's counts when it has some. */
+export const ADD_TO_COUNTER_SHARD = `ON CONFLICT (run_id, shard) DO UPDATE SET
+    jobs_completed = c.jobs_completed + excluded.jobs_completed,
+    jobs_failed = c.jobs_failed + excluded.jobs_failed,
+    changes = c.changes + excluded.changes
+  RETURNING c.run_id`;
+
 /**
  * More than the outcome statements that can be in flight at once across the deployment:
  * a statement cannot see the counts of those committing beside it, so each one this
@@ -99,11 +106,7 @@ WITH existing AS (
   SELECT $1::uuid, abs(hashtext($3 || '/' || $5)) % ${COUNTER_SHARDS}, d.completed, d.failed, jsonb_array_length($8::jsonb)
   FROM delta d
   WHERE $1::uuid IS NOT NULL AND d.applied > 0 AND (SELECT count(*) FROM learner_touch) >= 0
-  ON CONFLICT (run_id, shard) DO UPDATE SET
-    jobs_completed = c.jobs_completed + excluded.jobs_completed,
-    jobs_failed = c.jobs_failed + excluded.jobs_failed,
-    changes = c.changes + excluded.changes
-  RETURNING c.run_id
+  ${ADD_TO_COUNTER_SHARD}
 ), run AS (
   SELECT r.state, r.fan_out_complete, r.jobs_total,
     r.jobs_completed + r.jobs_failed

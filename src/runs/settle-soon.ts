@@ -1,4 +1,5 @@
 import type { DataSource } from 'typeorm';
+import { perDataSource } from '../db/per-data-source.js';
 import { settleRun } from './outcomes.js';
 
 /**
@@ -32,7 +33,7 @@ export class Coalescer<K> {
   }
 }
 
-const settlers = new WeakMap<DataSource, Coalescer<string>>();
+const settlerFor = perDataSource((db) => new Coalescer<string>((runId) => settleRun(db, runId)));
 
 /**
  * settleRun after an outcome asked for it. Near a run's end every outcome asks (see
@@ -41,10 +42,5 @@ const settlers = new WeakMap<DataSource, Coalescer<string>>();
  * shards in turn.
  */
 export function settleRunSoon(db: DataSource, runId: string): Promise<void> {
-  let settler = settlers.get(db);
-  if (!settler) {
-    settler = new Coalescer((id) => settleRun(db, id));
-    settlers.set(db, settler);
-  }
-  return settler.request(runId);
+  return settlerFor(db).request(runId);
 }
