@@ -2,7 +2,7 @@ import { Queue, UnrecoverableError, Worker, type ConnectionOptions, type Job } f
 import type { EntityManager } from 'typeorm';
 import type { JobName, JobPayload, QueueJob, QueueName } from '../queues/definitions.js';
 import { payloadProblem, payloadSubject } from '../queues/payloads.js';
-import { recordAndSettle, recordOutcome, settleRun, subjectOf, type OutcomeRecord } from '../src/runs/outcomes.js';
+import { recordAndSettle, recordOutcome, subjectOf, type OutcomeRecord } from '../src/runs/outcomes.js';
 import { outcomeGroupFor } from '../src/runs/outcome-group.js';
 import { settleRunSoon } from '../src/runs/settle-soon.js';
 import type { SqlStatement } from '../src/db/statement-batch.js';
@@ -104,6 +104,11 @@ async function runJob<Q extends QueueName>({ queue, processor, deps, job, pauseQ
     throw new UnrecoverableError(problem);
   }
 
+  /** Writes that need no answers, and the outcome, go with other jobs' in one transaction (see OutcomeGroup). */
+  const commitWithOthers = async (record: OutcomeRecord, writes: readonly SqlStatement[]) => {
+    const recorded = await outcomeGroupFor(deps.db).commit(record, writes);
+    if (recorded.settleRun && runId) await settleRunSoon(deps.db, runId);
+  };
   let committed = false;
   const context: JobContext<Q> = {
     queue,
@@ -121,17 +126,12 @@ async function runJob<Q extends QueueName>({ queue, processor, deps, job, pauseQ
           return recordOutcome(manager, record);
         });
         committed = true;
-        if (recorded.settleRun && runId) await settleRun(deps.db, runId);
+        if (recorded.settleRun && runId) await settleRunSoon(deps.db, runId);
       } else {
         await commitWithOthers(record, write ?? []);
         committed = true;
       }
     },
-  };
-  /** Writes that need no answers, and the outcome, go with other jobs' in one transaction (see OutcomeGroup). */
-  const commitWithOthers = async (record: OutcomeRecord, writes: readonly SqlStatement[]) => {
-    const recorded = await outcomeGroupFor(deps.db).commit(record, writes);
-    if (recorded.settleRun && runId) await settleRunSoon(deps.db, runId);
   };
 
   try {
