@@ -178,7 +178,7 @@ async function runBaselinePass(queues: ReturnType<typeof createQueues>, byQueue:
  * BullMQ alone: the same number of jobs, spread over the same queues as the run's,
  * through processes of the same shape whose processor does nothing. A pass takes
  * seconds where the run takes minutes, so one pass caught a slow moment of the machine
- * (on a shared two-core VM: 2,500 to 7,600 jobs/s for the same 42,696 jobs); the median
+ * (on shared two-core VMs: 2,500 to 8,900 jobs/s for the same 42,696 jobs); the median
  * of BASELINE_PASSES passes is the figure, and each pass is printed.
  */
 async function measureBaseline(

@@ -22,6 +22,27 @@ export interface Settleable {
   reject(error: unknown): void;
 }
 
+/**
+ * Sends a batch as one (`together`, which settles every item) unless it holds a single
+ * item; if that fails, or for the single item, each item goes `alone` and settles with
+ * its own answer or error. A batch's failure says only that something in it failed: sent
+ * alone, the others succeed and the failing one fails for itself.
+ */
+export async function togetherOrEachAlone<T extends Settleable>(
+  batch: readonly T[],
+  together: (batch: readonly T[]) => Promise<void>,
+  alone: (item: T) => Promise<void>,
+): Promise<void> {
+  if (batch.length > 1) {
+    try {
+      return await together(batch);
+    } catch {
+      // Each alone, below.
+    }
+  }
+  await Promise.all(batch.map((item) => alone(item).catch((error: unknown) => item.reject(error))));
+}
+
 export class Gatherer<T extends Settleable> {
   private waiting: T[] = [];
   private sending = false;

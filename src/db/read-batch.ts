@@ -1,5 +1,5 @@
 import type { DataSource } from 'typeorm';
-import { Gatherer, type Settleable } from './gatherer.js';
+import { Gatherer, togetherOrEachAlone, type Settleable } from './gatherer.js';
 import { perDataSource } from './per-data-source.js';
 import { queryPrepared } from './prepared-statement.js';
 import { runAsOneTransaction, type SqlStatement } from './statement-batch.js';
@@ -38,17 +38,15 @@ export class ReadBatch {
     return new Promise((resolve, reject) => this.gatherer.add({ statement, resolve, reject }));
   }
 
-  private async send(batch: readonly PendingRead[]): Promise<void> {
-    if (batch.length > 1) {
-      try {
-        const answers = await runAsOneTransaction(this.db, batch.map((read) => read.statement));
-        batch.forEach((read, index) => read.resolve(answers[index]));
-        return;
-      } catch {
-        // One failed read fails the round trip: each is read on its own below, and fails on its own.
-      }
-    }
-    await Promise.all(batch.map(({ statement, resolve, reject }) => queryPrepared(this.db, statement.name, statement.text, [...statement.values]).then(resolve, reject)));
+  private send(batch: readonly PendingRead[]): Promise<void> {
+    return togetherOrEachAlone(
+      batch,
+      async (reads) => {
+        const answers = await runAsOneTransaction(this.db, reads.map((read) => read.statement));
+        reads.forEach((read, index) => read.resolve(answers[index]));
+      },
+      async ({ statement, resolve }) => resolve(await queryPrepared(this.db, statement.name, statement.text, [...statement.values])),
+    );
   }
 }
 

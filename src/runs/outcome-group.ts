@@ -1,5 +1,5 @@
 import type { DataSource } from 'typeorm';
-import { Gatherer } from '../db/gatherer.js';
+import { Gatherer, togetherOrEachAlone, type Settleable } from '../db/gatherer.js';
 import { perDataSource } from '../db/per-data-source.js';
 import { runAsOneTransaction, type SqlStatement } from '../db/statement-batch.js';
 import {
@@ -50,15 +50,14 @@ const DEFAULT_MAX_JOBS = 32;
 /** A few milliseconds: next to a job's Smart Assessor calls it is nothing, and at load a group fills sooner. */
 const DEFAULT_WINDOW_MS = 4;
 
-interface Waiting {
+interface Waiting extends Settleable {
   record: OutcomeRecord;
   writes: readonly SqlStatement[];
   resolve(recorded: RecordedOutcome): void;
-  reject(error: unknown): void;
 }
 
 /** What one sync event is recorded under: two jobs with the same key cannot be in one group (the second would find no row yet). */
-export function subjectKey(record: OutcomeRecord): string {
+function subjectKey(record: OutcomeRecord): string {
   return [record.runId ?? '', record.queue, record.subject.type, record.subject.ref].join('\u0000');
 }
 
@@ -216,19 +215,18 @@ export class OutcomeGroup {
     return writes.length > 0 ? recordWithWrites(this.db, writes, record) : recordOutcome(this.db, record);
   }
 
-  private async commitGroup(group: readonly Waiting[]): Promise<void> {
-    if (group.length > 1) {
-      try {
-        const statements = [...group.flatMap((each) => each.writes), recordOutcomesStatement(group.map((each) => each.record), randomShard())];
+  /** The group as one transaction; rolled back as a whole, each job is committed on its own, where its own failure is its own. */
+  private commitGroup(group: readonly Waiting[]): Promise<void> {
+    return togetherOrEachAlone(
+      group,
+      async (jobs) => {
+        const statements = [...jobs.flatMap((each) => each.writes), recordOutcomesStatement(jobs.map((each) => each.record), randomShard())];
         const answers = await runAsOneTransaction(this.db, statements);
         const rows = answers[answers.length - 1] as RecordRow[];
-        group.forEach((each, index) => each.resolve(recordedOutcome(rows[index])));
-        return;
-      } catch {
-        // Rolled back as a whole: each job is committed on its own below, where its own failure is its own.
-      }
-    }
-    await Promise.all(group.map((each) => this.commitAlone(each.record, each.writes).then(each.resolve, each.reject)));
+        jobs.forEach((each, index) => each.resolve(recordedOutcome(rows[index])));
+      },
+      async (each) => each.resolve(await this.commitAlone(each.record, each.writes)),
+    );
   }
 }
 
