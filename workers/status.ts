@@ -44,7 +44,9 @@ import type { JobContext, MisWrite, Processor, WorkerDeps } from './processor.js
  * saved (and recorded in the learner's history) at once, so that every learner sharing
  * the officer finds the same assessor. A new course is found by misReference (the aim
  * ref) before it is created and its id saved on the aim with the job's commit: a job
- * killed between the create and the commit finds the course on its retry.
+ * killed between the create and the commit finds the course on its retry. The run's
+ * snapshot keeps the course list as it was read, so the new course's progress comes down
+ * in the next run, whichever order this run's jobs take.
  */
 export const statusProcessor: Processor<'status'> = async (job, context, deps) => {
   const start = await startLearnerJob(deps, job.data.learnerId, loadStatusLearner);
@@ -61,10 +63,10 @@ export const statusProcessor: Processor<'status'> = async (job, context, deps) =
   const snapshot = new LearnerSnapshot(deps.redis, job.data.runId, saLearnerId);
   const client = await deps.smartAssessor();
   const record = learnerRecord(learner.learnerIdent);
-  const linked = learner.aims.some((aim) => aim.saLearnerCourseId?.trim());
+  // Read as well before a first course is created: the run's readers then all see the list as it was.
   const [saLearner, courses] = await Promise.all([
     readLinked(record, 'smartAssessorId', saLearnerId, () => snapshot.learner(client)),
-    linked ? readLinked(record, 'smartAssessorId', saLearnerId, () => snapshot.courses(client)) : Promise.resolve([] as LearnerCourse[]),
+    hasCourses ? readLinked(record, 'smartAssessorId', saLearnerId, () => snapshot.courses(client)) : Promise.resolve([] as LearnerCourse[]),
   ]);
   const assessors = await assessorIds(officers, unlinked, context, deps, client, subject);
 
@@ -98,7 +100,7 @@ export const statusProcessor: Processor<'status'> = async (job, context, deps) =
   snapshot.markDone('learner', 'status', snapshotReaders('learner', settings), context.log);
   snapshot.markDone('courses', 'status', snapshotReaders('courses', settings), context.log);
   await Promise.all([
-    created.length > 0 ? snapshot.coursesAdded() : writtenCourses.length > 0 ? snapshot.coursesWritten(courses, writtenCourses) : undefined,
+    writtenCourses.length > 0 ? snapshot.coursesWritten(courses, writtenCourses) : undefined,
     writtenLearner ? snapshot.learnerWritten(writtenLearner) : undefined,
   ]);
   return result;

@@ -22,8 +22,7 @@ import type { Learner, LearnerCourse, SmartAssessorApi } from '../smart-assessor
  * - A job that writes to Smart Assessor puts SA's answer back in place once its sync event
  *   is committed, so a repeat of a job that finished (a stalled job run again) compares
  *   against what SA now holds and records nothing twice; a job that died before its commit
- *   still finds the old values, sends the same changes again and records them once. A job
- *   that enrolled the learner on a new course drops the list instead, to be read again.
+ *   still finds the old values, sends the same changes again and records them once.
  */
 
 export type SnapshotPart = 'learner' | 'courses';
@@ -122,15 +121,6 @@ export class LearnerSnapshot {
     const byId = new Map(written.map((course) => [course.id, course]));
     const after = before.map((course) => byId.get(course.id) ?? course);
     await REFRESH.run(this.redis, [this.key('courses')], [JSON.stringify(after)]);
-  }
-
-  /**
-   * After courses created on the learner are on record: the list read earlier lacks them,
-   * so it is dropped (the readers' marks stay) and a later reader of the run fetches the
-   * list again.
-   */
-  async coursesAdded(): Promise<void> {
-    await this.redis.hdel(this.key('courses'), 'value');
   }
 
   /** `reader`'s job is done with `part` (read or not); the entry goes when every reader's is. */
