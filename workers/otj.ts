@@ -1,19 +1,35 @@
+import { InvalidDataError } from '../src/errors.js';
 import { finished, readLinked, startLearnerJob } from '../src/daily/job-results.js';
 import { loadOtjLearner } from '../src/daily/mis-records.js';
 import { learnerColumnsUpdate } from '../src/daily/mis-writes.js';
-import { learnerRecord, planOtjHours } from '../src/sync/index.js';
+import { learnerRecord, plannedOtjHoursProblem, planOtjHours, planPlannedOtj } from '../src/sync/index.js';
 import type { Processor } from './processor.js';
 
-/** SPEC.md §4 OTJ: the learner's actual OTJ hours := SA `actualHours`. */
+/**
+ * SPEC.md §4 OTJ: the learner's actual OTJ hours := SA `actualHours`; and, keeping
+ * enrolment in step, SA's planned hours := the MIS's planned OTJ figure when they differ
+ * (never a blank). Both live in the one OTJ record this job already reads, so an
+ * unchanged learner costs no call more. Like the officers job it reads SA directly, not
+ * through the run's snapshot (it is the record's only reader): a job that dies between
+ * the PUT and its commit finds SA already holding the figure when it runs again, so the
+ * figure is right but that push goes unrecorded.
+ */
 export const otjProcessor: Processor<'otj'> = async (job, context, deps) => {
   const start = await startLearnerJob(deps, job.data.learnerId, loadOtjLearner);
   if ('skipped' in start) return start.skipped;
   const { learner, subject, saLearnerId } = start;
 
   const client = await deps.smartAssessor();
-  const otj = await readLinked(learnerRecord(learner.learnerIdent), 'smartAssessorId', saLearnerId, () => client.getLearnerOtj(saLearnerId));
+  const record = learnerRecord(learner.learnerIdent);
+  const otj = await readLinked(record, 'smartAssessorId', saLearnerId, () => client.getLearnerOtj(saLearnerId));
+  const planned = planPlannedOtj(learner, otj);
+  if (planned.plannedHours !== undefined) {
+    const problem = plannedOtjHoursProblem(planned.plannedHours);
+    if (problem) throw new InvalidDataError([{ record, field: 'plannedOtjHours', value: planned.plannedHours, reason: problem }]);
+    await client.setLearnerPlannedOtj(saLearnerId, planned.plannedHours);
+  }
   const plan = planOtjHours(learner, otj);
-  const result = finished(subject, plan.changes);
+  const result = finished(subject, [...plan.changes, ...planned.changes]);
   if (plan.changes.length > 0) await context.commit(result, learnerColumnsUpdate(learner.id, plan.misUpdates));
   return result;
 };

@@ -1,10 +1,28 @@
-import type { LearnerCourse, LearnerCourseUpdate, SmartAssessorApi } from '../src/smart-assessor/types.js';
+import type { SyncSubject } from '../entities/index.js';
+import { linkOrCreateAssessor } from '../src/enrolment/index.js';
+import { InvalidDataError, PermanentError } from '../src/errors.js';
+import { isSmartAssessorError } from '../src/smart-assessor/errors.js';
+import type { LearnerCourse, LearnerCourseCreate, LearnerCourseUpdate, SmartAssessorApi } from '../src/smart-assessor/types.js';
 import { finished, readLinked, startLearnerJob } from '../src/daily/job-results.js';
 import { LearnerSnapshot, snapshotReaders } from '../src/daily/learner-snapshot.js';
-import { loadStatusLearner } from '../src/daily/mis-records.js';
-import { courseTakeoverUpdates } from '../src/daily/mis-writes.js';
-import { learnerRecord, planCourseStatuses, planLearnerStatus } from '../src/sync/index.js';
-import type { Processor } from './processor.js';
+import { loadStatusLearner, type OfficerRecord } from '../src/daily/mis-records.js';
+import { courseTakeoverUpdates, saveLearnerCourseLinks } from '../src/daily/mis-writes.js';
+import {
+  combineCourseUpdates,
+  courseEnrolledChange,
+  learnerAssessorOfficers,
+  learnerRecord,
+  officerRecord,
+  officersToLink,
+  placeAims,
+  planCourseStatuses,
+  planEnrolmentInStep,
+  planLearnerStatus,
+  validateOfficerForSmartAssessor,
+  type LearnerAssessorIds,
+  type LearnerAssessorOfficers,
+} from '../src/sync/index.js';
+import type { JobContext, MisWrite, Processor, WorkerDeps } from './processor.js';
 
 /**
  * SPEC.md §4 status: each linked SA course follows its aim's ILR status, a restart aim
@@ -13,33 +31,69 @@ import type { Processor } from './processor.js';
  * first, then the MIS (the takeovers) with the sync event, then the run's snapshot: a job
  * that dies before its commit is simply repeated (the same PATCHes, which SA applies as
  * before, and the course moves still to do), and its changes are recorded once.
+ *
+ * The same job keeps enrolment in step (§4 "status (enrolment in step)"): new supported
+ * aims are enrolled, the Main Officer and second-assessor-role holder become the SA
+ * learner's and the courses' assessors, and planned end dates follow the aims. It is the
+ * job that already reads the SA learner and their courses (through the run's snapshot)
+ * and already PATCHes both, so an unchanged learner costs nothing more, and a course's
+ * status and its assessors or planned end date go in one PATCH. (The planned OTJ figure
+ * goes up from the otj job, which already reads the learner's OTJ hours.)
+ *
+ * An officer without an Additional ID is linked or created exactly as at enrolment, its id
+ * saved (and recorded in the learner's history) at once, so that every learner sharing
+ * the officer finds the same assessor. A new course is found by misReference (the aim
+ * ref) before it is created and its id saved on the aim with the job's commit: a job
+ * killed between the create and the commit finds the course on its retry. The run's
+ * snapshot keeps the course list as it was read, so the new course's progress comes down
+ * in the next run, whichever order this run's jobs take.
  */
 export const statusProcessor: Processor<'status'> = async (job, context, deps) => {
   const start = await startLearnerJob(deps, job.data.learnerId, loadStatusLearner);
   if ('skipped' in start) return start.skipped;
   const { learner, subject, settings, saLearnerId } = start;
 
+  const officers = learnerAssessorOfficers(learner.mainOfficer, learner.officerRoles, settings.secondAssessorRole);
+  const hasCourses = placeAims(learner.aims).some((placement) => placement.state === 'enrolled' || placement.state === 'to-enrol');
+  const unlinked = officersToLink(officers, hasCourses);
+  // Nothing is sent while an officer to create would be refused: the assessors of every course depend on them.
+  const problems = unlinked.flatMap((officer) => validateOfficerForSmartAssessor(officer));
+  if (problems.length > 0) throw new InvalidDataError(problems);
+
   const snapshot = new LearnerSnapshot(deps.redis, job.data.runId, saLearnerId);
   const client = await deps.smartAssessor();
   const record = learnerRecord(learner.learnerIdent);
-  const linked = learner.aims.some((aim) => aim.saLearnerCourseId?.trim());
+  // Read as well before a first course is created: the run's readers then all see the list as it was.
   const [saLearner, courses] = await Promise.all([
     readLinked(record, 'smartAssessorId', saLearnerId, () => snapshot.learner(client)),
-    linked ? readLinked(record, 'smartAssessorId', saLearnerId, () => snapshot.courses(client)) : Promise.resolve([] as LearnerCourse[]),
+    hasCourses ? readLinked(record, 'smartAssessorId', saLearnerId, () => snapshot.courses(client)) : Promise.resolve([] as LearnerCourse[]),
   ]);
+  const assessors = await assessorIds(officers, unlinked, context, deps, client, subject);
 
   const coursePlan = planCourseStatuses(learner.aims, courses);
   if (coursePlan.missingCourses.length > 0) {
     context.log.warn('linked aims whose Smart Assessor course is not listed', { aims: coursePlan.missingCourses.map((aim) => aim.aimRef) });
   }
+  const inStep = planEnrolmentInStep({ learnerIdent: learner.learnerIdent, aims: learner.aims, saLearner, courses, assessors });
   const learnerPlan = planLearnerStatus(learner.learnerIdent, learner, saLearner);
+  const learnerPatch = { ...learnerPlan.saPatch, ...inStep.learnerPatch };
 
-  const writtenCourses = await updateCourses(client, saLearnerId, coursePlan.courseUpdates);
-  const writtenLearner = Object.keys(learnerPlan.saPatch).length > 0 ? await client.updateLearner(saLearnerId, learnerPlan.saPatch) : undefined;
+  const created = await enrolCourses(client, saLearnerId, inStep.coursesToCreate);
+  const writtenCourses = await updateCourses(client, saLearnerId, combineCourseUpdates(coursePlan.courseUpdates, inStep.courseUpdates)).catch(namingAssessor(officers, assessors));
+  const writtenLearner = Object.keys(learnerPatch).length > 0 ? await client.updateLearner(saLearnerId, learnerPatch).catch(namingAssessor(officers, assessors)) : undefined;
 
-  const result = finished(subject, [...coursePlan.changes, ...learnerPlan.changes]);
+  const createdChanges = created.map(({ aim, learnerCourseId }) => courseEnrolledChange(aim, learnerCourseId));
+  const result = finished(subject, [...coursePlan.changes, ...createdChanges, ...inStep.changes, ...learnerPlan.changes]);
   if (result.outcome === 'changed') {
-    await context.commit(result, courseTakeoverUpdates(coursePlan.takeovers));
+    const takeovers = courseTakeoverUpdates(coursePlan.takeovers);
+    const write: MisWrite =
+      created.length === 0
+        ? takeovers
+        : async (manager) => {
+            for (const statement of takeovers) await manager.query(statement.text, [...statement.values]);
+            await saveLearnerCourseLinks(manager, created);
+          };
+    await context.commit(result, write);
   }
   // Only once the changes are on record: a job that dies before then sends them again and records them.
   // Sent at once (one write): a refresh and a release of an entry give the same end in either order.
@@ -51,6 +105,43 @@ export const statusProcessor: Processor<'status'> = async (job, context, deps) =
   ]);
   return result;
 };
+
+/** The SA assessor ids of the learner's officers, those without an Additional ID linked or created first (as at enrolment). */
+async function assessorIds(
+  officers: LearnerAssessorOfficers<OfficerRecord>,
+  unlinked: readonly OfficerRecord[],
+  context: JobContext<'status'>,
+  deps: WorkerDeps,
+  client: SmartAssessorApi,
+  subject: SyncSubject,
+): Promise<LearnerAssessorIds> {
+  const linkedNow = new Map<string, string>();
+  for (const officer of unlinked) {
+    const saved = await linkOrCreateAssessor(client, deps.db, officer, { subject, jobId: context.jobId, queue: context.queue });
+    linkedNow.set(officer.ref, saved.id);
+  }
+  // An officer not linked here (a secondary assessor of a learner with no course) is left as not managed.
+  const idOf = (officer: OfficerRecord) => officer.additionalId ?? linkedNow.get(officer.ref);
+  return {
+    primary: officers.primary ? (idOf(officers.primary) ?? null) : null,
+    secondary: officers.secondary === undefined ? undefined : officers.secondary ? idOf(officers.secondary) : null,
+  };
+}
+
+/**
+ * Each new course, found by misReference among the learner's courses before it is
+ * created (a 409 answers the one a lost answer made); one after another, as each looks
+ * at the learner's list first.
+ */
+async function enrolCourses<A extends { id: number; aimRef: string }>(
+  client: SmartAssessorApi,
+  saLearnerId: string,
+  creates: readonly { aim: A; body: LearnerCourseCreate }[],
+): Promise<Array<{ aim: A; learnerCourseId: string }>> {
+  const created: Array<{ aim: A; learnerCourseId: string }> = [];
+  for (const { aim, body } of creates) created.push({ aim, learnerCourseId: (await client.ensureLearnerCourse(saLearnerId, body)).id });
+  return created;
+}
 
 /**
  * The course PATCHes, one per learner course, depend on none of each other: they are sent
@@ -69,4 +160,23 @@ async function updateCourses(
   const failed = answers.find((answer): answer is PromiseRejectedResult => answer.status === 'rejected');
   if (failed) throw failed.reason;
   return answers.map((answer) => (answer as PromiseFulfilledResult<LearnerCourse>).value);
+}
+
+/** The officer whose SA assessor id each assessor field of a PATCH carries. */
+const ASSESSOR_FIELDS = { assessorId: 'primary', primaryAssessorId: 'primary', secondaryAssessorId: 'secondary' } as const;
+
+/**
+ * Smart Assessor refusing an assessor id the MIS holds as an officer's Additional ID
+ * means the link is wrong: say which officer holds which id, for an admin to correct.
+ */
+function namingAssessor(officers: LearnerAssessorOfficers<OfficerRecord>, ids: LearnerAssessorIds): (error: unknown) => never {
+  return (error) => {
+    if (!isSmartAssessorError(error)) throw error;
+    const refused = Object.entries(ASSESSOR_FIELDS).flatMap(([field, role]) => {
+      const officer = officers[role];
+      return error.details.fields?.[field] && officer ? [`${officerRecord(officer.ref)}: additionalId "${ids[role] ?? ''}"`] : [];
+    });
+    if (refused.length === 0) throw error;
+    throw new PermanentError(`${[...new Set(refused)].join('; ')} is not a Smart Assessor assessor (${error.message}); correct the link in the MIS`);
+  };
 }

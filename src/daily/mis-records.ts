@@ -38,9 +38,13 @@ export interface IlrAim {
   aimRef: string;
   completionStatus: CompletionStatus;
   outcome: Outcome | null;
+  startDate: string;
+  plannedEndDate: string;
   actualEndDate: string | null;
   saLearnerCourseId: string | null;
   restartOfId: number | null;
+  /** Its qualification's SA course id (blank: not supported). */
+  qualification: { saCourseId: string | null };
 }
 
 export interface BreakRow {
@@ -69,9 +73,18 @@ export interface OfficerLink {
 export type DemographicsLearner = LearnerKey & Pick<Learner, keyof LearnerDemographics | 'riskBand'>;
 
 export type OfficerRecord = PicsOfficer & { id: number };
+/** An officer holding a named role (e.g. "Second Assessor") on a learner. */
+export interface RoleHolder {
+  role: string;
+  officer: OfficerRecord;
+}
 export type OrganisationRecord = PicsOrganisation & { id: number };
 
 const LEARNER_KEY = `l.id, l.learner_ident AS "learnerIdent", NULLIF(btrim(l.smart_assessor_id), '') AS "smartAssessorId"`;
+
+const OFFICER_COLUMNS = (alias: string) =>
+  `${alias}.id, ${alias}.ref, ${alias}.first_name AS "firstName", ${alias}.surname, ${alias}.email, ${alias}.phone, ${alias}.mobile,
+   NULLIF(btrim(${alias}.additional_id), '') AS "additionalId"`;
 
 /**
  * Each job's read is a prepared statement (see queryPrepared): every lookup here is by
@@ -97,18 +110,31 @@ export function loadProgressLearner(reader: MisReader, learnerId: number): Promi
   );
 }
 
-/** Status: every aim (restarts find the aims they restart) and every break in learning. */
-export function loadStatusLearner(reader: MisReader, learnerId: number): Promise<(LearnerKey & { aims: IlrAim[]; breaks: BreakRow[] }) | null> {
+/**
+ * Status: every aim with its qualification's SA course (restarts find the aims they
+ * restart; supported aims without a course are enrolled), every break in learning, and
+ * the Main Officer and the officers of the learner's roles (their SA assessors; one
+ * without an Additional ID is created from these details), so the job needs no second read.
+ */
+export function loadStatusLearner(
+  reader: MisReader,
+  learnerId: number,
+): Promise<(LearnerKey & { aims: IlrAim[]; breaks: BreakRow[]; mainOfficer: OfficerRecord | null; officerRoles: RoleHolder[] }) | null> {
   return one(
     reader, 'sai-load-status-learner',
     `SELECT ${LEARNER_KEY},
        COALESCE((SELECT json_agg(json_build_object('id', a.id, 'aimRef', a.aim_ref, 'completionStatus', a.completion_status,
-                  'outcome', a.outcome, 'actualEndDate', a.actual_end_date, 'saLearnerCourseId', a.sa_learner_course_id,
-                  'restartOfId', a.restart_of_id) ORDER BY a.id)
-                 FROM learning_aim a WHERE a.learner_id = l.id), '[]'::json) AS aims,
+                  'outcome', a.outcome, 'startDate', a.start_date, 'plannedEndDate', a.planned_end_date, 'actualEndDate', a.actual_end_date,
+                  'saLearnerCourseId', a.sa_learner_course_id, 'restartOfId', a.restart_of_id,
+                  'qualification', json_build_object('saCourseId', NULLIF(btrim(q.sa_course_id), ''))) ORDER BY a.id)
+                 FROM learning_aim a JOIN qualification q ON q.id = a.qualification_id WHERE a.learner_id = l.id), '[]'::json) AS aims,
        COALESCE((SELECT json_agg(json_build_object('lastDayInLearning', b.last_day_in_learning, 'returnDate', b.return_date)
                    ORDER BY b.last_day_in_learning)
-                 FROM break_in_learning b WHERE b.learner_id = l.id), '[]'::json) AS breaks
+                 FROM break_in_learning b WHERE b.learner_id = l.id), '[]'::json) AS breaks,
+       (SELECT row_to_json(m) FROM (SELECT ${OFFICER_COLUMNS('o')} FROM officer o WHERE o.id = l.main_officer_id) m) AS "mainOfficer",
+       COALESCE((SELECT json_agg(json_build_object('role', r.role, 'officer', row_to_json(h)) ORDER BY r.role)
+                 FROM learner_officer_role r CROSS JOIN LATERAL (SELECT ${OFFICER_COLUMNS('o')} FROM officer o WHERE o.id = r.officer_id) h
+                 WHERE r.learner_id = l.id), '[]'::json) AS "officerRoles"
      FROM learner l WHERE l.id = $1`,
     [learnerId],
   );
@@ -145,8 +171,13 @@ export async function loadOfficersByAdditionalId(reader: MisReader, additionalId
   )) as OfficerLink[];
 }
 
-export function loadOtjLearner(reader: MisReader, learnerId: number): Promise<(LearnerKey & { actualOtjHours: number | null }) | null> {
-  return one(reader, 'sai-load-otj-learner', `SELECT ${LEARNER_KEY}, l.actual_otj_hours::float8 AS "actualOtjHours" FROM learner l WHERE l.id = $1`, [learnerId]);
+/** OTJ: the actual hours that come down and the planned hours that go up. */
+export function loadOtjLearner(reader: MisReader, learnerId: number): Promise<(LearnerKey & { actualOtjHours: number | null; plannedOtjHours: number | null }) | null> {
+  return one(
+    reader, 'sai-load-otj-learner',
+    `SELECT ${LEARNER_KEY}, l.actual_otj_hours::float8 AS "actualOtjHours", l.planned_otj_hours AS "plannedOtjHours" FROM learner l WHERE l.id = $1`,
+    [learnerId],
+  );
 }
 
 export function loadDemographicsLearner(reader: MisReader, learnerId: number): Promise<DemographicsLearner | null> {
@@ -176,12 +207,7 @@ export function loadPlacementLearner(reader: MisReader, learnerId: number): Prom
 }
 
 export function loadOfficer(reader: MisReader, officerId: number): Promise<OfficerRecord | null> {
-  return one(
-    reader, 'sai-load-officer',
-    `SELECT o.id, o.ref, o.first_name AS "firstName", o.surname, o.email, o.phone, o.mobile, NULLIF(btrim(o.additional_id), '') AS "additionalId"
-     FROM officer o WHERE o.id = $1`,
-    [officerId],
-  );
+  return one(reader, 'sai-load-officer', `SELECT ${OFFICER_COLUMNS('o')} FROM officer o WHERE o.id = $1`, [officerId]);
 }
 
 export function loadOrganisation(reader: MisReader, organisationId: number): Promise<OrganisationRecord | null> {

@@ -1,7 +1,8 @@
 import type { EntityManager } from 'typeorm';
 import { PermanentError } from '../errors.js';
 import type { AssessorFields, EmployerFields, LearnerDemographics } from '../smart-assessor/types.js';
-import type { AimProgressUpdate, CourseTakeover, PicsAimProgress, ReviewCreate, ReviewFields, ReviewUpdate } from '../sync/index.js';
+import { isUniqueViolation } from '../enrolment/smart-assessor-ids.js';
+import { aimRecord, type AimProgressUpdate, type CourseTakeover, type PicsAimProgress, type ReviewCreate, type ReviewFields, type ReviewUpdate } from '../sync/index.js';
 import type { ReviewRow } from './mis-records.js';
 import type { SqlStatement } from '../db/statement-batch.js';
 
@@ -131,6 +132,40 @@ export function courseTakeoverUpdates(takeovers: readonly CourseTakeover<{ id: n
       values: [to.id, learnerCourseId],
     },
   ]);
+}
+
+/**
+ * Saves on each aim the SA learner course it was enrolled on after enrolment, unless the
+ * aim got one meanwhile. The same id saved by another job is fine (find-before-create
+ * found the same course); a different one (or an aim removed) means the MIS changed
+ * under the job, which is tried again to follow it. Another aim holding the course is
+ * for a person to correct.
+ */
+export async function saveLearnerCourseLinks(manager: EntityManager, links: readonly { aim: { id: number; aimRef: string }; learnerCourseId: string }[]): Promise<void> {
+  if (links.length === 0) return;
+  let differing: Array<{ aimRef: string; held: string | null; wanted: string }>;
+  try {
+    differing = (await manager.query(
+      `WITH wanted AS (
+         SELECT * FROM unnest($1::int[], $2::varchar[], $3::varchar[]) AS w(id, aim_ref, course)
+       ), saved AS (
+         UPDATE learning_aim a SET sa_learner_course_id = w.course FROM wanted w
+         WHERE a.id = w.id AND coalesce(btrim(a.sa_learner_course_id), '') = '' RETURNING a.id
+       )
+       SELECT w.aim_ref AS "aimRef", a.sa_learner_course_id AS held, w.course AS wanted
+       FROM wanted w LEFT JOIN learning_aim a ON a.id = w.id
+       WHERE w.id NOT IN (SELECT id FROM saved) AND a.sa_learner_course_id IS DISTINCT FROM w.course`,
+      [links.map((link) => link.aim.id), links.map((link) => link.aim.aimRef), links.map((link) => link.learnerCourseId)],
+    )) as typeof differing;
+  } catch (error) {
+    if (!isUniqueViolation(error)) throw error;
+    const named = links.map((link) => `${aimRecord(link.aim.aimRef)} → ${link.learnerCourseId}`).join(', ');
+    throw new PermanentError(`${named}: another aim already has this Smart Assessor learner course id; correct or clear one of them`);
+  }
+  if (differing.length > 0) {
+    const named = differing.map((row) => (row.held === null ? `${aimRecord(row.aimRef)} was removed` : `${aimRecord(row.aimRef)} holds ${row.held}, not ${row.wanted}`)).join(', ');
+    throw new ConcurrentChangeError(`${named}: the MIS changed while the course was being enrolled; trying again`);
+  }
 }
 
 /**

@@ -6,7 +6,6 @@ import { isSmartAssessorError } from '../smart-assessor/errors.js';
 import type { SmartAssessorApi } from '../smart-assessor/types.js';
 import {
   aimRecord,
-  assessorCreateBody,
   employerCreateBody,
   learnerCourseCreateBody,
   learnerCreateBody,
@@ -17,7 +16,7 @@ import {
 import { planEnrolment } from './enrolment-plan.js';
 import { loadEnrolmentRecords, type EnrolmentAimRecord } from './enrolment-records.js';
 import { ENROLMENT_QUEUE, type HistoryEntry } from './history.js';
-import { saveSmartAssessorId } from './save-link.js';
+import { linkOrCreateAssessor, saveSmartAssessorId, type SavedLink } from './save-link.js';
 import {
   AIM_LEARNER_COURSE_ID,
   LEARNER_SMART_ASSESSOR_ID,
@@ -73,17 +72,17 @@ export async function enrolLearner(learnerId: number, deps: EnrolmentDeps): Prom
   await confirmHeldIds(client, organisation, officers, learner);
 
   let changed = false;
-  const save = async (target: SmartAssessorIdColumn, record: { id: number; key: string }, value: string): Promise<string> => {
-    const saved = await saveSmartAssessorId(deps.db, target, record, value, { subject, jobId: deps.jobId });
+  const kept = (saved: SavedLink): string => {
     changed ||= saved.savedNow;
     return saved.id;
   };
+  const save = async (target: SmartAssessorIdColumn, record: { id: number; key: string }, value: string): Promise<string> =>
+    kept(await saveSmartAssessorId(deps.db, target, record, value, { subject, jobId: deps.jobId }));
 
   const employerId =
     presentId(organisation.additionalId) ??
     (await save(ORGANISATION_ADDITIONAL_ID, { id: organisation.id, key: organisation.ref }, (await client.ensureEmployer(employerCreateBody(organisation))).id));
-  const assessorIdOf = async (officer: Officer): Promise<string> =>
-    presentId(officer.additionalId) ?? (await save(OFFICER_ADDITIONAL_ID, { id: officer.id, key: officer.ref }, (await client.ensureAssessor(assessorCreateBody(officer))).id));
+  const assessorIdOf = async (officer: Officer): Promise<string> => kept(await linkOrCreateAssessor(client, deps.db, officer, { subject, jobId: deps.jobId }));
   const assessorId = await assessorIdOf(mainOfficer);
   const secondaryAssessorId = plan.secondAssessor ? await assessorIdOf(plan.secondAssessor) : null;
 

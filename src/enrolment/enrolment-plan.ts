@@ -1,22 +1,18 @@
 import type { FieldProblem } from '../errors.js';
 import {
-  learnerCoursesAfterTakeovers,
-  planCourseTakeovers,
+  placeAims,
+  secondAssessorOf,
   validateEnrolment,
   type IsoDate,
+  type PicsAimEnrolment,
   type PicsLearner,
   type PicsOfficer,
   type PicsOrganisation,
 } from '../sync/index.js';
 
-/** An aim as the plan sees it: its dates, its SA learner course (once enrolled), the aim it restarts and its qualification's SA course. */
-export interface PlanAim {
-  id: number;
-  aimRef: string;
-  startDate: IsoDate;
-  plannedEndDate: IsoDate;
+/** An aim as the plan sees it (the in-step rules' aim), its link and restart held as the entity holds them. */
+export interface PlanAim extends PicsAimEnrolment {
   saLearnerCourseId: string | null;
-  /** The aim this one restarts after a break in learning. */
   restartOfId: number | null;
   qualification: { saCourseId: string | null };
 }
@@ -64,21 +60,15 @@ export function planEnrolment<A extends PlanAim, O extends PicsOfficer>(records:
   const aimsEnrolled: A[] = [];
   const aimsUnsupported: A[] = [];
   const aimsSuperseded: Array<{ aim: A; by: A }> = [];
-  const learnerCourses = learnerCoursesAfterTakeovers(records.aims, planCourseTakeovers(records.aims));
-  const restartedBy = new Map<number, A>();
-  for (const aim of records.aims) {
-    if (aim.restartOfId !== null && !restartedBy.has(aim.restartOfId)) restartedBy.set(aim.restartOfId, aim);
+  const learnerCourses = new Map<A, string | null>();
+  for (const placement of placeAims(records.aims)) {
+    learnerCourses.set(placement.aim, placement.state === 'enrolled' ? placement.learnerCourseId : null);
+    if (placement.state === 'enrolled') aimsEnrolled.push(placement.aim);
+    else if (placement.state === 'superseded') aimsSuperseded.push({ aim: placement.aim, by: placement.by });
+    else if (placement.state === 'to-enrol') aimsToEnrol.push({ aim: placement.aim, courseId: placement.courseId });
+    else aimsUnsupported.push(placement.aim);
   }
-  for (const aim of records.aims) {
-    const courseId = aim.qualification.saCourseId?.trim();
-    const restart = restartedBy.get(aim.id);
-    if (learnerCourses.get(aim)) aimsEnrolled.push(aim);
-    else if (restart) aimsSuperseded.push({ aim, by: restart });
-    else if (courseId) aimsToEnrol.push({ aim, courseId });
-    else aimsUnsupported.push(aim);
-  }
-  const holder = records.secondAssessorRoleHolder;
-  const secondAssessor = holder && holder.ref !== records.mainOfficer?.ref ? holder : null;
+  const secondAssessor = secondAssessorOf(records.secondAssessorRoleHolder, records.mainOfficer);
   const problems = validateEnrolment(
     {
       learner: records.learner,

@@ -1,7 +1,8 @@
 /**
  * Enrolment (SPEC.md §3) as the admin routes and the enrolment worker use it: the preview,
  * the request that queues it, the enrolment itself, Refresh Qualification Links, Look Up
- * Smart Assessor ID and an admin's own edits of Smart Assessor ids.
+ * Smart Assessor ID, an admin's own edits of Smart Assessor ids, and the assessor link the
+ * daily status job shares with enrolment.
  */
 export { AlreadyEnrolledError, RecordNotFoundError } from './errors.js';
 export {
@@ -21,3 +22,4 @@ export { refreshQualificationLinks, type QualificationLinksRefresh } from './qua
 export { lookUpAssessors, lookUpEmployers, LOOK_UP_MAX_PAGE_SIZE, LOOK_UP_PAGE_SIZE, type AssessorLookUp, type EmployerLookUp } from './look-up.js';
 export { setLearnerSmartAssessorId, setOfficerAdditionalId, setOrganisationAdditionalId, smartAssessorIdProblem } from './manual-links.js';
 export { ENROLMENT_QUEUE, MANUAL_EDIT_QUEUE } from './history.js';
+export { linkOrCreateAssessor, type LinkHistory, type SavedLink } from './save-link.js';

@@ -1,13 +1,23 @@
 import type { DataSource } from 'typeorm';
 import type { SyncSubject } from '../../entities/index.js';
 import { PermanentError } from '../errors.js';
+import type { SmartAssessorApi } from '../smart-assessor/types.js';
+import { assessorCreateBody, type PicsOfficer } from '../sync/index.js';
 import { ENROLMENT_QUEUE, recordHistory } from './history.js';
-import { holderOf, isUniqueViolation, presentId, type SmartAssessorIdColumn } from './smart-assessor-ids.js';
+import { holderOf, isUniqueViolation, OFFICER_ADDITIONAL_ID, presentId, type SmartAssessorIdColumn } from './smart-assessor-ids.js';
 
 export interface LinkedRecord {
   id: number;
   /** Its MIS key: ref, Learner Ident or aimRef. */
   key: string;
+}
+
+/** Whose history a saved id goes into: the learner being enrolled (or kept in step), by the job doing it. */
+export interface LinkHistory {
+  subject: SyncSubject;
+  jobId: string | null;
+  /** The queue the event is filed under; enrolment's by default. */
+  queue?: string;
 }
 
 export interface SavedLink {
@@ -29,7 +39,7 @@ export async function saveSmartAssessorId(
   target: SmartAssessorIdColumn,
   record: LinkedRecord,
   value: string,
-  history: { subject: SyncSubject; jobId: string | null },
+  history: LinkHistory,
 ): Promise<SavedLink> {
   try {
     return await db.transaction(async (manager) => {
@@ -40,7 +50,7 @@ export async function saveSmartAssessorId(
       )) as [unknown, number];
       if (affected === 1) {
         await recordHistory(manager, {
-          queue: ENROLMENT_QUEUE,
+          queue: history.queue ?? ENROLMENT_QUEUE,
           subject: history.subject,
           jobId: history.jobId,
           outcome: 'changed',
@@ -61,4 +71,24 @@ export async function saveSmartAssessorId(
       `${target.describe(record.key)} cannot be linked to Smart Assessor id ${value}: ${holder} already has it as its ${target.label}; correct or clear one of them`,
     );
   }
+}
+
+/**
+ * An officer's SA assessor (SPEC.md §3): the one its Additional ID names, else the one
+ * with the officer's ref as misReference, created when there is none (a 409 answers the
+ * one a racing job created), its id saved on the officer at once. However many learners'
+ * jobs link the same new officer at the same moment, in however many processes, Smart
+ * Assessor makes one assessor and the first save wins; the others use what it saved.
+ * The officer is validated by the caller before anything is sent.
+ */
+export async function linkOrCreateAssessor(
+  client: Pick<SmartAssessorApi, 'ensureAssessor'>,
+  db: DataSource,
+  officer: PicsOfficer & { id: number },
+  history: LinkHistory,
+): Promise<SavedLink> {
+  const held = presentId(officer.additionalId);
+  if (held) return { id: held, savedNow: false };
+  const { id } = await client.ensureAssessor(assessorCreateBody(officer));
+  return saveSmartAssessorId(db, OFFICER_ADDITIONAL_ID, { id: officer.id, key: officer.ref }, id, history);
 }

@@ -48,6 +48,7 @@ export {
   dateProblem,
   emailProblem,
   niNumberProblem,
+  plannedOtjHoursProblem,
   postcodeProblem,
   ulnProblem,
   validateEnrolment,
@@ -137,3 +138,24 @@ export {
   type PicsAimIlr,
   type SaCourseState,
 } from './status.js';
+
+/** Status and OTJ queues: enrolment kept in step (new aims, assessors, planned end dates and OTJ hours). */
+export {
+  combineCourseUpdates,
+  courseEnrolledChange,
+  learnerAssessorOfficers,
+  officersToLink,
+  placeAims,
+  planCourseInStep,
+  planEnrolmentInStep,
+  planPlannedOtj,
+  secondAssessorOf,
+  type AimPlacement,
+  type EnrolmentInStepInput,
+  type EnrolmentInStepPlan,
+  type LearnerAssessorIds,
+  type LearnerAssessorOfficers,
+  type PicsAimEnrolment,
+  type PlannedOtjPlan,
+  type SaCourseInStep,
+} from './enrolment-in-step.js';

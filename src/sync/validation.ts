@@ -218,10 +218,14 @@ export function validateEnrolment(candidate: EnrolmentCandidate, options: { toda
   for (const aim of candidate.aims ?? []) problems.push(...validateEnrolmentAim(aim));
 
   const hours = learner.plannedOtjHours;
-  if (hours !== null && hours !== undefined && !(Number.isInteger(hours) && hours >= 0 && hours <= MAX_PLANNED_OTJ_HOURS)) {
-    problems.push({ record, field: 'plannedOtjHours', value: hours, reason: `must be a whole number from 0 to ${MAX_PLANNED_OTJ_HOURS}` });
-  }
+  const otjProblem = hours === null || hours === undefined ? null : plannedOtjHoursProblem(hours);
+  if (otjProblem) problems.push({ record, field: 'plannedOtjHours', value: hours, reason: otjProblem });
   return problems;
+}
+
+/** Planned OTJ hours as Smart Assessor takes them (enrolment, and the daily push): why they would be refused, or null. */
+export function plannedOtjHoursProblem(hours: number): string | null {
+  return Number.isInteger(hours) && hours >= 0 && hours <= MAX_PLANNED_OTJ_HOURS ? null : `must be a whole number from 0 to ${MAX_PLANNED_OTJ_HOURS}`;
 }
 
 function validateEnrolmentAim(aim: EnrolmentAim): FieldProblem[] {

@@ -4,6 +4,7 @@ import { logger } from '../../src/logging/logger.js';
 import { requestLearnerSync } from '../../src/runs/index.js';
 import { differences, recordCounts, type EndState } from './support/end-state.js';
 import { openFaultRig, type FaultRig, type FaultRigOptions, type RunRow } from './support/rig.js';
+import { NEW_AIM_REF, NEW_OFFICER_REF } from './support/start-state.js';
 import { waitFor } from './support/wait.js';
 
 /**
@@ -56,6 +57,10 @@ describe('the pipeline under fire', function () {
       expect(reference.jobs_failed).to.equal(0);
       // A run that changed nothing would make every comparison pass.
       expect(reference.changes).to.be.greaterThan(20);
+      // The start state's enrolment to keep in step was kept in step (so every case checks it happens once).
+      const learners = expected.smartAssessor.learners as Record<string, { courses: Record<string, unknown>; assessor: string }>;
+      expect(Object.keys(learners.L000020.courses)).to.include(NEW_AIM_REF);
+      expect([learners.L000021.assessor, learners.L000022.assessor]).to.deep.equal([NEW_OFFICER_REF, NEW_OFFICER_REF]);
       say(
         `fault-free reference: ${reference.learners} learners, ${reference.jobs_total} jobs, ${reference.changes} changes, ` +
           `${clean.simulator.store.counters.requests} Smart Assessor requests; the run took ${reference.seconds?.toFixed(1)} s, the case ${((performance.now() - started) / 1000).toFixed(1)} s`,
@@ -123,6 +128,28 @@ describe('the pipeline under fire', function () {
     current.simulator.setFaults({ latencyMs: 0 });
     await current.waitForRun(runId);
     await expectFaultFreeEndState(current, runId, `SIGKILL of a worker process mid-job, 3 times (${kills.join('; ')}), a new process started after each`);
+  });
+
+  it('survives a worker killed (SIGKILL) between Smart Assessor creating a course and the MIS saving its id: one course', async function () {
+    const current = await open();
+    // Smart Assessor makes the new aim's course and holds its answer, so the job is caught between the two.
+    current.simulator.setFaults({ timeoutRate: 1, holdMs: 5_000, operations: ['enrolLearnerOnCourse'] });
+    const runId = await current.startRun();
+    const store = current.simulator.store;
+    await waitFor(`Smart Assessor to create the course of ${NEW_AIM_REF}`, async () => store.has('learnerCourse', 'misReference', NEW_AIM_REF), 60_000, 5);
+    const killed = current.workers.map((worker) => worker.process.pid).join(', ');
+    while (current.workers.length > 0) await current.killWorker(0);
+    const [aim] = (await current.db.query(`SELECT sa_learner_course_id AS id FROM learning_aim WHERE aim_ref = $1`, [NEW_AIM_REF])) as Array<{ id: string | null }>;
+    expect(aim.id, 'the workers died before the course id was saved').to.equal(null);
+    current.simulator.setFaults({ timeoutRate: 0, operations: null });
+    await current.startWorker();
+    await current.waitForRun(runId);
+    expect(store.counters.byOperation.enrolLearnerOnCourse, 'the retry found the course by misReference instead of creating it again').to.equal(1);
+    await expectFaultFreeEndState(
+      current,
+      runId,
+      `SIGKILL of every worker process (pids ${killed}) after Smart Assessor created the course of ${NEW_AIM_REF} and before its id was saved; a new process started`,
+    );
   });
 
   it('survives Redis restarting (a crash, with AOF persistence)', async function () {

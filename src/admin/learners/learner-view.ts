@@ -12,7 +12,7 @@ import {
   type SystemStatus,
 } from '../../../entities/index.js';
 import type { LearnerDemographics } from '../../smart-assessor/types.js';
-import { isEligible, learningState, type IsoDate } from '../../sync/index.js';
+import { isEligible, learningState, placeAims, type AimPlacement, type IsoDate } from '../../sync/index.js';
 
 export interface LinkedRecord {
   ref: string;
@@ -26,6 +26,13 @@ export interface QualificationAimView {
   title: string;
   supportedInSmartAssessor: boolean;
   smartAssessorLearnerCourseId: string | null;
+  /**
+   * Where the aim stands with Smart Assessor: enrolled on its course (a restart aim: its
+   * chain's course); to-enrol (supported: enrolment, or for an enrolled learner the next
+   * sync, enrols it); unsupported (skipped and reported, not failed); superseded (a later
+   * aim restarts it).
+   */
+  inSmartAssessor: AimPlacement<unknown>['state'];
   startDate: string;
   plannedEndDate: string;
   actualEndDate: string | null;
@@ -96,6 +103,7 @@ export async function loadLearnerView(db: DataSource, learnerIdent: string, toda
     db.getRepository(BreakInLearning).find({ where: { learnerId: learner.id }, order: { lastDayInLearning: 'ASC' } }),
   ]);
   const state = learningState(aims);
+  const placements = placeAims(aims.map((aim) => ({ ...aim, qualification: aim.qualification! })));
   const organisation = learner.placementOrganisation;
   const officer = learner.mainOfficer;
   return {
@@ -126,12 +134,13 @@ export async function loadLearnerView(db: DataSource, learnerIdent: string, toda
     officerRoles: roles.map((role) => ({ role: role.role, officerRef: role.officer!.ref })),
     plannedOtjHours: learner.plannedOtjHours,
     actualOtjHours: learner.actualOtjHours,
-    qualifications: aims.map((aim) => ({
+    qualifications: aims.map((aim, index) => ({
       aimRef: aim.aimRef,
       reference: aim.qualification!.reference,
       title: aim.qualification!.title,
       supportedInSmartAssessor: aim.qualification!.saCourseId !== null,
       smartAssessorLearnerCourseId: aim.saLearnerCourseId,
+      inSmartAssessor: placements[index].state,
       startDate: aim.startDate,
       plannedEndDate: aim.plannedEndDate,
       actualEndDate: aim.actualEndDate,

@@ -26,11 +26,18 @@ export const PROVIDER = {
 /** A new placement two learners share: the run must create it in Smart Assessor exactly once. */
 export const NEW_ORGANISATION_REF = 'ORG-FAULTS-NEW';
 
+/** An aim added after enrolment, on a qualification Smart Assessor supports: the run must enrol it exactly once. */
+export const NEW_AIM_REF = 'L000020-9';
+/** A new officer, unknown to Smart Assessor, who becomes two learners' Main Officer: the run must create their assessor exactly once. */
+export const NEW_OFFICER_REF = 'OFF-FAULTS-NEW';
+
 /**
  * Changes since enrolment on both sides: learner details edited in the MIS (pushed),
  * an employer's phone edited in the MIS (pushed), an assessor's phone edited in Smart
  * Assessor (pulled), learners moved to another placement (one linked, one new and
- * shared), then days of activity in Smart Assessor.
+ * shared), enrolment to keep in step (an aim added, a new Main Officer shared by two
+ * learners, a second assessor removed, a planned end date and planned OTJ hours revised),
+ * then days of activity in Smart Assessor.
  */
 export async function prepareStartState(db: DataSource, store: SimulatorStore): Promise<void> {
   for (const [index, ident] of ['L000001', 'L000003', 'L000008'].entries()) {
@@ -46,6 +53,16 @@ export async function prepareStartState(db: DataSource, store: SimulatorStore): 
     NEW_ORGANISATION_REF,
   ]);
   await db.query(`UPDATE learner SET placement_organisation_id = (SELECT id FROM organisation WHERE ref = 'ORG00003') WHERE learner_ident = 'L000013'`);
+  await db.query(
+    `INSERT INTO learning_aim (aim_ref, learner_id, qualification_id, start_date, planned_end_date, completion_status)
+     SELECT $1, l.id, q.id, '2026-09-01', '2027-08-31', 1 FROM learner l, qualification q WHERE l.learner_ident = 'L000020' AND q.reference = '603/5060/7'`,
+    [NEW_AIM_REF],
+  );
+  await db.query(`INSERT INTO officer (ref, first_name, surname, email, phone) VALUES ($1, 'Fay', 'Ultson', 'fay.ultson@provider.example', '0113 496 0888')`, [NEW_OFFICER_REF]);
+  await db.query(`UPDATE learner SET main_officer_id = (SELECT id FROM officer WHERE ref = $1) WHERE learner_ident IN ('L000021', 'L000022')`, [NEW_OFFICER_REF]);
+  await db.query(`DELETE FROM learner_officer_role WHERE learner_id = (SELECT id FROM learner WHERE learner_ident = 'L000009') AND role = 'Second Assessor'`);
+  await db.query(`UPDATE learning_aim SET planned_end_date = planned_end_date + 60 WHERE aim_ref = 'L000019-1'`);
+  await db.query(`UPDATE learner SET planned_otj_hours = 330 WHERE learner_ident = 'L000019'`);
   store.updateAssessor(saAssessorId('OFF0001'), { phone: '0113 496 0001' });
   for (let day = 0; day < PROVIDER.daysOfActivity; day += 1) store.advanceDay();
 }

@@ -132,6 +132,7 @@ describe('admin API: learners', () => {
             title: 'Engineering Technician',
             supportedInSmartAssessor: false,
             smartAssessorLearnerCourseId: null,
+            inSmartAssessor: 'unsupported',
             startDate: '2026-01-05',
             plannedEndDate: '2027-07-05',
             actualEndDate: null,

@@ -1,13 +1,16 @@
 import { randomBytes } from 'node:crypto';
 import type { DataSource } from 'typeorm';
 import { workerConnection } from '../../../queues/connection.js';
-import type { QueueName } from '../../../queues/definitions.js';
+import type { JobName, QueueName } from '../../../queues/definitions.js';
 import { snapshotKey } from '../../../src/daily/learner-snapshot.js';
 import { fanOutRun, requestLearnerSync, startRun } from '../../../src/runs/index.js';
+import { recordOutcome } from '../../../src/runs/outcomes.js';
 import { SecretBox } from '../../../src/settings/secret-box.js';
 import type { SettingsPatch } from '../../../src/settings/settings-patch.js';
 import { SettingsService } from '../../../src/settings/settings-service.js';
-import { createWorkerDeps } from '../../../workers/deps.js';
+import { ukToday } from '../../../src/sync/index.js';
+import { createWorkerDeps, type ClosableWorkerDeps } from '../../../workers/deps.js';
+import type { JobContext, JobResult } from '../../../workers/processor.js';
 import { PROCESSOR_REGISTRATIONS, processorMap } from '../../../workers/registry.js';
 import { startWorkers } from '../../../workers/runner.js';
 import { resetDatabase, testDataSource } from '../../support/database.js';
@@ -29,9 +32,15 @@ export interface DailyHarness {
   settings: SettingsService;
   provider: EnrolledProvider;
   /** A whole-provider run, start to finish, with the real processors in this process. */
-  runDaily(): Promise<RunMeasure>;
+  runDaily(workers?: WorkerSets): Promise<RunMeasure>;
   /** "Update Learner In Smart Assessor" for one learner, start to finish. */
   syncLearner(learnerIdent: string): Promise<RunMeasure>;
+  /** A run of one learner with no job queued: the test calls processors itself. */
+  emptyLearnerRun(learnerId: number): Promise<string>;
+  /** What the runner gives a processor: a commit writing the job's MIS changes and its sync event in one transaction (after `beforeCommit`). */
+  runnerContext<Q extends QueueName>(queue: Q, jobName: JobName<Q>, runId: string, jobId: string, beforeCommit?: () => Promise<void>): JobContext<Q>;
+  /** The product's worker deps over the harness's database, Redis and settings. */
+  workerDeps(): ClosableWorkerDeps;
   close(): Promise<void>;
 }
 
@@ -41,6 +50,12 @@ export interface RunMeasure {
   queries: number;
   /** Reads of the settings row: the worker deps re-read it every few seconds, however many jobs run. */
   settingsReads: number;
+}
+
+/** The workers a run gets: `sets` independent sets (each with its own deps and Smart Assessor client, as worker processes have), `concurrency` jobs per queue each. */
+export interface WorkerSets {
+  sets?: number;
+  concurrency?: number;
 }
 
 export interface DailyHarnessOptions {
@@ -84,22 +99,28 @@ export async function openDailyHarness(options: DailyHarnessOptions): Promise<Da
   };
 
   const runIds: string[] = [];
-  async function withWorkers(start: () => Promise<string>): Promise<RunMeasure> {
+  async function withWorkers(start: () => Promise<string>, { sets = 1, concurrency = 4 }: WorkerSets = {}): Promise<RunMeasure> {
     const runId = await start();
     runIds.push(runId);
-    const deps = createWorkerDeps({ db, redis: pipeline.redis, config: { QUEUE_PREFIX: pipeline.prefix }, settings, logger: silentLogger });
+    const allDeps = Array.from({ length: sets }, () =>
+      createWorkerDeps({ db, redis: pipeline.redis, config: { QUEUE_PREFIX: pipeline.prefix }, settings, logger: silentLogger }),
+    );
     queries = 0;
     settingsReads = 0;
     counting = true;
-    const workers = await startWorkers({
-      connection: workerConnection(testRedisUrl),
-      prefix: pipeline.prefix,
-      queues: DAILY_QUEUES,
-      concurrency: 4,
-      processors: processorMap(PROCESSOR_REGISTRATIONS),
-      deps,
-      tuning: FAST_WORKERS,
-    });
+    const running = await Promise.all(
+      allDeps.map((deps) =>
+        startWorkers({
+          connection: workerConnection(testRedisUrl),
+          prefix: pipeline.prefix,
+          queues: DAILY_QUEUES,
+          concurrency,
+          processors: processorMap(PROCESSOR_REGISTRATIONS),
+          deps,
+          tuning: FAST_WORKERS,
+        }),
+      ),
+    );
     try {
       await waitFor(
         `run ${runId} to finish`,
@@ -112,8 +133,8 @@ export async function openDailyHarness(options: DailyHarnessOptions): Promise<Da
       );
     } finally {
       counting = false;
-      await workers.close();
-      deps.close();
+      await Promise.all(running.map((workers) => workers.close()));
+      for (const deps of allDeps) deps.close();
     }
     return { runId, queries, settingsReads };
   }
@@ -124,13 +145,40 @@ export async function openDailyHarness(options: DailyHarnessOptions): Promise<Da
     pipeline,
     settings,
     provider,
-    runDaily: () =>
+    runDaily: (workers) =>
       withWorkers(async () => {
         const { runId } = await startRun(db, pipeline.producers, 'manual');
         await fanOutRun({ db, producers: pipeline.producers, logger: silentLogger }, runId);
         return runId;
-      }),
+      }, workers),
     syncLearner: (learnerIdent) => withWorkers(async () => (await requestLearnerSync(db, pipeline.producers, learnerIdent)).runId),
+    async emptyLearnerRun(learnerId) {
+      const [run] = await db.query(
+        `INSERT INTO sync_run (trigger, state, as_of_date, learner_id, started_at, learners, jobs_total) VALUES ('learner', 'running', $1, $2, now(), 1, 1) RETURNING id`,
+        [ukToday(new Date()), learnerId],
+      );
+      runIds.push(run.id);
+      return run.id;
+    },
+    runnerContext(queue, jobName, runId, jobId, beforeCommit = async () => {}) {
+      return {
+        queue,
+        jobName,
+        jobId,
+        runId,
+        attempt: 1,
+        log: silentLogger,
+        async commit(result: JobResult, write) {
+          await beforeCommit();
+          await db.transaction(async (manager) => {
+            if (typeof write === 'function') await write(manager);
+            else for (const statement of write ?? []) await manager.query(statement.text, [...statement.values]);
+            await recordOutcome(manager, { runId, jobId, queue, subject: result.subject, outcome: result.outcome, changes: result.changes, error: null, touchLearner: true });
+          });
+        },
+      };
+    },
+    workerDeps: () => createWorkerDeps({ db, redis: pipeline.redis, config: { QUEUE_PREFIX: pipeline.prefix }, settings, logger: silentLogger }),
     async close() {
       logger.logQuery = logQuery;
       // Snapshot entries a reader never released would otherwise wait out their TTL in the shared Redis.

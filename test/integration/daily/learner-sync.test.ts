@@ -1,13 +1,8 @@
 import { expect } from 'chai';
 import { classifyFailure } from '../../../workers/failure.js';
-import { createWorkerDeps } from '../../../workers/deps.js';
-import type { JobName, QueueName } from '../../../queues/definitions.js';
-import type { JobContext, JobResult } from '../../../workers/processor.js';
 import { reviewsProcessor } from '../../../workers/reviews.js';
 import { statusProcessor } from '../../../workers/status.js';
 import { snapshotKey } from '../../../src/daily/learner-snapshot.js';
-import { recordOutcome } from '../../../src/runs/outcomes.js';
-import { silentLogger } from '../../support/pipeline.js';
 import { comparable, isEligible, ukDate, validUln } from './expectations.js';
 import { openDailyHarness, type DailyHarness } from './harness.js';
 import { aimsOf, learnerByIdent, readMis, type MisLearnerRow } from './mis-state.js';
@@ -46,38 +41,6 @@ describe('daily synchronisation of one learner', function () {
     used.add(learner.learnerIdent);
     return learner;
   }
-
-  /** A run of one learner with no job queued: the test calls processors itself. */
-  async function emptyLearnerRun(learnerId: number): Promise<string> {
-    const [run] = await harness.db.query(
-      `INSERT INTO sync_run (trigger, state, as_of_date, learner_id, started_at, learners, jobs_total) VALUES ('learner', 'running', $1, $2, now(), 1, 1) RETURNING id`,
-      [ukDate(Date.now()), learnerId],
-    );
-    return run.id;
-  }
-
-  /** What the runner gives a processor: a commit writing the job's MIS changes and its sync event in one transaction. */
-  function runnerContext<Q extends QueueName>(queue: Q, jobName: JobName<Q>, runId: string, jobId: string, beforeCommit: () => Promise<void> = async () => {}): JobContext<Q> {
-    return {
-      queue,
-      jobName,
-      jobId,
-      runId,
-      attempt: 1,
-      log: silentLogger,
-      async commit(result: JobResult, write) {
-        await beforeCommit();
-        await harness.db.transaction(async (manager) => {
-          if (typeof write === 'function') await write(manager);
-          else for (const statement of write ?? []) await manager.query(statement.text, [...statement.values]);
-          await recordOutcome(manager, { runId, jobId, queue, subject: result.subject, outcome: result.outcome, changes: result.changes, error: null, touchLearner: true });
-        });
-      },
-    };
-  }
-
-  const workerDeps = () =>
-    createWorkerDeps({ db: harness.db, redis: harness.pipeline.redis, config: { QUEUE_PREFIX: harness.pipeline.prefix }, settings: harness.settings, logger: silentLogger });
 
   const eventsOf = async (runId: string) =>
     (await harness.db.query(`SELECT queue, subject_type AS "subjectType", outcome, error, changes FROM sync_event WHERE run_id = $1 ORDER BY queue`, [runId])) as Array<{
@@ -205,15 +168,15 @@ describe('daily synchronisation of one learner', function () {
     const store = harness.simulator.store;
     store.addSession(learner.smartAssessorId!, { sessionType: 'FormalReview', startTime: '2026-09-01T10:00:00Z', status: 'Attended' });
     store.addSession(learner.smartAssessorId!, { sessionType: 'Induction', startTime: '2026-08-01T10:00:00Z', status: 'Attended' });
-    const runId = await emptyLearnerRun(learner.id);
-    const deps = workerDeps();
+    const runId = await harness.emptyLearnerRun(learner.id);
+    const deps = harness.workerDeps();
 
     // Both jobs have read the learner's reviews and planned the same creates before either writes.
     let arrived = 0;
     let bothPlanned!: () => void;
     const planned = new Promise<void>((resolve) => (bothPlanned = resolve));
     const context = (jobId: string) =>
-      runnerContext('reviews', 'learner-reviews', runId, jobId, async () => {
+      harness.runnerContext('reviews', 'learner-reviews', runId, jobId, async () => {
         arrived += 1;
         if (arrived === 2) bothPlanned();
         await planned;
@@ -253,12 +216,12 @@ describe('daily synchronisation of one learner', function () {
        SELECT aim_ref || '-R', learner_id, qualification_id, $2, planned_end_date + 60, 1, id FROM learning_aim WHERE id = $1 RETURNING id, aim_ref AS "aimRef"`,
       [paused.id, daysAgo(5)],
     );
-    const runId = await emptyLearnerRun(learner.id);
-    const deps = workerDeps();
+    const runId = await harness.emptyLearnerRun(learner.id);
+    const deps = harness.workerDeps();
     const job = { name: 'learner-status' as const, data: { runId, learnerId: learner.id } };
     const sent = () => harness.simulator.store.recorded.filter((request) => request.method !== 'GET' && request.operationId !== 'createToken').map((request) => `${request.operationId} ${request.path}`);
     try {
-      const died = await statusProcessor(job, runnerContext('status', 'learner-status', runId, 'first', async () => Promise.reject(new Error('the worker died'))), deps).then(
+      const died = await statusProcessor(job, harness.runnerContext('status', 'learner-status', runId, 'first', async () => Promise.reject(new Error('the worker died'))), deps).then(
         () => null,
         (error: Error) => error.message,
       );
@@ -267,12 +230,12 @@ describe('daily synchronisation of one learner', function () {
       expect(sentBeforeDying).to.include(`updateLearnerCourse /learners/${learner.smartAssessorId}/courses/${paused.saLearnerCourseId}`);
 
       harness.simulator.store.resetCounters();
-      const retried = await statusProcessor(job, runnerContext('status', 'learner-status', runId, 'retry'), deps);
+      const retried = await statusProcessor(job, harness.runnerContext('status', 'learner-status', runId, 'retry'), deps);
       expect(sent(), 'the retry sends the same changes again (SA applies them as before)').to.deep.equal(sentBeforeDying);
       expect(retried.outcome).to.equal('changed');
 
       harness.simulator.store.resetCounters();
-      const stalledRerun = await statusProcessor(job, runnerContext('status', 'learner-status', runId, 'rerun'), deps);
+      const stalledRerun = await statusProcessor(job, harness.runnerContext('status', 'learner-status', runId, 'rerun'), deps);
       expect(stalledRerun.outcome, 'a finished job run again finds nothing to do').to.equal('unchanged');
       expect(sent()).to.deep.equal([]);
     } finally {

@@ -47,14 +47,36 @@ function showSummary() {
   byId('sa-id').value = learner.smartAssessorId ?? '';
 }
 
+/** Where each aim stands with Smart Assessor (LearnerView `inSmartAssessor`). */
+const IN_SMART_ASSESSOR = {
+  enrolled: (aim) => aim.smartAssessorLearnerCourseId ?? 'enrolled (the course of the aim it restarts)',
+  'to-enrol': () => (learner.smartAssessorId ? 'supported: enrolled at the next sync' : 'supported'),
+  unsupported: () => 'not supported',
+  superseded: () => 'superseded by a restart aim',
+};
+
+/** An enrolled learner's aims Smart Assessor does not support: skipped, not failed, and said so here. */
+function unsupportedNotice() {
+  const unsupported = learner.qualifications.filter((aim) => aim.inSmartAssessor === 'unsupported');
+  if (!learner.smartAssessorId || unsupported.length === 0) return null;
+  return h(
+    'div',
+    { class: 'notice', id: 'unsupported-aims' },
+    h('p', {}, 'Not in Smart Assessor, because it does not support the qualification (skipped, not failed):'),
+    h('ul', {}, unsupported.map((aim) => h('li', {}, `${aim.aimRef} (${aim.reference} ${aim.title})`))),
+    h('p', {}, 'Once Smart Assessor offers the course, Refresh Qualification Links (Settings): the next sync enrols the aim.'),
+  );
+}
+
 function showRecords() {
   replace(
     byId('qualifications'),
+    unsupportedNotice(),
     table(
       [
         { label: 'Aim', value: (aim) => aim.aimRef },
         { label: 'Qualification', value: (aim) => `${aim.reference} ${aim.title}` },
-        { label: 'In Smart Assessor', value: (aim) => (aim.supportedInSmartAssessor ? dash(aim.smartAssessorLearnerCourseId ?? 'supported') : 'not supported') },
+        { label: 'In Smart Assessor', value: (aim) => IN_SMART_ASSESSOR[aim.inSmartAssessor](aim) },
         { label: 'Dates', value: (aim) => `${aim.startDate} → ${aim.actualEndDate ?? aim.plannedEndDate}${aim.actualEndDate ? '' : ' (planned)'}` },
         { label: 'Status', value: (aim) => COMPLETION[aim.completionStatus] + (aim.outcome ? `, ${OUTCOME[aim.outcome]}` : '') },
         { label: 'Progress', value: (aim) => (aim.elementsTotal ? `${aim.elementsDone ?? 0} of ${aim.elementsTotal}` : '—') },
