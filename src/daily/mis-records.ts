@@ -16,8 +16,20 @@ export interface MisReader {
   query: Query;
 }
 
-/** Who the learner is, to Smart Assessor and in the audit trail. */
-export interface LearnerKey {
+/**
+ * Whether the integration is enabled, as it is now. A job works under the settings its
+ * run started with, but switching the integration off stops the run's queued jobs at once
+ * (SPEC.md §4): so this one setting is read with each job's record, in the same statement
+ * (a key lookup of the one settings row), which costs no round trip.
+ */
+export interface IntegrationSwitch {
+  integrationEnabled: boolean;
+}
+
+const INTEGRATION_SWITCH = `COALESCE((SELECT s.integration_enabled FROM integration_settings s WHERE s.id = 1), true) AS "integrationEnabled"`;
+
+/** Who the learner is, to Smart Assessor and in the audit trail (and the integration switch: see IntegrationSwitch). */
+export interface LearnerKey extends IntegrationSwitch {
   id: number;
   learnerIdent: string;
   /** Blank when not (or no longer) enrolled. */
@@ -71,7 +83,7 @@ export type DemographicsLearner = LearnerKey & Pick<Learner, keyof LearnerDemogr
 export type OfficerRecord = PicsOfficer & { id: number };
 export type OrganisationRecord = PicsOrganisation & { id: number };
 
-const LEARNER_KEY = `l.id, l.learner_ident AS "learnerIdent", NULLIF(btrim(l.smart_assessor_id), '') AS "smartAssessorId"`;
+const LEARNER_KEY = `l.id, l.learner_ident AS "learnerIdent", NULLIF(btrim(l.smart_assessor_id), '') AS "smartAssessorId", ${INTEGRATION_SWITCH}`;
 
 /**
  * Each job's read is a prepared statement (see queryPrepared): every lookup here is by
@@ -175,15 +187,16 @@ export function loadPlacementLearner(reader: MisReader, learnerId: number): Prom
   );
 }
 
-export function loadOfficer(reader: MisReader, officerId: number): Promise<OfficerRecord | null> {
+export function loadOfficer(reader: MisReader, officerId: number): Promise<(OfficerRecord & IntegrationSwitch) | null> {
   return one(
     reader, 'sai-load-officer',
-    `SELECT o.id, o.ref, o.first_name AS "firstName", o.surname, o.email, o.phone, o.mobile, NULLIF(btrim(o.additional_id), '') AS "additionalId"
+    `SELECT o.id, o.ref, o.first_name AS "firstName", o.surname, o.email, o.phone, o.mobile, NULLIF(btrim(o.additional_id), '') AS "additionalId",
+       ${INTEGRATION_SWITCH}
      FROM officer o WHERE o.id = $1`,
     [officerId],
   );
 }
 
-export function loadOrganisation(reader: MisReader, organisationId: number): Promise<OrganisationRecord | null> {
-  return one(reader, 'sai-load-organisation', `SELECT ${ORGANISATION_COLUMNS('o')} FROM organisation o WHERE o.id = $1`, [organisationId]);
+export function loadOrganisation(reader: MisReader, organisationId: number): Promise<(OrganisationRecord & IntegrationSwitch) | null> {
+  return one(reader, 'sai-load-organisation', `SELECT ${ORGANISATION_COLUMNS('o')}, ${INTEGRATION_SWITCH} FROM organisation o WHERE o.id = $1`, [organisationId]);
 }
