@@ -15,6 +15,8 @@ import { enrolledProvider, type EnrolledProvider } from '../../support/enrolled-
 import { FAST_WORKERS, openTestPipeline, silentLogger, waitFor, type TestPipeline } from '../../support/pipeline.js';
 import { testRedisUrl } from '../../support/redis.js';
 import { startTestSimulator, type RunningSimulator } from '../../support/simulator.js';
+import { isEligible, ukDate } from './expectations.js';
+import { aimsOf, readMis, type MisLearnerRow } from './mis-state.js';
 
 /** The queues of the daily synchronisation (SPEC.md §4). */
 export const DAILY_QUEUES: readonly QueueName[] = ['qualification-progress', 'reviews', 'otj', 'demographics', 'officers', 'organisations', 'status'];
@@ -32,6 +34,8 @@ export interface DailyHarness {
   runDaily(): Promise<RunMeasure>;
   /** "Update Learner In Smart Assessor" for one learner, start to finish. */
   syncLearner(learnerIdent: string): Promise<RunMeasure>;
+  /** The run `queue` starts (its jobs queued, no worker yet), worked to its end. */
+  runQueued(queue: () => Promise<string>): Promise<RunMeasure>;
   close(): Promise<void>;
 }
 
@@ -131,6 +135,7 @@ export async function openDailyHarness(options: DailyHarnessOptions): Promise<Da
         return runId;
       }),
     syncLearner: (learnerIdent) => withWorkers(async () => (await requestLearnerSync(db, pipeline.producers, learnerIdent)).runId),
+    runQueued: withWorkers,
     async close() {
       logger.logQuery = logQuery;
       // Snapshot entries a reader never released would otherwise wait out their TTL in the shared Redis.
@@ -144,4 +149,43 @@ export async function openDailyHarness(options: DailyHarnessOptions): Promise<Da
       await simulator.close();
     },
   };
+}
+
+/**
+ * Hands out eligible learners in continuing learning (and `extra`), each once: the tests
+ * of a file share one provider, and each changes its learner as it needs.
+ */
+export function learnerPicker(db: DataSource): (extra?: (learner: MisLearnerRow) => boolean) => Promise<MisLearnerRow> {
+  const used = new Set<string>();
+  return async (extra = () => true) => {
+    const mis = await readMis(db);
+    const today = ukDate(Date.now());
+    const learner = mis.learners.find(
+      (row) =>
+        !used.has(row.learnerIdent) &&
+        isEligible(row, aimsOf(mis, row.id), today) &&
+        aimsOf(mis, row.id).every((aim) => aim.completionStatus === 1 && aim.actualEndDate === null) &&
+        extra(row),
+    );
+    if (!learner) throw new Error('the provider has no learner left for this test');
+    used.add(learner.learnerIdent);
+    return learner;
+  };
+}
+
+export interface EventRow {
+  queue: string;
+  subjectType: string;
+  subjectRef: string;
+  outcome: string;
+  error: string | null;
+  changes: Array<{ record: string; field: string; from: unknown; to: unknown; direction: string }>;
+}
+
+/** A run's sync events, by queue. */
+export async function eventsOf(db: DataSource, runId: string): Promise<EventRow[]> {
+  return db.query(
+    `SELECT queue, subject_type AS "subjectType", subject_ref AS "subjectRef", outcome, error, changes FROM sync_event WHERE run_id = $1 ORDER BY queue, subject_ref`,
+    [runId],
+  );
 }
