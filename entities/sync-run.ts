@@ -6,7 +6,7 @@ import { Learner } from './learner.js';
 /**
  * The settings (SPEC.md §2) a run works under, recorded when it starts (admin-api.md
  * `SyncRun.settings`): every job of the run reads these, not the settings row. No secret
- * is ever among them: the password and client key stay in the settings row, sealed.
+ * is ever among them: they are what the settings API shows (src/settings/run-settings.ts).
  */
 export type RunSettings = Pick<
   IntegrationSettings,

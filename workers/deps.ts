@@ -66,7 +66,9 @@ export function createWorkerDeps({ db, redis, config, settings, logger = process
     }
     const reading = recordedRunSettings(db, runId);
     // A failed read is not kept: the job fails or retries, and the next one reads again.
-    reading.catch(() => runs.delete(runId));
+    reading.catch(() => {
+      if (runs.get(runId) === reading) runs.delete(runId);
+    });
     runs.set(runId, reading);
     if (runs.size > KEPT_RUNS) runs.delete(runs.keys().next().value!);
     return reading;

@@ -2,30 +2,17 @@ import { DataSource, type EntityManager } from 'typeorm';
 import type { IntegrationSettings, RunSettings } from '../../entities/index.js';
 import { queryPrepared } from '../db/prepared-statement.js';
 import { readBatchFor } from '../db/read-batch.js';
-import { currentSettingsRow } from './settings-service.js';
+import { currentSettingsRow, settingsView } from './settings-service.js';
 
 export type { RunSettings } from '../../entities/index.js';
 
-/** The settings row as a run records it: an allow-list, so a secret added to the row later is never copied. */
+/**
+ * The settings row as a run records it: what the settings API shows of it (never a
+ * secret), but for the last synchronisation, which is no setting, and with when it was saved.
+ */
 export function runSettingsOf(row: IntegrationSettings): RunSettings {
-  return {
-    integrationEnabled: row.integrationEnabled,
-    baseUrl: row.baseUrl,
-    username: row.username,
-    sendLearnerWelcomeEmail: row.sendLearnerWelcomeEmail,
-    setStudentIdToLrn: row.setStudentIdToLrn,
-    updateRiskFromSmartCoach: row.updateRiskFromSmartCoach,
-    learnerDemographicsMode: row.learnerDemographicsMode,
-    officerDemographicsMode: row.officerDemographicsMode,
-    organisationDemographicsMode: row.organisationDemographicsMode,
-    updateLearnerGender: row.updateLearnerGender,
-    secondAssessorRole: row.secondAssessorRole,
-    pushChangesToLearnerEmployer: row.pushChangesToLearnerEmployer,
-    reviewTypeMappings: row.reviewTypeMappings ?? {},
-    dailySchedule: row.dailySchedule,
-    timezone: row.timezone,
-    savedAt: row.updatedAt.toISOString(),
-  };
+  const { passwordSet, clientKeySet, lastSynchronisedAt, ...settings } = settingsView(row);
+  return { ...settings, savedAt: row.updatedAt.toISOString() };
 }
 
 /** The settings as they are now, as a run records them. */

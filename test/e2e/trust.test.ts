@@ -14,9 +14,14 @@ describe('admin UI: nothing lost, shown plainly', function () {
   let stack: FullStack;
   let ident: string;
   let saLearnerId: string;
-  let context: BrowserContext;
-  let page: Page;
-  let problems: string[];
+  let context: BrowserContext | undefined;
+
+  /** A browser, logged in, at `path`; with the page problems it reports (none expected). */
+  async function browse(path: string): Promise<{ page: Page; problems: string[] }> {
+    const opened = await loggedInPage(stack, path);
+    context = opened.context;
+    return { page: opened.page, problems: watchPageProblems(opened.page) };
+  }
 
   async function syncToTheEnd(): Promise<string> {
     const requested = await stack.api.post(`/api/learners/${ident}/sync`);
@@ -27,23 +32,21 @@ describe('admin UI: nothing lost, shown plainly', function () {
 
   before(async () => {
     stack = await startFullStack();
-    const document = generateDemoProvider({ learners: 6, seed: 7, today: stack.simulator.store.today });
-    expect((await stack.api.post('/api/import', document)).status).to.equal(200);
+    const provider = generateDemoProvider({ learners: 6, seed: 7, today: stack.simulator.store.today });
+    expect((await stack.api.post('/api/import', provider)).status).to.equal(200);
     expect((await stack.api.post('/api/qualification-links/refresh')).status).to.equal(200);
-    for (const learner of document.learners!) {
-      if (!(await stack.api.get(`/api/learners/${learner.learnerIdent}/enrolment-preview`)).body.canEnrol) continue;
-      ident = learner.learnerIdent;
-      break;
+    for (const { learnerIdent } of provider.learners!) {
+      if ((await stack.api.get(`/api/learners/${learnerIdent}/enrolment-preview`)).body.canEnrol) {
+        ident = learnerIdent;
+        break;
+      }
     }
     expect((await stack.api.post(`/api/learners/${ident}/enrolment`)).status).to.equal(202);
     saLearnerId = await waitFor('the enrolment', async () => (await stack.api.get(`/api/learners/${ident}`)).body.smartAssessorId, 60_000);
   });
-  beforeEach(async () => {
-    ({ context, page } = await loggedInPage(stack));
-    problems = watchPageProblems(page);
-  });
   afterEach(async () => {
     await context?.close();
+    context = undefined;
   });
   after(() => stack?.close());
 
@@ -55,7 +58,7 @@ describe('admin UI: nothing lost, shown plainly', function () {
     await stack.db.query(`UPDATE learner SET ni_number = 'QQ123456C', email = 'sent.anyway@example.org' WHERE learner_ident = $1`, [ident]);
     const runId = await syncToTheEnd();
 
-    await page.goto(`/learners/${ident}`);
+    const { page, problems } = await browse(`/learners/${ident}`);
     const kept = page.locator('#history-table li.kept', { hasText: 'notes: Unit 4 evidence reviewed. kept in the MIS (Smart Assessor had none)' });
     await kept.waitFor();
     expect(await page.locator('#history-table li.kept', { hasText: 'attendedStatus: Attended kept in the MIS' }).count()).to.equal(1);
@@ -82,7 +85,7 @@ describe('admin UI: nothing lost, shown plainly', function () {
 
   it("shows an officer's history on the officers page", async () => {
     const { mainOfficer } = (await stack.api.get(`/api/learners/${ident}`)).body;
-    await page.goto('/officers');
+    const { page, problems } = await browse('/officers');
     const row = page.locator('#officer-table tbody tr', { hasText: mainOfficer.ref });
     await row.locator('button.show-history').click();
     await page.locator('#history-title', { hasText: `History of changes: officer ${mainOfficer.ref}` }).waitFor();

@@ -43,7 +43,7 @@ export interface RunMeasure {
   runId: string;
   /** SQL statements the workers sent while the run's jobs ran (transaction control included), but for reads of the settings row. */
   queries: number;
-  /** Reads of the settings row: the worker deps re-read it every few seconds, however many jobs run. */
+  /** Reads of the settings row: the worker deps read it to build the Smart Assessor client, however many jobs run. */
   settingsReads: number;
 }
 

@@ -38,7 +38,7 @@ function showSettings(settings) {
   }
   const mapped = Object.entries(settings.reviewTypeMappings ?? {}).filter(([, code]) => code);
   const rows = [
-    ['Saved', dateTime(settings.savedAt)],
+    ['Settings saved', dateTime(settings.savedAt)],
     ['Integration Enabled', yesNo(settings.integrationEnabled)],
     ['Smart Assessor', `${settings.baseUrl ?? 'the deployment default'} as ${dash(settings.username)}`],
     ['Update Learner Demographics Mode', MODE[settings.learnerDemographicsMode]],
