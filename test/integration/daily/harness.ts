@@ -151,11 +151,14 @@ export async function openDailyHarness(options: DailyHarnessOptions): Promise<Da
   };
 }
 
+/** Hands out a fresh learner (see learnerPicker). */
+export type LearnerPick = (extra?: (learner: MisLearnerRow) => boolean) => Promise<MisLearnerRow>;
+
 /**
  * Hands out eligible learners in continuing learning (and `extra`), each once: the tests
  * of a file share one provider, and each changes its learner as it needs.
  */
-export function learnerPicker(db: DataSource): (extra?: (learner: MisLearnerRow) => boolean) => Promise<MisLearnerRow> {
+export function learnerPicker(db: DataSource): LearnerPick {
   const used = new Set<string>();
   return async (extra = () => true) => {
     const mis = await readMis(db);
@@ -188,4 +191,23 @@ export async function eventsOf(db: DataSource, runId: string): Promise<EventRow[
     `SELECT queue, subject_type AS "subjectType", subject_ref AS "subjectRef", outcome, error, changes FROM sync_event WHERE run_id = $1 ORDER BY queue, subject_ref`,
     [runId],
   );
+}
+
+/**
+ * For a suite of tests that share a provider, one learner each: its harness, opened before
+ * them, with a picker of fresh learners; the simulator's counters reset before each test;
+ * closed after them. Read the fields in a test or a later hook.
+ */
+export function sharedDailyHarness(options: DailyHarnessOptions): { harness: DailyHarness; freshLearner: LearnerPick } {
+  const shared = {} as { harness: DailyHarness; freshLearner: LearnerPick };
+  before(async function () {
+    this.timeout(60_000);
+    shared.harness = await openDailyHarness(options);
+    shared.freshLearner = learnerPicker(shared.harness.db);
+  });
+  beforeEach(() => shared.harness.simulator.store.resetCounters());
+  after(async () => {
+    await shared.harness?.close();
+  });
+  return shared;
 }

@@ -10,28 +10,16 @@ import { requestLearnerSync } from '../../../src/runs/index.js';
 import { recordOutcome } from '../../../src/runs/outcomes.js';
 import { silentLogger } from '../../support/pipeline.js';
 import { comparable, ukDate, validUln } from './expectations.js';
-import { eventsOf as runEvents, learnerPicker, openDailyHarness, type DailyHarness } from './harness.js';
+import { eventsOf as runEvents, sharedDailyHarness, type DailyHarness, type LearnerPick } from './harness.js';
 import { aimsOf, learnerByIdent, readMis } from './mis-state.js';
 
 /** "Update Learner In Smart Assessor" for one learner at a time: the settings and MIS data that change what a job does. */
 
 describe('daily synchronisation of one learner', function () {
+  const shared = sharedDailyHarness({ learners: 24, seed: 7 });
   let harness: DailyHarness;
-  let freshLearner: ReturnType<typeof learnerPicker>;
-
-  before(async function () {
-    this.timeout(60_000);
-    harness = await openDailyHarness({ learners: 24, seed: 7 });
-    freshLearner = learnerPicker(harness.db);
-  });
-
-  beforeEach(function () {
-    harness.simulator.store.resetCounters();
-  });
-
-  after(async function () {
-    await harness?.close();
-  });
+  let freshLearner: LearnerPick;
+  before(() => ({ harness, freshLearner } = shared));
 
   /** A run of one learner with no job queued: the test calls processors itself. */
   async function emptyLearnerRun(learnerId: number): Promise<string> {

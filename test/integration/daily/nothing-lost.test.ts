@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { validUln } from './expectations.js';
-import { eventsOf, learnerPicker, openDailyHarness, type DailyHarness, type EventRow } from './harness.js';
+import { eventsOf, sharedDailyHarness, type DailyHarness, type EventRow, type LearnerPick } from './harness.js';
 
 /**
  * SPEC.md §4, "Rules for every comparison and write", through the real processors and
@@ -8,17 +8,12 @@ import { eventsOf, learnerPicker, openDailyHarness, type DailyHarness, type Even
  * the MIS holds, and invalid MIS data holds back only the fields it affects.
  */
 describe('daily synchronisation loses nothing', function () {
+  const shared = sharedDailyHarness({ learners: 24, seed: 11 });
   let harness: DailyHarness;
-  let freshLearner: ReturnType<typeof learnerPicker>;
-
-  before(async function () {
-    this.timeout(60_000);
-    harness = await openDailyHarness({ learners: 24, seed: 11 });
-    freshLearner = learnerPicker(harness.db);
-  });
+  let freshLearner: LearnerPick;
+  before(() => ({ harness, freshLearner } = shared));
 
   beforeEach(async function () {
-    harness.simulator.store.resetCounters();
     await harness.settings.update({
       learnerDemographicsMode: 'None',
       officerDemographicsMode: 'None',
@@ -27,10 +22,6 @@ describe('daily synchronisation loses nothing', function () {
       pushChangesToLearnerEmployer: false,
       reviewTypeMappings: { FormalReview: 'PR' },
     });
-  });
-
-  after(async function () {
-    await harness?.close();
   });
 
   const eventOf = async (runId: string, queue: string, subjectType = 'learner'): Promise<EventRow> =>
