@@ -36,7 +36,11 @@ export type EventOutcome = (typeof EVENT_OUTCOMES)[number];
 export const SUBJECT_TYPES = ['learner', 'officer', 'organisation'] as const;
 export type SubjectType = (typeof SUBJECT_TYPES)[number];
 
-export const DIRECTIONS = ['push', 'pull'] as const;
+/**
+ * Which way a field went: `push` to Smart Assessor, `pull` to the MIS; `kept` when Smart
+ * Assessor had a blank and the MIS value was kept (a blank never erases a value).
+ */
+export const DIRECTIONS = ['push', 'pull', 'kept'] as const;
 export type Direction = (typeof DIRECTIONS)[number];
 
 /** The Smart Assessor session types (the contract's SessionType enum). */

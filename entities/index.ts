@@ -16,6 +16,7 @@ import { SyncRun } from './sync-run.js';
 export * from './enums.js';
 export type { FieldChange, SyncSubject } from './sync-event.js';
 export type { ReviewTypeMappings } from './integration-settings.js';
+export type { RunSettings } from './sync-run.js';
 export {
   AdminSession,
   AdminUser,

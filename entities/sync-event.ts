@@ -3,7 +3,10 @@ import type { Direction, EventOutcome, SubjectType } from './enums.js';
 import { Learner } from './learner.js';
 import { SyncRun } from './sync-run.js';
 
-/** One field that a job changed, and which way it went. */
+/**
+ * One field that a job changed, and which way it went. A `kept` one changed nothing:
+ * `from` is Smart Assessor's blank, `to` the MIS value that was kept.
+ */
 export interface FieldChange {
   record: string;
   field: string;
@@ -30,6 +33,7 @@ export interface SyncSubject {
 @Check('sync_event_subject_type_check', `subject_type IN ('learner', 'officer', 'organisation')`)
 @Index('sync_event_run_subject_key', ['runId', 'queue', 'subjectType', 'subjectRef'], { unique: true })
 @Index('sync_event_learner_history_idx', ['learnerId', 'at'])
+@Index('sync_event_record_history_idx', ['subjectType', 'subjectRef', 'at'], { where: 'learner_id IS NULL' })
 @Index('sync_event_run_failed_idx', ['runId'], { where: `outcome = 'failed'` })
 export class SyncEvent {
   @PrimaryGeneratedColumn({ type: 'bigint' })

@@ -1,6 +1,37 @@
 import { Check, Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn, type Relation } from 'typeorm';
 import type { RunState, RunTrigger } from './enums.js';
+import type { IntegrationSettings } from './integration-settings.js';
 import { Learner } from './learner.js';
+
+/**
+ * The settings (SPEC.md §2) a run works under, recorded when it starts (admin-api.md
+ * `SyncRun.settings`): every job of the run reads these, not the settings row. No secret
+ * is ever among them: they are what the settings API shows (src/settings/run-settings.ts).
+ */
+export type RunSettings = Pick<
+  IntegrationSettings,
+  | 'integrationEnabled'
+  | 'baseUrl'
+  | 'username'
+  | 'sendLearnerWelcomeEmail'
+  | 'setStudentIdToLrn'
+  | 'updateRiskFromSmartCoach'
+  | 'learnerDemographicsMode'
+  | 'officerDemographicsMode'
+  | 'organisationDemographicsMode'
+  | 'updateLearnerGender'
+  | 'secondAssessorRole'
+  | 'pushChangesToLearnerEmployer'
+  | 'reviewTypeMappings'
+  | 'dailySchedule'
+  | 'timezone'
+> & {
+  /**
+   * When the settings row was last saved (ISO 8601): a job's Smart Assessor client is
+   * built from connection settings at least this new.
+   */
+  savedAt: string;
+};
 
 /** One synchronisation run: the daily schedule, an admin's "sync now", or one learner's update. */
 @Entity('sync_run')
@@ -63,4 +94,8 @@ export class SyncRun {
 
   @Column({ type: 'text', nullable: true })
   error: string | null;
+
+  /** Null for runs started before runs recorded their settings. */
+  @Column({ type: 'jsonb', nullable: true })
+  settings: RunSettings | null;
 }

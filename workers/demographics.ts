@@ -1,10 +1,8 @@
-import { InvalidDataError } from '../src/errors.js';
-import type { Learner } from '../src/smart-assessor/types.js';
 import { finished, readLinked, skipped, startLearnerJob } from '../src/daily/job-results.js';
 import { LearnerSnapshot, snapshotReaders } from '../src/daily/learner-snapshot.js';
 import { loadDemographicsLearner } from '../src/daily/mis-records.js';
 import { learnerColumnsUpdate } from '../src/daily/mis-writes.js';
-import { learnerRecord, planLearnerDemographics, planRiskBand, ukToday, validateLearnerForSmartAssessor } from '../src/sync/index.js';
+import { holdBack, learnerRecord, planLearnerDemographics, planRiskBand, ukToday, validateLearnerForSmartAssessor } from '../src/sync/index.js';
 import type { Processor } from './processor.js';
 
 /**
@@ -31,16 +29,13 @@ export const demographicsProcessor: Processor<'demographics'> = async (job, cont
   const details = planLearnerDemographics(learner, saLearner, settings);
   const risk = planRiskBand(learner, saLearner.smartCoach, settings);
 
-  const pushed = Object.keys(details.saPatch);
-  let written: Learner | undefined;
-  if (pushed.length > 0) {
-    const problems = validateLearnerForSmartAssessor(learner, { today: ukToday(new Date()), fields: pushed });
-    if (problems.length > 0) throw new InvalidDataError(problems);
-    written = await client.updateLearner(saLearnerId, details.saPatch);
-  }
+  // Invalid data holds back its own fields only: the other pushes, the pulls and the risk band go on, and the job then fails naming it.
+  const problems = validateLearnerForSmartAssessor(learner, { today: ukToday(new Date()), fields: Object.keys(details.saPatch) });
+  const sendable = holdBack(details, problems);
+  const written = Object.keys(sendable.saPatch).length > 0 ? await client.updateLearner(saLearnerId, sendable.saPatch) : undefined;
 
-  const misUpdates = { ...details.misUpdates, ...risk.misUpdates };
-  const result = finished(subject, [...details.changes, ...risk.changes]);
+  const misUpdates = { ...sendable.misUpdates, ...risk.misUpdates };
+  const result = finished(subject, [...sendable.changes, ...risk.changes], problems);
   if (result.outcome === 'changed') {
     await context.commit(result, learnerColumnsUpdate(learner.id, misUpdates));
   }

@@ -1,11 +1,12 @@
 import type { Redis } from 'ioredis';
 import type { DataSource } from 'typeorm';
-import type { IntegrationSettings } from '../entities/index.js';
+import type { RunSettings } from '../entities/index.js';
 import type { Config } from '../src/config/environment.js';
 import { logger as processLogger, type Logger } from '../src/logging/logger.js';
+import { recordedRunSettings, runSettingsOf } from '../src/settings/run-settings.js';
 import type { SettingsService } from '../src/settings/settings-service.js';
 import { createSmartAssessorClient, deploymentBudgetKey, type SmartAssessorClient } from '../src/smart-assessor/client.js';
-import type { WorkerDeps } from './processor.js';
+import type { WorkerDeps, WorkerProcessDeps } from './processor.js';
 
 export interface WorkerDepsOptions {
   db: DataSource;
@@ -15,13 +16,11 @@ export interface WorkerDepsOptions {
   config: Pick<Config, 'QUEUE_PREFIX'>;
   settings: SettingsService;
   logger?: Logger;
-  /** How stale the settings row a job sees may be. */
-  settingsMaxAgeMs?: number;
   /** How long a Smart Assessor request may take; default the client's (30 s). */
   smartAssessorTimeoutMs?: number;
 }
 
-export interface ClosableWorkerDeps extends WorkerDeps {
+export interface ClosableWorkerDeps extends WorkerProcessDeps {
   /** Releases the Smart Assessor client's sockets. */
   close(): void;
 }
@@ -30,33 +29,54 @@ export interface ClosableWorkerDeps extends WorkerDeps {
 const RETIRED_CLIENT_GRACE_MS = 60_000;
 
 /**
- * What every processor uses, built once per worker process. The settings row is read at
- * most every few seconds however many jobs run; the Smart Assessor client is built from
- * the settings (secrets decrypted by the SettingsService) and rebuilt when the row
- * changes, sharing the deployment's request budget through Redis.
+ * Runs whose settings a process keeps. A daily run is one entry however many jobs it has;
+ * each "Update Learner" is a run of its own, so the oldest are let go (one that comes
+ * back is simply read again).
  */
-export function createWorkerDeps({ db, redis, config, settings, logger = processLogger, settingsMaxAgeMs = 5_000, smartAssessorTimeoutMs }: WorkerDepsOptions): ClosableWorkerDeps {
-  let row: { value: IntegrationSettings; readAt: number } | undefined;
-  let reading: Promise<IntegrationSettings> | undefined;
-  let client: { updatedAt: number; value: SmartAssessorClient } | undefined;
-  let building: Promise<SmartAssessorClient> | undefined;
+const KEPT_RUNS = 100;
 
-  async function currentSettings(): Promise<IntegrationSettings> {
-    if (row && Date.now() - row.readAt < settingsMaxAgeMs) return row.value;
-    reading ??= settings
-      .get()
-      .then((value) => {
-        row = { value, readAt: Date.now() };
-        return value;
-      })
-      .finally(() => {
-        reading = undefined;
-      });
+interface BuiltClient {
+  /** The settings row's updatedAt (ms) when the connection was read. */
+  savedAt: number;
+  value: SmartAssessorClient;
+}
+
+/**
+ * What every processor uses, built once per worker process. A job's settings are its
+ * run's, recorded when the run started: read once per run (with other jobs' reads, see
+ * ReadBatch) and kept, since they never change, so a run started after a save works
+ * under the save in every process, at no cost per job. A job outside a run reads the
+ * settings row itself. The Smart Assessor client is built from the connection settings
+ * (secrets decrypted by the SettingsService) and rebuilt as soon as a job's settings
+ * are newer than those it was built from, sharing the deployment's request budget
+ * through Redis.
+ */
+export function createWorkerDeps({ db, redis, config, settings, logger = processLogger, smartAssessorTimeoutMs }: WorkerDepsOptions): ClosableWorkerDeps {
+  const runs = new Map<string, Promise<RunSettings>>();
+  let client: BuiltClient | undefined;
+  let building: Promise<BuiltClient> | undefined;
+
+  function settingsOfRun(runId: string): Promise<RunSettings> {
+    const kept = runs.get(runId);
+    if (kept) {
+      // Most recently used last, so the oldest go first.
+      runs.delete(runId);
+      runs.set(runId, kept);
+      return kept;
+    }
+    const reading = recordedRunSettings(db, runId);
+    // A failed read is not kept: the job fails or retries, and the next one reads again.
+    reading.catch(() => {
+      if (runs.get(runId) === reading) runs.delete(runId);
+    });
+    runs.set(runId, reading);
+    if (runs.size > KEPT_RUNS) runs.delete(runs.keys().next().value!);
     return reading;
   }
 
-  async function buildClient(updatedAt: number): Promise<SmartAssessorClient> {
-    const connection = await settings.connection();
+  async function buildClient(): Promise<BuiltClient> {
+    const row = await settings.get();
+    const connection = await settings.connection(row);
     const value = createSmartAssessorClient({
       ...connection,
       redis,
@@ -66,22 +86,38 @@ export function createWorkerDeps({ db, redis, config, settings, logger = process
     });
     const retired = client?.value;
     if (retired) setTimeout(() => retired.close(), RETIRED_CLIENT_GRACE_MS).unref();
-    client = { updatedAt, value };
-    return value;
+    client = { savedAt: row.updatedAt.getTime(), value };
+    return client;
+  }
+
+  function rebuild(): Promise<BuiltClient> {
+    building ??= buildClient().finally(() => {
+      building = undefined;
+    });
+    return building;
+  }
+
+  /** A client at least as new as settings saved at `savedAt`: a build under way may have read the row before that save, so one more follows. */
+  async function clientFor(savedAt: number): Promise<SmartAssessorClient> {
+    if (client && client.savedAt >= savedAt) return client.value;
+    const built = await rebuild();
+    return built.savedAt >= savedAt ? built.value : (await rebuild()).value;
   }
 
   return {
     db,
     redis,
     logger,
-    settings: currentSettings,
-    async smartAssessor() {
-      const updatedAt = (await currentSettings()).updatedAt.getTime();
-      if (client && client.updatedAt === updatedAt) return client.value;
-      building ??= buildClient(updatedAt).finally(() => {
-        building = undefined;
-      });
-      return building;
+    forJob(runId: string | null): WorkerDeps {
+      let read: Promise<RunSettings> | undefined;
+      const jobSettings = (): Promise<RunSettings> => (read ??= runId === null ? settings.get().then(runSettingsOf) : settingsOfRun(runId));
+      return {
+        db,
+        redis,
+        logger,
+        settings: jobSettings,
+        smartAssessor: async () => clientFor(Date.parse((await jobSettings()).savedAt)),
+      };
     },
     close() {
       client?.value.close();

@@ -1,18 +1,23 @@
+import { skipped } from '../src/daily/job-results.js';
 import { enrolLearner } from '../src/enrolment/enrol-learner.js';
 import { recordHistory } from '../src/enrolment/history.js';
+import { subjectOf } from '../src/runs/outcomes.js';
 import { ukToday } from '../src/sync/index.js';
 import type { JobResult, Processor } from './processor.js';
 
 /**
  * 'enrol-learner': the learner, their employer, assessor(s), supported qualifications and
- * planned OTJ hours into Smart Assessor (SPEC.md §3). Safe to run twice or to resume after
- * dying halfway: see enrolLearner.
+ * planned OTJ hours into Smart Assessor (SPEC.md §3), under the settings as they are when
+ * the job starts; skipped while the integration is disabled. Safe to run twice or to
+ * resume after dying halfway: see enrolLearner.
  */
 export const enrolmentProcessor: Processor<'enrolment'> = async (job, context, deps) => {
+  const settings = await deps.settings();
+  if (!settings.integrationEnabled) return skipped(await subjectOf(deps.db, { type: 'learner', id: job.data.learnerId }));
   const outcome = await enrolLearner(job.data.learnerId, {
     db: deps.db,
     smartAssessor: () => deps.smartAssessor(),
-    settings: await deps.settings(),
+    settings,
     jobId: context.jobId,
     log: context.log,
     today: ukToday(new Date()),

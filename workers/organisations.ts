@@ -10,6 +10,7 @@ import { organisationColumnsUpdate, saveOrganisationAdditionalId } from '../src/
 import {
   employerCreateBody,
   employerMoveDecision,
+  holdBack,
   learnerRecord,
   organisationRecord,
   organisationSubject,
@@ -20,9 +21,9 @@ import type { JobContext, JobResult, Processor, WorkerDeps } from './processor.j
 
 /**
  * SPEC.md §4 organisations: a linked organisation's details per the Organisation
- * Demographics Mode, once per organisation per run ('organisation-details'); and, with
- * Push Changes to Learner Employer on, the learner's move to their current placement
- * ('learner-employer', once per learner).
+ * Demographics Mode, once per organisation per run ('organisation-details'; invalid data
+ * holds back its own fields only); and, with Push Changes to Learner Employer on, the
+ * learner's move to their current placement ('learner-employer', once per learner).
  */
 export const organisationsProcessor: Processor<'organisations'> = async (job, context, deps) => {
   switch (job.name) {
@@ -34,25 +35,21 @@ export const organisationsProcessor: Processor<'organisations'> = async (job, co
 };
 
 async function organisationDetails(data: OrganisationSyncJob, context: JobContext<'organisations'>, deps: WorkerDeps): Promise<JobResult> {
-  const organisation = await loadOrganisation(deps.db, data.organisationId);
+  const [organisation, settings] = await Promise.all([loadOrganisation(deps.db, data.organisationId), deps.settings()]);
   if (!organisation) throw recordGone('organisation', data.organisationId);
   const subject = organisationSubject(organisation);
-  const settings = await deps.settings();
   const employerId = organisation.additionalId;
-  if (!settings.integrationEnabled || settings.organisationDemographicsMode === 'None' || !employerId) return skipped(subject);
+  if (!organisation.integrationEnabled || settings.organisationDemographicsMode === 'None' || !employerId) return skipped(subject);
 
   const client = await deps.smartAssessor();
   const employer = await readLinked(organisationRecord(organisation.ref), 'additionalId', employerId, () => client.getEmployer(employerId));
   const plan = planOrganisationDemographics(organisation, employer, settings);
-  const pushed = Object.keys(plan.saPatch);
-  if (pushed.length > 0) {
-    const problems = validateOrganisationForSmartAssessor(organisation, { fields: pushed });
-    if (problems.length > 0) throw new InvalidDataError(problems);
-    await client.updateEmployer(employerId, plan.saPatch);
-  }
-  const result = finished(subject, plan.changes);
-  if (Object.keys(plan.misUpdates).length > 0) {
-    await context.commit(result, organisationColumnsUpdate(organisation.id, plan.misUpdates));
+  const problems = validateOrganisationForSmartAssessor(organisation, { fields: Object.keys(plan.saPatch) });
+  const sendable = holdBack(plan, problems);
+  if (Object.keys(sendable.saPatch).length > 0) await client.updateEmployer(employerId, sendable.saPatch);
+  const result = finished(subject, sendable.changes, problems);
+  if (Object.keys(sendable.misUpdates).length > 0) {
+    await context.commit(result, organisationColumnsUpdate(organisation.id, sendable.misUpdates));
   }
   return result;
 }

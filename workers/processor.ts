@@ -1,7 +1,8 @@
 import type { Redis } from 'ioredis';
 import type { DataSource, EntityManager } from 'typeorm';
-import type { EventOutcome, FieldChange, IntegrationSettings, SyncSubject } from '../entities/index.js';
+import type { EventOutcome, FieldChange, RunSettings, SyncSubject } from '../entities/index.js';
 import type { JobName, QueueJob, QueueName } from '../queues/definitions.js';
+import type { InvalidDataError } from '../src/errors.js';
 import type { Logger } from '../src/logging/logger.js';
 import type { SmartAssessorApi } from '../src/smart-assessor/types.js';
 import type { SqlStatement } from '../src/db/statement-batch.js';
@@ -11,6 +12,12 @@ export interface JobResult {
   subject: SyncSubject;
   outcome: Exclude<EventOutcome, 'failed'>;
   changes: FieldChange[];
+  /**
+   * MIS data that could not be sent (SPEC.md §4): the fields it affects were held back
+   * while the rest of the job went through. The runner records the job failed, with the
+   * changes that did go through and this error's reason, and does not retry it.
+   */
+  heldBack?: InvalidDataError;
 }
 
 export interface JobContext<Q extends QueueName = QueueName> {
@@ -38,16 +45,27 @@ export interface JobContext<Q extends QueueName = QueueName> {
  */
 export type MisWrite = readonly SqlStatement[] | ((manager: EntityManager) => Promise<void>);
 
-/** What every processor may use. Built once per worker process. */
-export interface WorkerDeps {
+/** What the runner holds for a worker process: built once, shared by its jobs. */
+export interface WorkerProcessDeps {
   db: DataSource;
   /** A plain (non-blocking) connection for caches shared by the workers, e.g. a run's Smart Assessor snapshot. */
   redis: Redis;
-  /** A client for the current settings (credentials, base URL); cached while they are unchanged. */
-  smartAssessor(): Promise<SmartAssessorApi>;
-  /** The integration settings row, re-read at most every few seconds (every job needs it). */
-  settings(): Promise<IntegrationSettings>;
   logger: Logger;
+  /** What the processor of a job of run `runId` (null: outside a run, e.g. enrolment) may use. */
+  forJob(runId: string | null): WorkerDeps;
+}
+
+/** What a processor may use for one job. */
+export interface WorkerDeps extends Omit<WorkerProcessDeps, 'forJob'> {
+  /**
+   * The settings the job works under (SPEC.md §4 "Settings apply at once"): those its run
+   * recorded when it started, read once per run in a process (they never change); for a
+   * job outside a run, the settings as they are when it starts. Whether the integration
+   * is enabled is read afresh with each job's record instead (src/daily/mis-records.ts).
+   */
+  settings(): Promise<RunSettings>;
+  /** A Smart Assessor client built from connection settings at least as new as the job's settings. */
+  smartAssessor(): Promise<SmartAssessorApi>;
 }
 
 /**

@@ -7,8 +7,9 @@ import type { Processor } from './processor.js';
 
 /**
  * SPEC.md §4 reviews: SA sessions of a mapped type become MIS reviews, matched on
- * Smart Assessor System ID; new ones are created, existing ones follow their session,
- * none is ever deleted.
+ * Smart Assessor System ID; new ones are created, existing ones follow their session
+ * (where the session has a blank, the review keeps its value, and the sync event says
+ * so), none is ever deleted.
  */
 export const reviewsProcessor: Processor<'reviews'> = async (job, context, deps) => {
   const start = await startLearnerJob(deps, job.data.learnerId, loadReviewsLearner);

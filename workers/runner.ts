@@ -7,7 +7,7 @@ import { outcomeGroupFor } from '../src/runs/outcome-group.js';
 import { settleRunSoon } from '../src/runs/settle-soon.js';
 import type { SqlStatement } from '../src/db/statement-batch.js';
 import { classifyFailure } from './failure.js';
-import type { JobContext, JobResult, MisWrite, Processor, WorkerDeps } from './processor.js';
+import type { JobContext, JobResult, MisWrite, Processor, WorkerProcessDeps } from './processor.js';
 import type { ProcessorMap } from './registry.js';
 
 /** BullMQ worker settings a deployment (or a test, to be quick) may change. */
@@ -38,7 +38,7 @@ export interface RunnerOptions {
   concurrency: number;
   /** A processor for each queue in `queues` (processorMap(PROCESSOR_REGISTRATIONS) in the product). */
   processors: Partial<ProcessorMap>;
-  deps: WorkerDeps;
+  deps: WorkerProcessDeps;
   tuning?: WorkerTuning;
 }
 
@@ -69,21 +69,22 @@ type QueueJobOf<Q extends QueueName> = Job<JobPayload<Q>, JobSummary, JobName<Q>
 interface JobRun<Q extends QueueName> {
   queue: Q;
   processor: Processor<Q>;
-  deps: WorkerDeps;
+  deps: WorkerProcessDeps;
   job: QueueJobOf<Q>;
   /** Pauses the queue (every worker of it) for a 429. */
   pauseQueue(ms: number): Promise<void>;
 }
 
+/** A job that held data back is recorded failed, with its reason and the changes that went through. */
 function outcomeRecord(queue: QueueName, jobId: string, runId: string | null, result: JobResult): OutcomeRecord {
   return {
     runId,
     jobId,
     queue,
     subject: result.subject,
-    outcome: result.outcome,
+    outcome: result.heldBack ? 'failed' : result.outcome,
     changes: result.changes,
-    error: null,
+    error: result.heldBack ? classifyFailure(result.heldBack).reason : null,
     touchLearner: true,
   };
 }
@@ -91,7 +92,8 @@ function outcomeRecord(queue: QueueName, jobId: string, runId: string | null, re
 /**
  * One job through its processor: the context with `commit`, the sync event when the
  * processor did not commit, and the error policy. A final failure is recorded in
- * PostgreSQL before BullMQ hears of it, so the run's counts never wait on Redis.
+ * PostgreSQL before BullMQ hears of it, so the run's counts never wait on Redis; so is
+ * the failure of a job that held data back, with the rest of its work, in its commit.
  */
 async function runJob<Q extends QueueName>({ queue, processor, deps, job, pauseQueue }: JobRun<Q>): Promise<JobSummary> {
   const jobId = String(job.id);
@@ -134,12 +136,11 @@ async function runJob<Q extends QueueName>({ queue, processor, deps, job, pauseQ
     },
   };
 
+  let result: JobResult;
   try {
     // BullMQ types name and data apart; payloadProblem checked that they belong together.
-    const result = await processor({ name: job.name, data: job.data } as QueueJob<Q>, context, deps);
+    result = await processor({ name: job.name, data: job.data } as QueueJob<Q>, context, deps.forJob(runId));
     if (!committed) await commitWithOthers(outcomeRecord(queue, jobId, runId, result), []);
-    log.debug('job done', { outcome: result.outcome, changes: result.changes.length, learnerIdent: result.subject.type === 'learner' ? result.subject.ref : undefined });
-    return { outcome: result.outcome, changes: result.changes.length };
   } catch (error) {
     const disposition = classifyFailure(error);
     if (disposition.kind === 'rate-limited') {
@@ -163,6 +164,15 @@ async function runJob<Q extends QueueName>({ queue, processor, deps, job, pauseQ
     if (disposition.kind === 'fail-now') throw new UnrecoverableError(disposition.reason);
     throw error;
   }
+  const learnerIdent = result.subject.type === 'learner' ? result.subject.ref : undefined;
+  if (result.heldBack) {
+    // Its failure is on record already, with the changes that went through: BullMQ only hears of it, and must not retry.
+    const { reason } = classifyFailure(result.heldBack);
+    log.error('job failed', { reason, learnerIdent, changes: result.changes.length });
+    throw new UnrecoverableError(reason);
+  }
+  log.debug('job done', { outcome: result.outcome, changes: result.changes.length, learnerIdent });
+  return { outcome: result.outcome, changes: result.changes.length };
 }
 
 /**

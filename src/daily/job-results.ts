@@ -1,6 +1,6 @@
-import type { FieldChange, IntegrationSettings, SyncSubject } from '../../entities/index.js';
+import type { FieldChange, RunSettings, SyncSubject } from '../../entities/index.js';
 import type { JobResult, WorkerDeps } from '../../workers/processor.js';
-import { PermanentError } from '../errors.js';
+import { InvalidDataError, PermanentError, type FieldProblem } from '../errors.js';
 import { isSmartAssessorError } from '../smart-assessor/errors.js';
 import { learnerSubject } from '../sync/index.js';
 import type { LearnerKey, MisReader } from './mis-records.js';
@@ -12,35 +12,40 @@ export function skipped(subject: SyncSubject): JobResult {
   return { subject, outcome: 'skipped', changes: [] };
 }
 
-export function finished(subject: SyncSubject, changes: FieldChange[]): JobResult {
-  return { subject, outcome: changes.length > 0 ? 'changed' : 'unchanged', changes };
+/**
+ * The job's outcome from its changes: `changed` when something was written (a kept value
+ * is recorded but changed nothing). Problems with MIS data that held fields back make
+ * the job fail once it is recorded (see JobResult.heldBack).
+ */
+export function finished(subject: SyncSubject, changes: FieldChange[], heldBack: readonly FieldProblem[] = []): JobResult {
+  const outcome = changes.some((change) => change.direction !== 'kept') ? 'changed' : 'unchanged';
+  return heldBack.length > 0 ? { subject, outcome, changes, heldBack: new InvalidDataError([...heldBack]) } : { subject, outcome, changes };
 }
 
 /** A per-learner daily job's learner, enrolled, with the settings it runs under. */
 export interface LearnerJob<L extends LearnerKey> {
   learner: L;
   subject: SyncSubject;
-  settings: IntegrationSettings;
+  settings: RunSettings;
   /** The learner's Smart Assessor id. */
   saLearnerId: string;
 }
 
 /**
  * How every per-learner daily job starts: its learner, read by `load` (gone: a permanent
- * failure), and the settings. While the integration is disabled or the learner is not
- * enrolled there is nothing to do: the job answers `skipped`.
+ * failure), and the settings (the two reads go together). While the integration is
+ * disabled or the learner is not enrolled there is nothing to do: the job answers `skipped`.
  */
 export async function startLearnerJob<L extends LearnerKey>(
   deps: WorkerDeps,
   learnerId: number,
   load: (reader: MisReader, learnerId: number) => Promise<L | null>,
 ): Promise<LearnerJob<L> | { skipped: JobResult }> {
-  const learner = await load(deps.db, learnerId);
+  const [learner, settings] = await Promise.all([load(deps.db, learnerId), deps.settings()]);
   if (!learner) throw recordGone('learner', learnerId);
   const subject = learnerSubject(learner);
-  const settings = await deps.settings();
   const saLearnerId = learner.smartAssessorId;
-  if (!settings.integrationEnabled || !saLearnerId) return { skipped: skipped(subject) };
+  if (!learner.integrationEnabled || !saLearnerId) return { skipped: skipped(subject) };
   return { learner, subject, settings, saLearnerId };
 }
 

@@ -16,8 +16,20 @@ export interface MisReader {
   query: Query;
 }
 
-/** Who the learner is, to Smart Assessor and in the audit trail. */
-export interface LearnerKey {
+/**
+ * Whether the integration is enabled, as it is now. A job works under the settings its
+ * run started with, but switching the integration off stops the run's queued jobs at once
+ * (SPEC.md §4): so this one setting is read with each job's record, in the same statement
+ * (a key lookup of the one settings row), which costs no round trip.
+ */
+export interface IntegrationSwitch {
+  integrationEnabled: boolean;
+}
+
+const INTEGRATION_SWITCH = `COALESCE((SELECT s.integration_enabled FROM integration_settings s WHERE s.id = 1), true) AS "integrationEnabled"`;
+
+/** Who the learner is, to Smart Assessor and in the audit trail (and the integration switch: see IntegrationSwitch). */
+export interface LearnerKey extends IntegrationSwitch {
   id: number;
   learnerIdent: string;
   /** Blank when not (or no longer) enrolled. */
@@ -80,7 +92,7 @@ export interface RoleHolder {
 }
 export type OrganisationRecord = PicsOrganisation & { id: number };
 
-const LEARNER_KEY = `l.id, l.learner_ident AS "learnerIdent", NULLIF(btrim(l.smart_assessor_id), '') AS "smartAssessorId"`;
+const LEARNER_KEY = `l.id, l.learner_ident AS "learnerIdent", NULLIF(btrim(l.smart_assessor_id), '') AS "smartAssessorId", ${INTEGRATION_SWITCH}`;
 
 const OFFICER_COLUMNS = (alias: string) =>
   `${alias}.id, ${alias}.ref, ${alias}.first_name AS "firstName", ${alias}.surname, ${alias}.email, ${alias}.phone, ${alias}.mobile,
@@ -206,10 +218,10 @@ export function loadPlacementLearner(reader: MisReader, learnerId: number): Prom
   );
 }
 
-export function loadOfficer(reader: MisReader, officerId: number): Promise<OfficerRecord | null> {
-  return one(reader, 'sai-load-officer', `SELECT ${OFFICER_COLUMNS('o')} FROM officer o WHERE o.id = $1`, [officerId]);
+export function loadOfficer(reader: MisReader, officerId: number): Promise<(OfficerRecord & IntegrationSwitch) | null> {
+  return one(reader, 'sai-load-officer', `SELECT ${OFFICER_COLUMNS('o')}, ${INTEGRATION_SWITCH} FROM officer o WHERE o.id = $1`, [officerId]);
 }
 
-export function loadOrganisation(reader: MisReader, organisationId: number): Promise<OrganisationRecord | null> {
-  return one(reader, 'sai-load-organisation', `SELECT ${ORGANISATION_COLUMNS('o')} FROM organisation o WHERE o.id = $1`, [organisationId]);
+export function loadOrganisation(reader: MisReader, organisationId: number): Promise<(OrganisationRecord & IntegrationSwitch) | null> {
+  return one(reader, 'sai-load-organisation', `SELECT ${ORGANISATION_COLUMNS('o')}, ${INTEGRATION_SWITCH} FROM organisation o WHERE o.id = $1`, [organisationId]);
 }

@@ -1,10 +1,10 @@
 import type { DataSource } from 'typeorm';
-import { IntegrationSettings } from '../../entities/index.js';
 import type { Producers } from '../../queues/producers.js';
 import type { Logger } from '../logging/logger.js';
+import { recordedRunSettings } from '../settings/run-settings.js';
 import { recordCovered } from './outcomes.js';
 import { finishFanOut } from './run-lifecycle.js';
-import { wholeProviderSubjects, withoutOutcome, type RunSettings } from './run-subjects.js';
+import { wholeProviderSubjects, withoutOutcome } from './run-subjects.js';
 
 export interface FanOutDeps {
   db: DataSource;
@@ -22,16 +22,12 @@ export interface FanOutDeps {
  */
 export const DEFAULT_PAGE_SIZE = 250;
 
-export async function runSettings(db: DataSource): Promise<RunSettings> {
-  const row = await db.getRepository(IntegrationSettings).findOneBy({ id: 1 });
-  return { secondAssessorRole: row?.secondAssessorRole ?? null, pushChangesToLearnerEmployer: row?.pushChangesToLearnerEmployer ?? false };
-}
-
 /**
- * Adds every job of a whole-provider run, a page at a time. Safe to run again from the
- * start (a stalled fan-out job, the reconciler): subjects that already have an outcome
- * are skipped and job ids are fixed per run and subject, so nothing is done twice. The
- * run's size is written as it grows and fixed at the end.
+ * Adds every job of a whole-provider run, a page at a time; the settings the run recorded
+ * decide its job set. Safe to run again from the start (a stalled fan-out job, the
+ * reconciler): subjects that already have an outcome are skipped and job ids are fixed
+ * per run and subject, so nothing is done twice. The run's size is written as it grows
+ * and fixed at the end.
  */
 export async function fanOutRun({ db, producers, logger, pageSize = DEFAULT_PAGE_SIZE }: FanOutDeps, runId: string): Promise<void> {
   // A WITH around the UPDATE so TypeORM hands back the rows (a bare UPDATE answers [rows, count]).
@@ -45,7 +41,7 @@ export async function fanOutRun({ db, producers, logger, pageSize = DEFAULT_PAGE
   )) as Array<{ as_of_date: string }>;
   if (!run) return;
   const log = logger.child({ runId });
-  const settings = await runSettings(db);
+  const settings = await recordedRunSettings(db, runId);
   const started = performance.now();
   let learners = 0;
   let jobs = 0;

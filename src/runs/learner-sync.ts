@@ -1,8 +1,9 @@
 import type { DataSource } from 'typeorm';
 import type { Producers, RunSubject, UrgentJob } from '../../queues/producers.js';
+import { refuseWhileDisabled } from '../settings/integration-switch.js';
+import { currentRunSettings } from '../settings/run-settings.js';
 import { isBlank, ukToday } from '../sync/index.js';
 import { LearnerNotFoundError, NotEnrolledError } from './errors.js';
-import { runSettings } from './fan-out.js';
 import { eventSubject, recordAndSettle, recordCovered, settleRun } from './outcomes.js';
 import { oneLearnerSubjects } from './run-subjects.js';
 
@@ -34,9 +35,11 @@ export async function queueLearnerRunJob(db: DataSource, producers: Producers, r
 
 /**
  * "Update Learner In Smart Assessor" for one enrolled learner, whatever their eligibility:
- * every per-learner job plus their officers' and placement's, ahead of the daily backlog.
- * A request while the learner's previous one is still going joins that run, so repeated
- * clicks collapse; a job of it that is running then runs once more afterwards.
+ * every per-learner job plus their officers' and placement's, ahead of the daily backlog,
+ * under the settings as they are now (recorded on the run). A request while the learner's
+ * previous one is still going under the same settings joins that run, so repeated clicks
+ * collapse; a job of it that is running then runs once more afterwards. Refused
+ * (IntegrationDisabledError) while the integration is disabled.
  */
 export async function requestLearnerSync(
   db: DataSource,
@@ -49,24 +52,27 @@ export async function requestLearnerSync(
     smart_assessor_id: string | null;
   }>;
   if (!learner) throw new LearnerNotFoundError(learnerIdent);
+  const settings = await currentRunSettings(db);
+  refuseWhileDisabled(settings, '"Update Learner In Smart Assessor"');
   if (isBlank(learner.smart_assessor_id)) throw new NotEnrolledError(learnerIdent);
-  const subjects = await oneLearnerSubjects(db, learner.id, await runSettings(db));
+  const subjects = await oneLearnerSubjects(db, learner.id, settings);
   const asOfDate = ukToday(options.now ?? new Date());
 
   const { runId, joined } = await db.transaction(async (manager) => {
     await manager.query(`SELECT pg_advisory_xact_lock($1, $2)`, [LEARNER_RUN_LOCK, learner.id]);
     const [active] = (await manager.query(
-      `SELECT id FROM sync_run WHERE trigger = 'learner' AND learner_id = $1 AND state IN ('queued', 'running') ORDER BY created_at DESC LIMIT 1`,
-      [learner.id],
+      `SELECT id FROM sync_run WHERE trigger = 'learner' AND learner_id = $1 AND state IN ('queued', 'running') AND settings = $2::jsonb
+       ORDER BY created_at DESC LIMIT 1`,
+      [learner.id, settings],
     )) as Array<{ id: string }>;
     if (active) {
       await manager.query(`UPDATE sync_run SET jobs_total = GREATEST(jobs_total, $2) WHERE id = $1`, [active.id, subjects.length]);
       return { runId: active.id, joined: true };
     }
     const [created] = (await manager.query(
-      `INSERT INTO sync_run (trigger, state, as_of_date, learner_id, started_at, learners, jobs_total)
-       VALUES ('learner', 'running', $1, $2, now(), 1, $3) RETURNING id`,
-      [asOfDate, learner.id, subjects.length],
+      `INSERT INTO sync_run (trigger, state, as_of_date, learner_id, started_at, learners, jobs_total, settings)
+       VALUES ('learner', 'running', $1, $2, now(), 1, $3, $4) RETURNING id`,
+      [asOfDate, learner.id, subjects.length, settings],
     )) as Array<{ id: string }>;
     return { runId: created.id, joined: false };
   });

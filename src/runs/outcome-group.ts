@@ -7,6 +7,7 @@ import {
   COUNTER_SHARDS,
   LOST_FIRST_RECORD,
   STRENGTH,
+  countedChanges,
   learnerErrorText,
   recordOutcome,
   recordWithWrites,
@@ -131,7 +132,7 @@ WITH input AS (
   SELECT i.n, i.run_id, i.learner_id, i.touch, i.error_pattern, t.n IS NOT NULL AS applied,
     CASE WHEN t.after <> 'failed' AND (t.before IS NULL OR t.before = 'failed') THEN 1 ELSE 0 END AS completed,
     CASE WHEN t.after <> 'failed' AND t.before = 'failed' THEN -1 ELSE 0 END AS failed,
-    CASE WHEN t.n IS NOT NULL THEN jsonb_array_length(i.changes) ELSE 0 END AS changes
+    CASE WHEN t.n IS NOT NULL THEN ${countedChanges('i.changes')} ELSE 0 END AS changes
   FROM input i LEFT JOIN transition t ON t.n = i.n
 ), learner_touch AS (
   UPDATE learner l SET

@@ -45,6 +45,11 @@ export const ADD_TO_COUNTER_SHARD = `ON CONFLICT (run_id, shard) DO UPDATE SET
     changes = c.changes + excluded.changes
   RETURNING c.run_id`;
 
+/** How many of a job's changes (a jsonb array) the run counts: a kept value changed nothing. */
+export function countedChanges(changes: string): string {
+  return `(SELECT count(*) FROM jsonb_array_elements(${changes}) c WHERE c->>'direction' <> 'kept')::int`;
+}
+
 /**
  * More than the outcome statements that can be in flight at once across the deployment:
  * a statement cannot see the counts of those committing beside it, so each one this
@@ -103,7 +108,7 @@ WITH existing AS (
   RETURNING l.id
 ), counter AS (
   INSERT INTO sync_run_counter AS c (run_id, shard, jobs_completed, jobs_failed, changes)
-  SELECT $1::uuid, abs(hashtext($3 || '/' || $5)) % ${COUNTER_SHARDS}, d.completed, d.failed, jsonb_array_length($8::jsonb)
+  SELECT $1::uuid, abs(hashtext($3 || '/' || $5)) % ${COUNTER_SHARDS}, d.completed, d.failed, ${countedChanges('$8::jsonb')}
   FROM delta d
   WHERE $1::uuid IS NOT NULL AND d.applied > 0 AND (SELECT count(*) FROM learner_touch) >= 0
   ${ADD_TO_COUNTER_SHARD}

@@ -1,5 +1,5 @@
 import type { DataSource } from 'typeorm';
-import type { RunState, RunTrigger } from '../../entities/index.js';
+import type { RunSettings, RunState, RunTrigger } from '../../entities/index.js';
 
 /** A run as contracts/admin-api.md shows it (`SyncRun`). */
 export interface SyncRunView {
@@ -11,6 +11,8 @@ export interface SyncRunView {
   learners: number;
   jobs: { total: number; completed: number; failed: number; waiting: number };
   etaSeconds: number | null;
+  /** What the run works under, recorded when it started (never a secret); null for a run started before runs recorded them. */
+  settings: RunSettings | null;
 }
 
 export interface RunsPage {
@@ -63,10 +65,11 @@ interface RunRow {
   jobs_total: number;
   jobs_completed: number;
   jobs_failed: number;
+  settings: RunSettings | null;
 }
 
 /** A run's counts are its own columns plus its counter shards not yet folded in (a primary-key read of at most 16 rows). */
-const RUN_COLUMNS = `r.id, r.trigger, r.state, r.started_at, r.finished_at, r.fan_out_complete, r.learners, r.jobs_total,
+const RUN_COLUMNS = `r.id, r.trigger, r.state, r.started_at, r.finished_at, r.fan_out_complete, r.learners, r.jobs_total, r.settings,
   r.jobs_completed + COALESCE((SELECT sum(c.jobs_completed) FROM sync_run_counter c WHERE c.run_id = r.id), 0)::int AS jobs_completed,
   r.jobs_failed + COALESCE((SELECT sum(c.jobs_failed) FROM sync_run_counter c WHERE c.run_id = r.id), 0)::int AS jobs_failed`;
 
@@ -81,6 +84,7 @@ function toView(row: RunRow, now: Date): SyncRunView {
     learners: row.learners,
     jobs: { total: row.jobs_total, completed: row.jobs_completed, failed: row.jobs_failed, waiting: Math.max(0, row.jobs_total - done) },
     etaSeconds: etaSeconds({ state: row.state, startedAt: row.started_at, fanOutComplete: row.fan_out_complete, total: row.jobs_total, done }, now),
+    settings: row.settings,
   };
 }
 

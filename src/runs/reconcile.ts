@@ -1,7 +1,8 @@
 import type { DataSource } from 'typeorm';
 import type { Producers, RunSubject } from '../../queues/producers.js';
 import type { Logger } from '../logging/logger.js';
-import { DEFAULT_PAGE_SIZE, runSettings } from './fan-out.js';
+import { recordedRunSettings } from '../settings/run-settings.js';
+import { DEFAULT_PAGE_SIZE } from './fan-out.js';
 import { queueLearnerRunJob } from './learner-sync.js';
 import { eventSubject, recordAndSettle, recordCovered, settleRun } from './outcomes.js';
 import { oneLearnerSubjects, wholeProviderSubjects, withoutOutcome, type SubjectPage } from './run-subjects.js';
@@ -40,7 +41,7 @@ interface ActiveRun {
 }
 
 async function* runSubjectPages(deps: ReconcileDeps, run: ActiveRun): AsyncGenerator<SubjectPage> {
-  const settings = await runSettings(deps.db);
+  const settings = await recordedRunSettings(deps.db, run.id);
   if (run.trigger === 'learner') {
     if (run.learner_id !== null) yield { subjects: await oneLearnerSubjects(deps.db, run.learner_id, settings), learners: 1 };
     return;

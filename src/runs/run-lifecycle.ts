@@ -1,6 +1,7 @@
 import type { DataSource } from 'typeorm';
-import { IntegrationSettings } from '../../entities/index.js';
 import type { Producers } from '../../queues/producers.js';
+import { IntegrationDisabledError, refuseWhileDisabled } from '../settings/integration-switch.js';
+import { currentRunSettings } from '../settings/run-settings.js';
 import { ukToday } from '../sync/index.js';
 import { ActiveRunError } from './errors.js';
 import { settleRun } from './outcomes.js';
@@ -23,13 +24,21 @@ async function activeRunId(db: DataSource): Promise<string | null> {
  * Starts a whole-provider run: its row (the partial unique index sync_run_one_active_key
  * lets only one be active) and its fan-out job, which a scheduler process performs.
  * Eligibility is judged on today's UK date, kept on the run so a resumed fan-out
- * selects the same learners.
+ * selects the same learners. The run records the settings as they are now, and its
+ * fan-out and every job of it work under those. Refused (IntegrationDisabledError)
+ * while the integration is disabled.
  */
 export async function startRun(db: DataSource, producers: Producers, trigger: WholeProviderTrigger, options: { now?: Date } = {}): Promise<{ runId: string }> {
   const asOfDate = ukToday(options.now ?? new Date());
+  const settings = await currentRunSettings(db);
+  refuseWhileDisabled(settings, 'a synchronisation run');
   let runId: string;
   try {
-    const [row] = (await db.query(`INSERT INTO sync_run (trigger, state, as_of_date) VALUES ($1, 'queued', $2) RETURNING id`, [trigger, asOfDate])) as Array<{
+    const [row] = (await db.query(`INSERT INTO sync_run (trigger, state, as_of_date, settings) VALUES ($1, 'queued', $2, $3) RETURNING id`, [
+      trigger,
+      asOfDate,
+      settings,
+    ])) as Array<{
       id: string;
     }>;
     runId = row.id;
@@ -54,8 +63,6 @@ export type ScheduledRunDecision = { started: string } | { skipped: string };
  * going, so it starts at most one scheduled run per UK day and never a second active run.
  */
 export async function startScheduledRun(db: DataSource, producers: Producers, now: Date = new Date()): Promise<ScheduledRunDecision> {
-  const settings = await db.getRepository(IntegrationSettings).findOneBy({ id: 1 });
-  if (settings && !settings.integrationEnabled) return { skipped: 'the integration is disabled in Settings' };
   const asOfDate = ukToday(now);
   const [already] = (await db.query(`SELECT id FROM sync_run WHERE trigger = 'schedule' AND as_of_date = $1 LIMIT 1`, [asOfDate])) as Array<{ id: string }>;
   if (already) return { skipped: `run ${already.id} is today's scheduled run` };
@@ -63,7 +70,7 @@ export async function startScheduledRun(db: DataSource, producers: Producers, no
     const { runId } = await startRun(db, producers, 'schedule', { now });
     return { started: runId };
   } catch (error) {
-    if (error instanceof ActiveRunError) return { skipped: error.message };
+    if (error instanceof ActiveRunError || error instanceof IntegrationDisabledError) return { skipped: error.message };
     throw error;
   }
 }

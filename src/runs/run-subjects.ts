@@ -1,5 +1,5 @@
 import type { DataSource } from 'typeorm';
-import type { IntegrationSettings } from '../../entities/index.js';
+import type { RunSettings } from '../../entities/index.js';
 import type { RunSubject } from '../../queues/producers.js';
 import { learnerEmployerJob, officerDetailsJob, organisationDetailsJob, PER_LEARNER_JOBS } from '../../queues/registry.js';
 import { eligibilityCutoff } from '../sync/index.js';
@@ -25,7 +25,7 @@ export interface RunRecord {
 }
 
 /** The run settings that decide its job set. */
-export type RunSettings = Pick<IntegrationSettings, 'secondAssessorRole' | 'pushChangesToLearnerEmployer'>;
+export type JobSetSettings = Pick<RunSettings, 'secondAssessorRole' | 'pushChangesToLearnerEmployer'>;
 
 /** $1 the eligibility cutoff, $2 the last learner id of the previous page, $3 the page size. */
 export const ELIGIBLE_LEARNERS_PAGE_SQL = `SELECT l.id, l.learner_ident FROM learner l WHERE ${ELIGIBLE_LEARNER_SQL} AND l.id > $2 ORDER BY l.id LIMIT $3`;
@@ -37,7 +37,7 @@ export async function eligibleLearnersPage(db: DataSource, asOfDate: string, aft
 }
 
 /** The Main Officers, and holders of the second-assessor role, of eligible learners: each once. */
-async function officersPage(db: DataSource, asOfDate: string, settings: RunSettings, afterId: number, limit: number): Promise<RunRecord[]> {
+async function officersPage(db: DataSource, asOfDate: string, settings: JobSetSettings, afterId: number, limit: number): Promise<RunRecord[]> {
   return db.query(
     `SELECT o.id, o.ref FROM officer o
      WHERE o.id > $2 AND (
@@ -60,7 +60,7 @@ async function organisationsPage(db: DataSource, asOfDate: string, afterId: numb
   );
 }
 
-export function learnerSubjects(learner: EligibleLearner, settings: RunSettings): RunSubject[] {
+export function learnerSubjects(learner: EligibleLearner, settings: JobSetSettings): RunSubject[] {
   const kinds = settings.pushChangesToLearnerEmployer ? [...PER_LEARNER_JOBS, learnerEmployerJob] : PER_LEARNER_JOBS;
   return kinds.map((kind) => ({ kind, id: learner.id, ref: learner.learnerIdent, learnerId: learner.id }));
 }
@@ -93,7 +93,7 @@ async function* keysetPages<R extends { id: number }>(page: (afterId: number) =>
  * Every job of a whole-provider run, page by page: eligible learners' jobs, then the
  * officers', then the organisations'. Only ids and keys are held, one page at a time.
  */
-export async function* wholeProviderSubjects(db: DataSource, asOfDate: string, settings: RunSettings, pageSize: number): AsyncGenerator<SubjectPage> {
+export async function* wholeProviderSubjects(db: DataSource, asOfDate: string, settings: JobSetSettings, pageSize: number): AsyncGenerator<SubjectPage> {
   for await (const learners of keysetPages((after) => eligibleLearnersPage(db, asOfDate, after, pageSize))) {
     yield { subjects: learners.flatMap((learner) => learnerSubjects(learner, settings)), learners: learners.length };
   }
@@ -106,7 +106,7 @@ export async function* wholeProviderSubjects(db: DataSource, asOfDate: string, s
 }
 
 /** One learner's run, whatever their eligibility: their jobs, their officers' and their placement's. */
-export async function oneLearnerSubjects(db: DataSource, learnerId: number, settings: RunSettings): Promise<RunSubject[]> {
+export async function oneLearnerSubjects(db: DataSource, learnerId: number, settings: JobSetSettings): Promise<RunSubject[]> {
   const [learner] = (await db.query(`SELECT id, learner_ident FROM learner WHERE id = $1`, [learnerId])) as Array<{ id: number; learner_ident: string }>;
   if (!learner) return [];
   const officers: RunRecord[] = await db.query(

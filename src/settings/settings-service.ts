@@ -39,6 +39,19 @@ export interface SettingsView {
 
 const SETTINGS_ROW = 1;
 
+async function ensureSettingsRow(executor: DataSource | EntityManager): Promise<void> {
+  await executor.query('INSERT INTO integration_settings (id) VALUES ($1) ON CONFLICT (id) DO NOTHING', [SETTINGS_ROW]);
+}
+
+/** The one settings row as it is now, made with its defaults if there is none yet. */
+export async function currentSettingsRow(executor: DataSource | EntityManager): Promise<IntegrationSettings> {
+  const repository = executor.getRepository(IntegrationSettings);
+  const row = await repository.findOneBy({ id: SETTINGS_ROW });
+  if (row) return row;
+  await ensureSettingsRow(executor);
+  return repository.findOneByOrFail({ id: SETTINGS_ROW });
+}
+
 export function settingsView(row: IntegrationSettings): SettingsView {
   const mappings = Object.fromEntries(SESSION_TYPES.map((type) => [type, row.reviewTypeMappings?.[type] ?? null])) as SettingsView['reviewTypeMappings'];
   return {
@@ -72,11 +85,7 @@ export class SettingsService {
   ) {}
 
   async get(manager: EntityManager = this.db.manager): Promise<IntegrationSettings> {
-    const repository = manager.getRepository(IntegrationSettings);
-    const row = await repository.findOneBy({ id: SETTINGS_ROW });
-    if (row) return row;
-    await this.ensureRow(manager);
-    return repository.findOneByOrFail({ id: SETTINGS_ROW });
+    return currentSettingsRow(manager);
   }
 
   async view(): Promise<SettingsView> {
@@ -92,9 +101,9 @@ export class SettingsService {
     return this.db.transaction((transaction) => this.updateWithin(patch, transaction));
   }
 
-  /** The settings first, then the constructor's defaults (the built-in simulator under `start`). */
-  async connection(): Promise<SmartAssessorConnection> {
-    const row = await this.get();
+  /** The settings first (`row`, or the row as it is now), then the constructor's defaults (the built-in simulator under `start`). */
+  async connection(row?: IntegrationSettings): Promise<SmartAssessorConnection> {
+    row ??= await this.get();
     const connection: Partial<SmartAssessorConnection> = {
       baseUrl: row.baseUrl ?? this.defaults.baseUrl,
       username: row.username ?? this.defaults.username,
@@ -141,7 +150,7 @@ export class SettingsService {
   }
 
   private async ensureRow(manager: EntityManager): Promise<void> {
-    await manager.query('INSERT INTO integration_settings (id) VALUES ($1) ON CONFLICT (id) DO NOTHING', [SETTINGS_ROW]);
+    await ensureSettingsRow(manager);
   }
 
   private open(sealed: string, label: string): string {

@@ -1,5 +1,6 @@
 import type { DemographicsMode, Direction, Gender } from '../../entities/enums.js';
 import type { FieldChange } from '../../entities/sync-event.js';
+import type { FieldProblem } from '../errors.js';
 import type { AssessorFields, EmployerFields, LearnerDemographics, LearnerUpdate } from '../smart-assessor/types.js';
 import type { IsoDate } from './dates.js';
 import { isBlank, sameValue, type ValueKind } from './normalise.js';
@@ -90,14 +91,17 @@ interface PlanBuilder {
   changes: FieldChange[];
 }
 
-function compareField(plan: PlanBuilder, record: string, field: string, kind: ValueKind, direction: Direction, picsValue: unknown, saValue: unknown): void {
+/** The directions a comparison can write in. */
+type WriteDirection = Exclude<Direction, 'kept'>;
+
+function compareField(plan: PlanBuilder, record: string, field: string, kind: ValueKind, direction: WriteDirection, picsValue: unknown, saValue: unknown): void {
   const [source, target] = direction === 'push' ? [picsValue, saValue] : [saValue, picsValue];
   if (isBlank(source) || sameValue(kind, source, target)) return;
   (direction === 'push' ? plan.saPatch : plan.misUpdates)[field] = source;
   plan.changes.push({ record, field, from: target ?? null, to: source, direction });
 }
 
-function directionOf(mode: DemographicsMode): Direction | null {
+function directionOf(mode: DemographicsMode): WriteDirection | null {
   switch (mode) {
     case 'Push':
       return 'push';
@@ -156,3 +160,19 @@ export function planOrganisationDemographics(
   return plan as DemographicsPlan<EmployerFields, OrganisationMisUpdate>;
 }
 
+
+/**
+ * The plan without the pushes that invalid PICS data holds back (SPEC.md §4: invalid data
+ * is never sent, and holds back only the fields it affects): each field with a problem
+ * (the record's own, as its validation names them) is neither in the PATCH nor among the
+ * changes; every other push, and every pull, stays.
+ */
+export function holdBack<SaPatch, MisUpdates>(plan: DemographicsPlan<SaPatch, MisUpdates>, problems: readonly FieldProblem[]): DemographicsPlan<SaPatch, MisUpdates> {
+  if (problems.length === 0) return plan;
+  const held = new Set(problems.map((problem) => problem.field));
+  return {
+    saPatch: Object.fromEntries(Object.entries(plan.saPatch as Record<string, unknown>).filter(([field]) => !held.has(field))) as SaPatch,
+    misUpdates: plan.misUpdates,
+    changes: plan.changes.filter((change) => change.direction !== 'push' || !held.has(change.field)),
+  };
+}

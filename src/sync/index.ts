@@ -10,10 +10,13 @@
  *   Smart Assessor is written, `pull` means the MIS is written. No changes: no call, no write.
  * - Records are named "learner L000123", "officer OFF2", "organisation ORG7", "aim L000123-1",
  *   "review R000045" in problems and changes alike.
- * - A push validates what it is about to send, then sends it:
+ * - A push validates what it is about to send, holds back the fields with problems and
+ *   sends the rest; the job then fails, naming the problems, with the rest on record:
  *     const plan = planLearnerDemographics(learner, saLearner, settings);
  *     const problems = validateLearnerForSmartAssessor(learner, { today, fields: Object.keys(plan.saPatch) });
- *     if (problems.length > 0) throw new InvalidDataError(problems);
+ *     const sendable = holdBack(plan, problems);
+ * - A blank never overwrites a value; where Smart Assessor's blank meets a MIS value the
+ *   value is kept, and the change says so with direction `kept`.
  */
 
 /** Record shapes and names shared by the rules. */
@@ -70,11 +73,12 @@ export {
   type LearnerEnrolmentSettings,
 } from './enrolment.js';
 
-/** Demographics, officers and organisations queues: what to push or pull per mode. */
+/** Demographics, officers and organisations queues: what to push or pull per mode, less what invalid data holds back. */
 export {
   LEARNER_DEMOGRAPHIC_FIELDS,
   OFFICER_DEMOGRAPHIC_FIELDS,
   ORGANISATION_DEMOGRAPHIC_FIELDS,
+  holdBack,
   planLearnerDemographics,
   planOfficerDemographics,
   planOrganisationDemographics,

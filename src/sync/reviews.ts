@@ -10,10 +10,10 @@ import { reviewRecord } from './records.js';
  * MIS reviews, matched on Smart Assessor System ID = session id. Reviews are only ever
  * created or updated here: the sync never deletes a PICS review.
  *
- * Unlike demographics, the review fields mirror the session literally, as the reviews
- * row says: actual date is blank when the session was not attended, officer blank when
- * no officer has the session's assessor as Additional ID, notes blank when the session
- * has no comments. So here a blank does replace a value.
+ * A review's fields follow its session, but a blank from Smart Assessor never erases what
+ * PICS holds: a session that lacks an actual date (it is not, or no longer, attended), an
+ * officer (no assessor, or one no officer has as Additional ID), notes or a status leaves
+ * the review's value as it is, and the change says so (direction `kept`).
  */
 
 /** The parts of an SA session a review is made from. */
@@ -107,6 +107,11 @@ export function reviewTypeFor(sessionType: SessionType, mappings: Partial<Record
   return code ? code : null;
 }
 
+/** What the session leaves blank: nothing to write over a value PICS holds. */
+function isBlankFromSession(field: keyof ReviewFields, wanted: unknown): boolean {
+  return field === 'attendedStatus' ? wanted === 'Unknown' : isBlank(wanted);
+}
+
 function differs(field: keyof ReviewFields, current: unknown, wanted: unknown): boolean {
   switch (field) {
     case 'plannedDate':
@@ -128,7 +133,8 @@ const REVIEW_FIELD_NAMES = ['plannedDate', 'actualDate', 'officerId', 'attendedS
  * ident, the mapped review type and the System ID; its attended status starts as Unknown
  * and then takes the session's, like every other field. An existing review keeps its
  * review type (a mapping change applies to reviews created afterwards) and gets only the
- * fields that differ.
+ * fields that differ, but for a blank from the session where it holds a value: that
+ * value is kept (a `kept` change, from the session's blank to the value kept).
  */
 export function planReviews<R extends PicsReview>(input: ReviewsInput<R>): ReviewsPlan<R> {
   const plan: ReviewsPlan<R> = { creates: [], updates: [], ignored: [], changes: [] };
@@ -154,16 +160,15 @@ export function planReviews<R extends PicsReview>(input: ReviewsInput<R>): Revie
     const existing = reviewsBySystemId.get(systemId);
     if (existing) {
       const set: Partial<ReviewFields> = {};
+      const record = reviewRecord(existing.reviewIdent);
       for (const field of REVIEW_FIELD_NAMES) {
         if (!differs(field, existing[field], wanted[field])) continue;
+        if (isBlankFromSession(field, wanted[field])) {
+          plan.changes.push({ record, field: fieldName(field), from: null, to: shown(field, existing[field]), direction: 'kept' });
+          continue;
+        }
         Object.assign(set, { [field]: wanted[field] });
-        plan.changes.push({
-          record: reviewRecord(existing.reviewIdent),
-          field: fieldName(field),
-          from: shown(field, existing[field]),
-          to: shown(field, wanted[field]),
-          direction: 'pull',
-        });
+        plan.changes.push({ record, field: fieldName(field), from: shown(field, existing[field]), to: shown(field, wanted[field]), direction: 'pull' });
       }
       if (Object.keys(set).length > 0) plan.updates.push({ review: existing, set });
       continue;

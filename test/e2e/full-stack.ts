@@ -47,7 +47,7 @@ export async function startFullStack(): Promise<FullStack> {
   const redis = new Redis(testRedisUrl, { maxRetriesPerRequest: null, enableAutoPipelining: false });
   const settings = new SettingsService(db, new SecretBox(randomBytes(32)), { baseUrl: simulator.baseUrl, ...simulator.credentials });
   const producers = createProducers({ connection: workerConnection(testRedisUrl), prefix });
-  const deps: ClosableWorkerDeps = createWorkerDeps({ db, redis, config: { QUEUE_PREFIX: prefix }, settings, logger: silentLogger, settingsMaxAgeMs: 200 });
+  const deps: ClosableWorkerDeps = createWorkerDeps({ db, redis, config: { QUEUE_PREFIX: prefix }, settings, logger: silentLogger });
   const workers: RunningWorkers = await startWorkers({
     connection: workerConnection(testRedisUrl),
     prefix,

@@ -1,15 +1,15 @@
 import { Redis } from 'ioredis';
 import winston from 'winston';
 import type { DataSource } from 'typeorm';
-import { IntegrationSettings } from '../../entities/index.js';
 import { workerConnection } from '../../queues/connection.js';
 import type { QueueName } from '../../queues/definitions.js';
 import { payloadSubject } from '../../queues/payloads.js';
 import { createProducers, type Producers } from '../../queues/producers.js';
 import { createLogger, type Logger } from '../../src/logging/logger.js';
 import { subjectOf } from '../../src/runs/outcomes.js';
+import { currentRunSettings } from '../../src/settings/run-settings.js';
 import type { SmartAssessorApi } from '../../src/smart-assessor/types.js';
-import type { JobResult, Processor, WorkerDeps } from '../../workers/processor.js';
+import type { JobResult, Processor, WorkerDeps, WorkerProcessDeps } from '../../workers/processor.js';
 import type { ProcessorMap } from '../../workers/registry.js';
 import { startWorkers, type RunningWorkers, type WorkerTuning } from '../../workers/runner.js';
 import { testRedisUrl, uniqueQueuePrefix } from './redis.js';
@@ -47,15 +47,18 @@ export async function openTestPipeline(label = 'pipeline'): Promise<TestPipeline
   };
 }
 
-/** WorkerDeps for test processors: the real database and Redis, a Smart Assessor of the test's choosing (none by default). */
-export function testWorkerDeps(db: DataSource, redis: Redis, smartAssessor?: () => Promise<SmartAssessorApi>): WorkerDeps {
-  return {
-    db,
-    redis,
-    logger: silentLogger,
-    settings: async () => db.getRepository(IntegrationSettings).findOneByOrFail({ id: 1 }),
+/**
+ * Worker deps for test processors: the real database and Redis, the settings as they are
+ * whenever a processor asks, and a Smart Assessor of the test's choosing (none by default).
+ */
+export function testWorkerDeps(db: DataSource, redis: Redis, smartAssessor?: () => Promise<SmartAssessorApi>): WorkerProcessDeps {
+  const shared = { db, redis, logger: silentLogger };
+  const deps: WorkerDeps = {
+    ...shared,
+    settings: () => currentRunSettings(db),
     smartAssessor: smartAssessor ?? (async () => Promise.reject(new Error('this test has no Smart Assessor'))),
   };
+  return { ...shared, forJob: () => deps };
 }
 
 export interface TestWorkerOptions {

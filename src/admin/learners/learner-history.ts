@@ -1,4 +1,5 @@
-import type { DataSource } from 'typeorm';
+/** Sync events as the admin API pages them: a learner's history, and an officer's or organisation's. */
+import { IsNull, type DataSource, type FindOptionsWhere } from 'typeorm';
 import { SyncEvent, type EventOutcome, type FieldChange } from '../../../entities/index.js';
 import type { PageOf, Paging } from '../http/validation.js';
 
@@ -23,13 +24,23 @@ function syncEventView(event: SyncEvent): SyncEventView {
   };
 }
 
-/** A learner's sync events, newest first (sync_event_learner_history_idx). */
-export async function learnerHistory(db: DataSource, learnerId: number, paging: Paging): Promise<PageOf<SyncEventView>> {
+/** The events `where` picks, newest first, a page at a time. */
+async function historyPage(db: DataSource, where: FindOptionsWhere<SyncEvent>, paging: Paging): Promise<PageOf<SyncEventView>> {
   const [events, totalItems] = await db.getRepository(SyncEvent).findAndCount({
-    where: { learnerId },
+    where,
     order: { at: 'DESC', id: 'DESC' },
     skip: (paging.page - 1) * paging.pageSize,
     take: paging.pageSize,
   });
   return { items: events.map(syncEventView), page: paging.page, pageSize: paging.pageSize, totalItems };
+}
+
+/** A learner's sync events, newest first (sync_event_learner_history_idx). */
+export function learnerHistory(db: DataSource, learnerId: number, paging: Paging): Promise<PageOf<SyncEventView>> {
+  return historyPage(db, { learnerId }, paging);
+}
+
+/** An officer's or organisation's own sync events (their details jobs), newest first (sync_event_record_history_idx). */
+export function recordHistory(db: DataSource, record: { type: 'officer' | 'organisation'; ref: string }, paging: Paging): Promise<PageOf<SyncEventView>> {
+  return historyPage(db, { subjectType: record.type, subjectRef: record.ref, learnerId: IsNull() }, paging);
 }

@@ -1,24 +1,29 @@
 import { Router } from 'express';
 import type { DataSource } from 'typeorm';
-import { Qualification, ReviewType } from '../../../entities/index.js';
+import { Officer, Organisation, Qualification, ReviewType } from '../../../entities/index.js';
 import { RecordNotFoundError } from '../../enrolment/errors.js';
 import { setOfficerAdditionalId, setOrganisationAdditionalId } from '../../enrolment/manual-links.js';
 import { NotFoundError, type ErrorTranslator } from '../http/errors.js';
 import { AdditionalIdBody } from '../http/dtos.js';
-import { parsePaging, queryBoolean, queryText, validateBody } from '../http/validation.js';
+import { parsePaging, queryBoolean, queryText, validateBody, type PageOf } from '../http/validation.js';
+import { recordHistory, type SyncEventView } from '../learners/learner-history.js';
 import { officerView, searchOfficers } from '../records/officers.js';
 import { organisationView, searchOrganisations } from '../records/organisations.js';
 
 export const translateRecordErrors: ErrorTranslator = (error) =>
   error instanceof RecordNotFoundError ? new NotFoundError(`No ${error.recordType} with ref "${error.ref}"`) : undefined;
 
-/** Organisations, officers, the qualification catalogue and review types, and the Additional ID links. */
+/** Organisations, officers (with their sync history), the qualification catalogue and review types, and the Additional ID links. */
 export function recordRoutes(db: DataSource): Router {
   const router = Router();
 
   router.get('/api/organisations', async (req, res) => {
     const query = req.query as Record<string, unknown>;
     res.json(await searchOrganisations(db, { search: queryText(query, 'search'), linked: queryBoolean(query, 'linked') }, parsePaging(query)));
+  });
+
+  router.get('/api/organisations/:ref/history', async (req, res) => {
+    res.json(await historyOf(db, 'organisation', req.params.ref, req.query as Record<string, unknown>));
   });
 
   router.put('/api/organisations/:ref/additional-id', async (req, res) => {
@@ -29,6 +34,10 @@ export function recordRoutes(db: DataSource): Router {
   router.get('/api/officers', async (req, res) => {
     const query = req.query as Record<string, unknown>;
     res.json(await searchOfficers(db, { search: queryText(query, 'search'), linked: queryBoolean(query, 'linked') }, parsePaging(query)));
+  });
+
+  router.get('/api/officers/:ref/history', async (req, res) => {
+    res.json(await historyOf(db, 'officer', req.params.ref, req.query as Record<string, unknown>));
   });
 
   router.put('/api/officers/:ref/additional-id', async (req, res) => {
@@ -61,4 +70,12 @@ export function recordRoutes(db: DataSource): Router {
   });
 
   return router;
+}
+
+/** An officer's or organisation's sync events, newest first; an unknown ref is a 404. */
+async function historyOf(db: DataSource, type: 'officer' | 'organisation', ref: string, query: Record<string, unknown>): Promise<PageOf<SyncEventView>> {
+  const paging = parsePaging(query);
+  const known = await db.getRepository(type === 'officer' ? Officer : Organisation).existsBy({ ref });
+  if (!known) throw new RecordNotFoundError(type, ref);
+  return recordHistory(db, { type, ref }, paging);
 }

@@ -4,6 +4,7 @@ import type { Producers } from '../../../queues/producers.js';
 import { AlreadyEnrolledError } from '../../enrolment/errors.js';
 import { requestEnrolment } from '../../enrolment/request.js';
 import { ActiveRunError, LearnerNotFoundError, listRuns, NotEnrolledError, requestLearnerSync, runView, startRun } from '../../runs/index.js';
+import { IntegrationDisabledError } from '../../settings/integration-switch.js';
 import { ConflictError, NotFoundError, type ErrorTranslator } from '../http/errors.js';
 import { parsePaging } from '../http/validation.js';
 import { isRunId, LearnersDoneCounter, runFailures, runTrend } from '../runs/run-reports.js';
@@ -20,7 +21,7 @@ const RUN_PAGING = { defaultPageSize: 20, maxPageSize: 200 };
 /** The pipeline's refusals, as the API answers them. */
 export const translateRunErrors: ErrorTranslator = (error) => {
   if (error instanceof ActiveRunError) return new ConflictError(`${error.message}; wait for it to finish`);
-  if (error instanceof NotEnrolledError || error instanceof AlreadyEnrolledError) return new ConflictError(error.message);
+  if (error instanceof NotEnrolledError || error instanceof AlreadyEnrolledError || error instanceof IntegrationDisabledError) return new ConflictError(error.message);
   if (error instanceof LearnerNotFoundError) return new NotFoundError(`No learner with Learner Ident "${error.learnerIdent}"`);
   return undefined;
 };

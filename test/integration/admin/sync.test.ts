@@ -91,8 +91,12 @@ describe('admin API: queued work and sync runs', () => {
   });
 
   describe('GET /api/sync/runs and /api/sync/runs/{runId}', () => {
-    it('answers the runs newest first, and one run, in the SyncRun shape', async () => {
+    it('answers the runs newest first, and one run, in the SyncRun shape with the settings it started with and no secret', async () => {
+      await admin.settings.update({ learnerDemographicsMode: 'Pull', reviewTypeMappings: { FormalReview: 'PR' }, password: 'the-sa-password', clientKey: 'the-client-key' });
+      const { passwordSet, clientKeySet, lastSynchronisedAt, ...shown } = await admin.settings.view();
+      const savedAt = (await admin.settings.get()).updatedAt.toISOString();
       const started = await admin.api.post('/api/sync/runs');
+      await admin.settings.update({ learnerDemographicsMode: 'Push' });
       const list = await admin.api.get('/api/sync/runs');
       expect(list.status).to.equal(200);
       expect(list.body).to.include({ page: 1, totalItems: 1 });
@@ -105,7 +109,10 @@ describe('admin API: queued work and sync runs', () => {
         learners: 0,
         jobs: { total: 0, completed: 0, failed: 0, waiting: 0 },
         etaSeconds: null,
+        settings: { ...shown, savedAt },
       };
+      expect([passwordSet, clientKeySet, lastSynchronisedAt, shown.learnerDemographicsMode, shown.reviewTypeMappings.FormalReview]).to.deep.equal([true, true, null, 'Pull', 'PR']);
+      expect(list.text).to.not.match(/the-sa-password|the-client-key|Encrypted/);
       expect(list.body.items).to.deep.equal([expected]);
       const one = await admin.api.get(`/api/sync/runs/${started.body.runId}`);
       expect(one.status).to.equal(200);

@@ -152,7 +152,7 @@ describe('daily synchronisation: enrolment kept in step', function () {
       expect(await inSmartAssessor()).to.equal('unsupported');
 
       const offered = store().addCourse({ qanCode: TEAM_LEADER, title: 'Team Leader or Supervisor (Level 3)' });
-      expect((await refreshQualificationLinks(harness.db, await deps.smartAssessor())).linked).to.equal(1);
+      expect((await refreshQualificationLinks(harness.db, await deps.forJob(null).smartAssessor())).linked).to.equal(1);
       expect(await inSmartAssessor()).to.equal('to-enrol');
 
       const linked = await harness.syncLearner(learner.learnerIdent);
@@ -263,7 +263,7 @@ describe('daily synchronisation: enrolment kept in step', function () {
     const deps = harness.workerDeps();
     const job = { name: 'learner-status' as const, data: { runId, learnerId: learner.id } };
     try {
-      const died = await statusProcessor(job, harness.runnerContext('status', 'learner-status', runId, 'first', () => Promise.reject(new Error('the worker died'))), deps).then(
+      const died = await statusProcessor(job, harness.runnerContext('status', 'learner-status', runId, 'first', () => Promise.reject(new Error('the worker died'))), deps.forJob(runId)).then(
         () => null,
         (error: Error) => error.message,
       );
@@ -272,7 +272,7 @@ describe('daily synchronisation: enrolment kept in step', function () {
       const [unsaved] = await harness.db.query(`SELECT sa_learner_course_id AS id FROM learning_aim WHERE id = $1`, [aim.id]);
       expect(unsaved.id, 'the id was never saved').to.equal(null);
 
-      const retried = await statusProcessor(job, harness.runnerContext('status', 'learner-status', runId, 'retry'), deps);
+      const retried = await statusProcessor(job, harness.runnerContext('status', 'learner-status', runId, 'retry'), deps.forJob(runId));
       expect(retried.outcome).to.equal('changed');
     } finally {
       deps.close();

@@ -18,6 +18,8 @@ import { enrolledProvider, type EnrolledProvider } from '../../support/enrolled-
 import { FAST_WORKERS, openTestPipeline, silentLogger, waitFor, type TestPipeline } from '../../support/pipeline.js';
 import { testRedisUrl } from '../../support/redis.js';
 import { startTestSimulator, type RunningSimulator } from '../../support/simulator.js';
+import { isEligible, ukDate } from './expectations.js';
+import { aimsOf, readMis, type MisLearnerRow } from './mis-state.js';
 
 /** The queues of the daily synchronisation (SPEC.md §4). */
 export const DAILY_QUEUES: readonly QueueName[] = ['qualification-progress', 'reviews', 'otj', 'demographics', 'officers', 'organisations', 'status'];
@@ -41,6 +43,8 @@ export interface DailyHarness {
   runnerContext<Q extends QueueName>(queue: Q, jobName: JobName<Q>, runId: string, jobId: string, beforeCommit?: () => Promise<void>): JobContext<Q>;
   /** The product's worker deps over the harness's database, Redis and settings. */
   workerDeps(): ClosableWorkerDeps;
+  /** The run `queue` starts (its jobs queued, no worker yet), worked to its end. */
+  runQueued(queue: () => Promise<string>): Promise<RunMeasure>;
   close(): Promise<void>;
 }
 
@@ -48,7 +52,7 @@ export interface RunMeasure {
   runId: string;
   /** SQL statements the workers sent while the run's jobs ran (transaction control included), but for reads of the settings row. */
   queries: number;
-  /** Reads of the settings row: the worker deps re-read it every few seconds, however many jobs run. */
+  /** Reads of the settings row: the worker deps read it to build the Smart Assessor client, however many jobs run. */
   settingsReads: number;
 }
 
@@ -179,6 +183,7 @@ export async function openDailyHarness(options: DailyHarnessOptions): Promise<Da
       };
     },
     workerDeps: () => createWorkerDeps({ db, redis: pipeline.redis, config: { QUEUE_PREFIX: pipeline.prefix }, settings, logger: silentLogger }),
+    runQueued: withWorkers,
     async close() {
       logger.logQuery = logQuery;
       // Snapshot entries a reader never released would otherwise wait out their TTL in the shared Redis.
@@ -192,4 +197,65 @@ export async function openDailyHarness(options: DailyHarnessOptions): Promise<Da
       await simulator.close();
     },
   };
+}
+
+/** Hands out a fresh learner (see learnerPicker). */
+export type LearnerPick = (extra?: (learner: MisLearnerRow) => boolean) => Promise<MisLearnerRow>;
+
+/**
+ * Hands out eligible learners in continuing learning (and `extra`), each once: the tests
+ * of a file share one provider, and each changes its learner as it needs.
+ */
+export function learnerPicker(db: DataSource): LearnerPick {
+  const used = new Set<string>();
+  return async (extra = () => true) => {
+    const mis = await readMis(db);
+    const today = ukDate(Date.now());
+    const learner = mis.learners.find(
+      (row) =>
+        !used.has(row.learnerIdent) &&
+        isEligible(row, aimsOf(mis, row.id), today) &&
+        aimsOf(mis, row.id).every((aim) => aim.completionStatus === 1 && aim.actualEndDate === null) &&
+        extra(row),
+    );
+    if (!learner) throw new Error('the provider has no learner left for this test');
+    used.add(learner.learnerIdent);
+    return learner;
+  };
+}
+
+export interface EventRow {
+  queue: string;
+  subjectType: string;
+  subjectRef: string;
+  outcome: string;
+  error: string | null;
+  changes: Array<{ record: string; field: string; from: unknown; to: unknown; direction: string }>;
+}
+
+/** A run's sync events, by queue. */
+export async function eventsOf(db: DataSource, runId: string): Promise<EventRow[]> {
+  return db.query(
+    `SELECT queue, subject_type AS "subjectType", subject_ref AS "subjectRef", outcome, error, changes FROM sync_event WHERE run_id = $1 ORDER BY queue, subject_ref`,
+    [runId],
+  );
+}
+
+/**
+ * For a suite of tests that share a provider, one learner each: its harness, opened before
+ * them, with a picker of fresh learners; the simulator's counters reset before each test;
+ * closed after them. Read the fields in a test or a later hook.
+ */
+export function sharedDailyHarness(options: DailyHarnessOptions): { harness: DailyHarness; freshLearner: LearnerPick } {
+  const shared = {} as { harness: DailyHarness; freshLearner: LearnerPick };
+  before(async function () {
+    this.timeout(60_000);
+    shared.harness = await openDailyHarness(options);
+    shared.freshLearner = learnerPicker(shared.harness.db);
+  });
+  beforeEach(() => shared.harness.simulator.store.resetCounters());
+  after(async () => {
+    await shared.harness?.close();
+  });
+  return shared;
 }

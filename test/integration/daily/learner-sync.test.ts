@@ -3,53 +3,20 @@ import { classifyFailure } from '../../../workers/failure.js';
 import { reviewsProcessor } from '../../../workers/reviews.js';
 import { statusProcessor } from '../../../workers/status.js';
 import { snapshotKey } from '../../../src/daily/learner-snapshot.js';
-import { comparable, isEligible, ukDate, validUln } from './expectations.js';
-import { openDailyHarness, type DailyHarness } from './harness.js';
-import { aimsOf, learnerByIdent, readMis, type MisLearnerRow } from './mis-state.js';
+import { requestLearnerSync } from '../../../src/runs/index.js';
+import { comparable, ukDate, validUln } from './expectations.js';
+import { eventsOf as runEvents, sharedDailyHarness, type DailyHarness, type LearnerPick } from './harness.js';
+import { aimsOf, learnerByIdent, readMis } from './mis-state.js';
 
 /** "Update Learner In Smart Assessor" for one learner at a time: the settings and MIS data that change what a job does. */
 
 describe('daily synchronisation of one learner', function () {
+  const shared = sharedDailyHarness({ learners: 24, seed: 7 });
   let harness: DailyHarness;
-  const used = new Set<string>();
+  let freshLearner: LearnerPick;
+  before(() => ({ harness, freshLearner } = shared));
 
-  before(async function () {
-    this.timeout(60_000);
-    harness = await openDailyHarness({ learners: 24, seed: 7 });
-  });
-
-  beforeEach(function () {
-    harness.simulator.store.resetCounters();
-  });
-
-  after(async function () {
-    await harness?.close();
-  });
-
-  /** An eligible learner in continuing learning that no other test of this file has used. */
-  async function freshLearner(extra: (learner: MisLearnerRow) => boolean = () => true): Promise<MisLearnerRow> {
-    const mis = await readMis(harness.db);
-    const today = ukDate(Date.now());
-    const learner = mis.learners.find(
-      (row) =>
-        !used.has(row.learnerIdent) &&
-        isEligible(row, aimsOf(mis, row.id), today) &&
-        aimsOf(mis, row.id).every((aim) => aim.completionStatus === 1 && aim.actualEndDate === null) &&
-        extra(row),
-    );
-    if (!learner) throw new Error('the provider has no learner left for this test');
-    used.add(learner.learnerIdent);
-    return learner;
-  }
-
-  const eventsOf = async (runId: string) =>
-    (await harness.db.query(`SELECT queue, subject_type AS "subjectType", outcome, error, changes FROM sync_event WHERE run_id = $1 ORDER BY queue`, [runId])) as Array<{
-      queue: string;
-      subjectType: string;
-      outcome: string;
-      error: string | null;
-      changes: Array<{ record: string; field: string; from: unknown; to: unknown; direction: string }>;
-    }>;
+  const eventsOf = (runId: string) => runEvents(harness.db, runId);
   const demographicsEvent = async (runId: string) => (await eventsOf(runId)).find((event) => event.queue === 'demographics')!;
   /** The learner's details PATCHes (course status PATCHes aside: a learner's first run sends those). */
   const learnerPatches = (saLearnerId: string) =>
@@ -97,30 +64,16 @@ describe('daily synchronisation of one learner', function () {
     expect(learnerPatches(learner.smartAssessorId!)).to.deep.equal([]);
   });
 
-  it('fails the job at once on invalid MIS data, naming the learner, field, value and reason, and sends nothing', async function () {
-    await harness.settings.update({ learnerDemographicsMode: 'Push', updateLearnerGender: false });
-    const learner = await freshLearner();
-    await harness.db.query(`UPDATE learner SET ni_number = 'QQ123456C', email = 'valid.but.unsent@example.org' WHERE id = $1`, [learner.id]);
-    const { runId } = await harness.syncLearner(learner.learnerIdent);
-
-    const event = await demographicsEvent(runId);
-    expect(event.outcome).to.equal('failed');
-    expect(event.error).to.equal(`learner ${learner.learnerIdent}: niNumber "QQ123456C" cannot start with Q: the first letter is never D, F, I, Q, U or V`);
-    expect(learnerPatches(learner.smartAssessorId!)).to.deep.equal([]);
-    expect(harness.simulator.store.learners.get(learner.smartAssessorId!)!.email).to.equal(learner.email);
-    const failed = await harness.pipeline.producers.queues.demographics.getFailed();
-    const job = failed.find((candidate) => candidate.data.runId === runId)!;
-    expect(job.attemptsMade, 'tried once, not retried').to.equal(1);
-    const others = (await eventsOf(runId)).filter((other) => other.queue !== 'demographics');
-    expect(others.every((other) => other.outcome !== 'failed')).to.equal(true);
-  });
-
-  it('skips every job and asks Smart Assessor nothing while the integration is disabled', async function () {
-    await harness.settings.update({ integrationEnabled: false, learnerDemographicsMode: 'Push', officerDemographicsMode: 'Push', organisationDemographicsMode: 'Push' });
+  it('skips every queued job and asks Smart Assessor nothing once the integration is disabled', async function () {
+    await harness.settings.update({ learnerDemographicsMode: 'Push', officerDemographicsMode: 'Push', organisationDemographicsMode: 'Push' });
     try {
       const learner = await freshLearner();
       await harness.db.query(`UPDATE learner SET email = 'not.sent@example.org' WHERE id = $1`, [learner.id]);
-      const { runId } = await harness.syncLearner(learner.learnerIdent);
+      const { runId } = await harness.runQueued(async () => {
+        const queued = await requestLearnerSync(harness.db, harness.pipeline.producers, learner.learnerIdent);
+        await harness.settings.update({ integrationEnabled: false });
+        return queued.runId;
+      });
       const events = await eventsOf(runId);
       expect(events.length).to.be.at.least(7);
       expect(events.map((event) => event.outcome)).to.deep.equal(events.map(() => 'skipped'));
@@ -183,13 +136,13 @@ describe('daily synchronisation of one learner', function () {
       });
     const job = { name: 'learner-reviews' as const, data: { runId, learnerId: learner.id } };
     try {
-      const raced = await Promise.allSettled([reviewsProcessor(job, context('a'), deps), reviewsProcessor(job, context('b'), deps)]);
+      const raced = await Promise.allSettled([reviewsProcessor(job, context('a'), deps.forJob(runId)), reviewsProcessor(job, context('b'), deps.forJob(runId))]);
       const won = raced.filter((outcome) => outcome.status === 'fulfilled');
       const lost = raced.filter((outcome): outcome is PromiseRejectedResult => outcome.status === 'rejected');
       expect(won).to.have.length(1);
       expect(lost).to.have.length(1);
       expect(classifyFailure(lost[0].reason).kind, 'the loser is retried').to.equal('retry');
-      const retried = await reviewsProcessor(job, { ...context('b-retry'), commit: async () => expect.fail('nothing left to write') }, deps);
+      const retried = await reviewsProcessor(job, { ...context('b-retry'), commit: async () => expect.fail('nothing left to write') }, deps.forJob(runId));
       expect(retried.outcome).to.equal('unchanged');
     } finally {
       deps.close();
@@ -221,7 +174,7 @@ describe('daily synchronisation of one learner', function () {
     const job = { name: 'learner-status' as const, data: { runId, learnerId: learner.id } };
     const sent = () => harness.simulator.store.recorded.filter((request) => request.method !== 'GET' && request.operationId !== 'createToken').map((request) => `${request.operationId} ${request.path}`);
     try {
-      const died = await statusProcessor(job, harness.runnerContext('status', 'learner-status', runId, 'first', async () => Promise.reject(new Error('the worker died'))), deps).then(
+      const died = await statusProcessor(job, harness.runnerContext('status', 'learner-status', runId, 'first', async () => Promise.reject(new Error('the worker died'))), deps.forJob(runId)).then(
         () => null,
         (error: Error) => error.message,
       );
@@ -230,12 +183,12 @@ describe('daily synchronisation of one learner', function () {
       expect(sentBeforeDying).to.include(`updateLearnerCourse /learners/${learner.smartAssessorId}/courses/${paused.saLearnerCourseId}`);
 
       harness.simulator.store.resetCounters();
-      const retried = await statusProcessor(job, harness.runnerContext('status', 'learner-status', runId, 'retry'), deps);
+      const retried = await statusProcessor(job, harness.runnerContext('status', 'learner-status', runId, 'retry'), deps.forJob(runId));
       expect(sent(), 'the retry sends the same changes again (SA applies them as before)').to.deep.equal(sentBeforeDying);
       expect(retried.outcome).to.equal('changed');
 
       harness.simulator.store.resetCounters();
-      const stalledRerun = await statusProcessor(job, harness.runnerContext('status', 'learner-status', runId, 'rerun'), deps);
+      const stalledRerun = await statusProcessor(job, harness.runnerContext('status', 'learner-status', runId, 'rerun'), deps.forJob(runId));
       expect(stalledRerun.outcome, 'a finished job run again finds nothing to do').to.equal('unchanged');
       expect(sent()).to.deep.equal([]);
     } finally {

@@ -7,6 +7,7 @@ import { importDocument, type ImportDocument } from '../../../src/import/import-
 import { createLogger } from '../../../src/logging/logger.js';
 import { recordOutcome, type OutcomeRecord } from '../../../src/runs/outcomes.js';
 import { SecretBox } from '../../../src/settings/secret-box.js';
+import { runSettingsOf } from '../../../src/settings/run-settings.js';
 import { SettingsService, type SettingsPatch } from '../../../src/settings/settings-service.js';
 import type { SmartAssessorClient } from '../../../src/smart-assessor/client.js';
 import { enrolmentProcessor } from '../../../workers/enrolment.js';
@@ -57,7 +58,7 @@ export async function startTestbed(options: TestbedOptions = {}): Promise<Testbe
     db,
     redis,
     logger: quietLogger,
-    settings: () => settings.get(),
+    settings: () => settings.get().then(runSettingsOf),
     smartAssessor: async () => client,
   };
   let jobs = 0;

@@ -53,20 +53,23 @@ describe('enrolment queue and worker deps', function () {
     expect(later).to.not.equal(first);
   });
 
-  it('builds the Smart Assessor client once, and again when the settings row changes', async function () {
+  it('builds the Smart Assessor client once, and again for the first job that starts after the settings row changes', async function () {
     const settings = new SettingsService(db, new SecretBox(randomBytes(32)), {
       baseUrl: 'http://127.0.0.1:9/api/v1',
       username: 'api.user@provider.example',
       password: 'not-used',
       clientKey: 'not-used',
     });
-    const deps = createWorkerDeps({ db, redis: pipeline.redis, config: { QUEUE_PREFIX: pipeline.prefix }, settings, logger: silentLogger, settingsMaxAgeMs: 0 });
+    const deps = createWorkerDeps({ db, redis: pipeline.redis, config: { QUEUE_PREFIX: pipeline.prefix }, settings, logger: silentLogger });
     try {
-      const client = await deps.smartAssessor();
-      expect(await deps.smartAssessor()).to.equal(client);
+      const before = deps.forJob(null);
+      const client = await before.smartAssessor();
+      expect(await deps.forJob(null).smartAssessor()).to.equal(client);
       await settings.update({ username: 'other.user@provider.example' });
-      expect(await deps.smartAssessor()).to.not.equal(client);
-      expect((await deps.settings()).username).to.equal('other.user@provider.example');
+      expect(await before.smartAssessor(), 'a job that started before the save keeps its client').to.equal(client);
+      const after = deps.forJob(null);
+      expect(await after.smartAssessor()).to.not.equal(client);
+      expect((await after.settings()).username).to.equal('other.user@provider.example');
     } finally {
       deps.close();
     }

@@ -26,6 +26,7 @@ describe('run progress', function () {
       learners: 100,
       jobs: { total: 500, completed: 200, failed: 3, waiting: 297 },
       etaSeconds: 300,
+      settings: null,
     };
     expect(progressLine(view)).to.equal('run r1 running: 203/500 jobs done, 3 failed, about 5 min left');
     expect(progressLine({ ...view, etaSeconds: 40 })).to.equal('run r1 running: 203/500 jobs done, 3 failed, about 40 s left');

@@ -2,6 +2,7 @@ import { expect } from 'chai';
 import type { DemographicsMode } from '../../../entities/enums.js';
 import type { Learner as SaLearner } from '../../../src/smart-assessor/types.js';
 import {
+  holdBack,
   planLearnerDemographics,
   planOfficerDemographics,
   planOrganisationDemographics,
@@ -209,6 +210,44 @@ describe('sync rules: demographics', () => {
     it('setting on: a blank never overwrites, either way', () => {
       expect(gender('Push', true, null, 'Male')).to.deep.equal(nothing);
       expect(gender('Pull', true, 'Female', null)).to.deep.equal(nothing);
+    });
+  });
+
+  describe('holdBack: invalid data holds back only the fields it affects', () => {
+    const problem = (field: string) => ({ record: 'learner L000123', field, reason: 'is wrong' });
+
+    it('takes the fields with problems out of the PATCH and the changes, and leaves every other push', () => {
+      const plan = planLearnerDemographics(
+        { learnerIdent: 'L000123', email: 'new@example.org', niNumber: 'QQ123456C', uln: '9276308686' },
+        { email: 'old@example.org', niNumber: 'AB123456C' },
+        { learnerDemographicsMode: 'Push', updateLearnerGender: false },
+      );
+      expect(holdBack(plan, [problem('niNumber')])).to.deep.equal({
+        saPatch: { email: 'new@example.org', uln: '9276308686' },
+        misUpdates: {},
+        changes: [
+          { record: 'learner L000123', field: 'email', from: 'old@example.org', to: 'new@example.org', direction: 'push' },
+          { record: 'learner L000123', field: 'uln', from: null, to: '9276308686', direction: 'push' },
+        ],
+      });
+    });
+
+    it('leaves the pulls alone when the ULN pushed in Pull mode is held back', () => {
+      const plan = planLearnerDemographics(
+        { learnerIdent: 'L000123', email: 'old@example.org', uln: '1234567890' },
+        { email: 'new@example.org', uln: null },
+        { learnerDemographicsMode: 'Pull', updateLearnerGender: false },
+      );
+      expect(holdBack(plan, [problem('uln')])).to.deep.equal({
+        saPatch: {},
+        misUpdates: { email: 'new@example.org' },
+        changes: [{ record: 'learner L000123', field: 'email', from: 'old@example.org', to: 'new@example.org', direction: 'pull' }],
+      });
+    });
+
+    it('is the plan itself when nothing is wrong', () => {
+      const plan = planOfficerDemographics({ ref: 'OFF2', email: 'a@example.org' }, { email: 'b@example.org' }, { officerDemographicsMode: 'Push' });
+      expect(holdBack(plan, [])).to.equal(plan);
     });
   });
 

@@ -166,15 +166,37 @@ describe('sync rules: reviews', () => {
       expect(plan.updates[0].set).to.deep.equal({ plannedDate: '2026-08-03' });
     });
 
-    it('clears the actual date when the session is no longer attended (the reviews row, literally)', () => {
+    it('takes a new status from the session but keeps the actual date the session no longer has, saying so', () => {
       const plan = planReviews(input([session({ status: 'Cancelled' })], [existing()]));
-      expect(plan.updates[0].set).to.deep.equal({ actualDate: null, attendedStatus: 'Cancelled' });
+      expect(plan.updates[0].set).to.deep.equal({ attendedStatus: 'Cancelled' });
+      expect(plan.changes).to.deep.equal([
+        { record: 'review R000010', field: 'actualDate', from: null, to: '2026-07-01', direction: 'kept' },
+        { record: 'review R000010', field: 'attendedStatus', from: 'Attended', to: 'Cancelled', direction: 'pull' },
+      ]);
     });
 
-    it('clears the officer when no officer is the session’s assessor, naming officers by ref', () => {
-      const plan = planReviews(input([session({ assessorId: null })], [existing()]));
-      expect(plan.updates[0].set).to.deep.equal({ officerId: null });
-      expect(plan.changes).to.deep.equal([{ record: 'review R000010', field: 'officer', from: 'OFF2', to: null, direction: 'pull' }]);
+    it('keeps the officer when the session has no assessor, or one no officer is, naming the officer by ref', () => {
+      for (const assessorId of [null, '  ', '999']) {
+        const plan = planReviews(input([session({ assessorId })], [existing()]));
+        expect(plan.updates, String(assessorId)).to.deep.equal([]);
+        expect(plan.changes).to.deep.equal([{ record: 'review R000010', field: 'officer', from: null, to: 'OFF2', direction: 'kept' }]);
+      }
+    });
+
+    it('erases nothing when a session is reopened without comments or a linked assessor: every value the review holds is kept', () => {
+      const plan = planReviews(input([session({ status: null, comments: null, assessorId: '999' })], [existing()]));
+      expect(plan.updates).to.deep.equal([]);
+      expect(plan.changes).to.deep.equal([
+        { record: 'review R000010', field: 'actualDate', from: null, to: '2026-07-01', direction: 'kept' },
+        { record: 'review R000010', field: 'officer', from: null, to: 'OFF2', direction: 'kept' },
+        { record: 'review R000010', field: 'attendedStatus', from: null, to: 'Attended', direction: 'kept' },
+        { record: 'review R000010', field: 'notes', from: null, to: 'Good progress on unit 4.', direction: 'kept' },
+      ]);
+    });
+
+    it('keeps nothing the review does not hold: a blank from the session over a blank is no change', () => {
+      const bare = existing({ actualDate: null, officerId: null, attendedStatus: 'Unknown', notes: null });
+      expect(planReviews(input([session({ status: null, comments: null, assessorId: null })], [bare]))).to.deep.equal({ creates: [], updates: [], ignored: [], changes: [] });
     });
 
     it('changes the officer to the session’s assessor', () => {

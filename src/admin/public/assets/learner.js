@@ -1,6 +1,7 @@
 // One learner: details, enrolment with preview, "Update Learner In Smart Assessor", the Smart Assessor ID, and the change history.
 import { ApiError, get, post, put } from './api.js';
-import { byId, dash, dateTime, h, pager, problemText, replace, say, table, yesNo } from './dom.js';
+import { byId, dash, dateTime, h, problemText, replace, say, table, yesNo } from './dom.js';
+import { showHistory } from './history.js';
 import { startPage } from './layout.js';
 import { followRun, pause } from './progress.js';
 
@@ -116,29 +117,8 @@ function showRecords() {
   );
 }
 
-function changeText(change) {
-  const value = (v) => (v === null || v === undefined || v === '' ? '(blank)' : String(v));
-  return `${change.record} ${change.field}: ${value(change.from)} → ${value(change.to)} (${change.direction === 'push' ? 'to Smart Assessor' : 'to the MIS'})`;
-}
-
-async function showHistory(page = 1) {
-  const history = await get(`${base}/history?page=${page}&pageSize=20`);
-  replace(
-    byId('history'),
-    table(
-      [
-        { label: 'When', value: (event) => dateTime(event.at) },
-        { label: 'Work', value: (event) => event.queue },
-        { label: 'Outcome', value: (event) => h('span', { class: `outcome ${event.outcome}` }, event.outcome) },
-        { label: 'Changes', value: (event) => (event.changes.length ? h('ul', { class: 'changes' }, event.changes.map((change) => h('li', {}, changeText(change)))) : '—') },
-        { label: 'Error', value: (event) => (event.error ? h('span', { class: 'error-text' }, event.error) : '—') },
-        { label: 'Run', value: (event) => (event.runId ? h('a', { href: `/runs/${event.runId}` }, 'view run') : '—') },
-      ],
-      history.items,
-      { empty: 'No changes recorded yet', id: 'history-table' },
-    ),
-    history.totalItems > history.pageSize ? pager(history, showHistory) : null,
-  );
+function showLearnerHistory() {
+  return showHistory(byId('history'), `${base}/history`);
 }
 
 function linkText(preview, what) {
@@ -232,7 +212,7 @@ async function updateInSmartAssessor(event) {
     learner = await get(base);
     showSummary();
     showRecords();
-    await showHistory();
+    await showLearnerHistory();
   } catch (error) {
     say(status, problemText(error), 'error');
   } finally {
@@ -255,7 +235,7 @@ async function refresh() {
   showRecords();
   showActions();
   if (!learner.smartAssessorId) await showPreview();
-  await showHistory();
+  await showLearnerHistory();
 }
 
 byId('sa-id-form').addEventListener('submit', async (event) => {

@@ -1,6 +1,7 @@
-// Organisations and officers: the list, the Additional ID, and "Look Up Smart Assessor ID".
+// Organisations and officers: the list, the Additional ID, "Look Up Smart Assessor ID", and each one's history of changes.
 import { get, put } from './api.js';
 import { byId, h, pager, problemText, replace, say, table } from './dom.js';
+import { showHistory } from './history.js';
 
 /**
  * kind: { path: 'organisations', noun: 'organisation', columns, lookUpQuery(record), lookUpColumns, lookUpPath }
@@ -8,6 +9,17 @@ import { byId, h, pager, problemText, replace, say, table } from './dom.js';
 export function recordLinks(kind) {
   const status = byId('status');
   const lookUp = byId('lookup');
+  const historyPanel = byId('history-panel');
+
+  async function showRecordHistory(record) {
+    historyPanel.hidden = false;
+    byId('history-title').textContent = `History of changes: ${kind.noun} ${record.ref}`;
+    try {
+      await showHistory(byId('history'), `/api/${kind.path}/${encodeURIComponent(record.ref)}/history`);
+    } catch (error) {
+      replace(byId('history'), h('p', { class: 'notice error' }, error.message));
+    }
+  }
 
   async function saveId(record, additionalId) {
     try {
@@ -77,6 +89,7 @@ export function recordLinks(kind) {
             ...kind.columns,
             { label: 'Additional ID (Smart Assessor)', value: idEditor },
             { label: '', value: (record) => h('button', { type: 'button', class: 'secondary look-up', onclick: () => showLookUp(record) }, 'Look Up Smart Assessor ID') },
+            { label: '', value: (record) => h('button', { type: 'button', class: 'secondary show-history', onclick: () => showRecordHistory(record) }, 'History') },
           ],
           result.items,
           { empty: `No ${kind.noun} matches`, id: `${kind.noun}-table` },
