@@ -34,7 +34,8 @@ export interface JobContext<Q extends QueueName = QueueName> {
  * A job's MIS changes. Statements that need no answer to go on are sent with the sync
  * event in one round trip, as one transaction, usually with the jobs finishing beside it
  * (src/runs/outcome-group.ts); a write that reads as it goes (and may refuse) is a
- * function, run with the sync event in a transaction of its own.
+ * function, run with the sync event in a transaction of its own. Either way the
+ * subject's learner row is locked before the writes (see OutcomeGroup for why).
  */
 export type MisWrite = readonly SqlStatement[] | ((manager: EntityManager) => Promise<void>);
 

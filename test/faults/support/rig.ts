@@ -44,6 +44,10 @@ const WORKER_CONCURRENCY = 3;
 export interface FaultRigOptions {
   redisPersistence?: RedisPersistence;
   workerProcesses?: number;
+  /** Jobs at once per queue in each worker process. */
+  workerConcurrency?: number;
+  /** A larger provider than the suite's (the same generator seed and start state): for runs that are not compared with the reference. */
+  learners?: number;
 }
 
 export interface RunRow {
@@ -108,7 +112,7 @@ export async function openFaultRig(options: FaultRigOptions = {}): Promise<Fault
       db,
       simulator: { store: simulator.store, credentials: simulator.credentials, baseUrl: smartAssessorProxy.through(simulator.baseUrl) },
       settingsService: settings,
-      learners: PROVIDER.learners,
+      learners: options.learners ?? PROVIDER.learners,
       seed: PROVIDER.generatorSeed,
       settings: PROVIDER.settings,
     });
@@ -138,7 +142,7 @@ export async function openFaultRig(options: FaultRigOptions = {}): Promise<Fault
       SETTINGS_ENCRYPTION_KEY: encryptionKey.toString('hex'),
       LOG_LEVEL: 'warn',
     };
-    const workerSpec: BenchProcessSpec = { role: 'workers', concurrency: WORKER_CONCURRENCY, tuning: SUITE_TUNING, smartAssessorTimeoutMs: SUITE_SA_TIMEOUT_MS };
+    const workerSpec: BenchProcessSpec = { role: 'workers', concurrency: options.workerConcurrency ?? WORKER_CONCURRENCY, tuning: SUITE_TUNING, smartAssessorTimeoutMs: SUITE_SA_TIMEOUT_MS };
     const workers: BenchChild[] = [];
     const retired: BenchChild[] = [];
     const startWorker = async (): Promise<void> => {
