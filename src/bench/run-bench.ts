@@ -18,7 +18,7 @@ import type { SimulatorCounters } from '../simulator/store.js';
 import { createSmartAssessorClient } from '../smart-assessor/client.js';
 import { control, startBenchChild, startSimulatorChild, type BenchChild, type BenchReport, type SimulatorChild } from './child-processes.js';
 import { enrolGeneratedProvider } from './enrolled-provider.js';
-import { cpuSeconds, Histogram, median, peakMemoryBytes } from './metrics.js';
+import { cpuSeconds, deadlocksDetected, Histogram, median, peakMemoryBytes } from './metrics.js';
 import { freePort } from './ports.js';
 
 export interface BenchOptions {
@@ -55,6 +55,8 @@ export interface BenchResult {
   memory: ProcessMemory[];
   /** CPU seconds each part spent during the run (PostgreSQL: the backends serving the bench's pipeline processes). */
   cpu: Array<{ name: string; seconds: number }>;
+  /** Deadlocks PostgreSQL detected in the bench database during the run (pg_stat_database). */
+  deadlocks: number;
   /** The median pass's jobs per second (and its seconds), and every pass's. */
   baseline: { jobs: number; seconds: number; jobsPerSecond: number; passes: number[]; memory: ProcessMemory[] };
   /** Run jobs per second ÷ BullMQ-alone jobs per second. */
@@ -79,6 +81,8 @@ const BASELINE_PASSES = 3;
 const CPU_READ_EVERY_MS = 2_000;
 /** A run that records no outcome for this long is stuck: the bench says so rather than wait forever. */
 const STUCK_AFTER_MS = 5 * 60_000;
+/** How long the pipeline's PostgreSQL backends may take to go once their processes have stopped. */
+const BACKENDS_CLOSE_WITHIN_MS = 10_000;
 
 const since = (started: number): number => (performance.now() - started) / 1000;
 
@@ -257,6 +261,7 @@ interface RunMeasure {
   simulatorPeakBytes: number | null;
   reports: BenchReport[];
   cpu: Map<string, number>;
+  deadlocks: number;
 }
 
 /**
@@ -275,6 +280,7 @@ async function measureRun(world: BenchWorld, children: BenchChild[], started: (r
     const processes = new Map<number, string>([[simulator.process.pid!, 'simulator']]);
     for (const child of children) processes.set(child.process.pid!, child.role);
     const cpuBefore = cpuByPid([...processes.keys(), ...(await pipelineBackends(db))]);
+    const deadlocksBefore = await deadlocksDetected(db);
 
     world.print('Running the daily synchronisation...');
     const startedAt = performance.now();
@@ -316,7 +322,11 @@ async function measureRun(world: BenchWorld, children: BenchChild[], started: (r
     const simulatorPeakBytes = peakMemoryBytes(simulator.process.pid!);
     const reports: BenchReport[] = [];
     for (const child of children.splice(0)) reports.push(await child.stop());
-    return { runId, seconds, counters, simulatorPeakBytes, reports, cpu };
+    // Each backend reports its deadlocks by the time it exits: the count is read once the pipeline's are gone.
+    const closedBy = Date.now() + BACKENDS_CLOSE_WITHIN_MS;
+    while ((await pipelineBackends(db)).length > 0 && Date.now() < closedBy) await new Promise((resolve) => setTimeout(resolve, 50));
+    const deadlocks = (await deadlocksDetected(db)) - deadlocksBefore;
+    return { runId, seconds, counters, simulatorPeakBytes, reports, cpu, deadlocks };
   } finally {
     await producers.close();
   }
@@ -399,6 +409,7 @@ export async function runBench(config: Config, options: BenchOptions, print: (li
         { name: 'bench (generator, import)', peakBytes: peakMemoryBytes('self') },
       ],
       cpu: [...measured.cpu].map(([name, used]) => ({ name, seconds: used })),
+      deadlocks: measured.deadlocks,
       baseline,
       ratio: jobsPerSecond / baseline.jobsPerSecond,
       budgetUsed: options.rateLimitPerMinute === null ? null : counters.requests / seconds / (options.rateLimitPerMinute / 60),

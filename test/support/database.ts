@@ -43,11 +43,3 @@ export async function closeTestDatabase(): Promise<void> {
   }
   if (created && !process.env.KEEP_TEST_DATABASE) await dropDatabase(testDatabaseUrl());
 }
-
-/** Deadlocks PostgreSQL has detected in the database of `db` (a backend reports its own by the time it goes idle a second or exits). */
-export async function deadlocksDetected(db: DataSource): Promise<number> {
-  const [row] = (await db.query(`SELECT pg_stat_clear_snapshot(), deadlocks::int AS deadlocks FROM pg_stat_database WHERE datname = current_database()`)) as Array<{
-    deadlocks: number;
-  }>;
-  return row.deadlocks;
-}
