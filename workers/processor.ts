@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../queues/connection.js';
 import type { DataSource, EntityManager } from 'typeorm';
 import type { EventOutcome, FieldChange, IntegrationSettings, SyncSubject } from '../entities/index.js';
 import type { JobName, QueueJob, QueueName } from '../queues/definitions.js';
@@ -43,7 +43,7 @@ export type MisWrite = readonly SqlStatement[] | ((manager: EntityManager) => Pr
 export interface WorkerDeps {
   db: DataSource;
   /** A plain (non-blocking) connection for caches shared by the workers, e.g. a run's Smart Assessor snapshot. */
-  redis: Redis;
+  redis: RedisClient;
   /** A client for the current settings (credentials, base URL); cached while they are unchanged. */
   smartAssessor(): Promise<SmartAssessorApi>;
   /** The integration settings row, re-read at most every few seconds (every job needs it). */

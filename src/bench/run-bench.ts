@@ -1,7 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { Redis } from 'ioredis';
 import type { DataSource } from 'typeorm';
-import { workerConnection } from '../../queues/connection.js';
+import { connectRedis, isCluster, producerConnection, workerConnection, type RedisClient } from '../../queues/connection.js';
 import { QUEUE_NAMES, type QueueName } from '../../queues/definitions.js';
 import { createProducers } from '../../queues/producers.js';
 import { closeQueues, createQueues, JOB_NAMES } from '../../queues/registry.js';
@@ -120,14 +119,16 @@ function benchDatabaseUrl(config: Config): string {
   return url.toString();
 }
 
-/** Removes the keys matching `pattern` (a SCAN pattern). */
-async function removeKeys(redis: Redis, pattern: string): Promise<void> {
-  let cursor = '0';
-  do {
-    const [next, keys] = await redis.scan(cursor, 'MATCH', pattern, 'COUNT', 1000);
-    cursor = next;
-    if (keys.length > 0) await redis.unlink(...keys);
-  } while (cursor !== '0');
+/** Removes the keys matching `pattern` (a SCAN pattern): on a Cluster, each master's, a key at a time (keys of different slots go apart). */
+async function removeKeys(redis: RedisClient, pattern: string): Promise<void> {
+  for (const node of isCluster(redis) ? redis.nodes('master') : [redis]) {
+    let cursor = '0';
+    do {
+      const [next, keys] = await node.scan(cursor, 'MATCH', pattern, 'COUNT', 1000);
+      cursor = next;
+      if (keys.length > 0) await node.pipeline(keys.map((key) => ['unlink', key])).exec();
+    } while (cursor !== '0');
+  }
 }
 
 /** Seeds the simulator child over its control route, a slice of learners per request. */
@@ -347,7 +348,7 @@ export async function runBench(config: Config, options: BenchOptions, print: (li
     LOG_LEVEL: 'warn',
   };
 
-  const redis = new Redis(config.REDIS_URL, { maxRetriesPerRequest: 3 });
+  const redis = connectRedis(producerConnection(config.REDIS_URL));
   let db: DataSource | undefined;
   let simulator: SimulatorChild | undefined;
   let runId: string | undefined;
