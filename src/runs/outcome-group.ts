@@ -45,7 +45,8 @@ import {
  * Locking every learner of a group up front would order them too, but costs ~10% more
  * CPU per job in the worker and in PostgreSQL (a row lock beside the sync events'
  * foreign-key locks on the same learner becomes a multixact): only the learners a group
- * changes are locked, about one in five of its jobs'.
+ * changes are locked, those it writes for and those whose lastSyncedAt moves (once a
+ * minute per learner), rows it would have locked anyway, earlier.
  */
 
 export interface OutcomeGroupOptions {

@@ -1,4 +1,6 @@
 import { expect } from 'chai';
+import { connectRedis, producerConnection, queueKeyPrefix } from '../../queues/connection.js';
+import { LoginThrottle } from '../../src/admin/auth/login-throttle.js';
 import { logger } from '../../src/logging/logger.js';
 import { expectReferenceEndState, referenceRun, type Reference } from '../faults/support/reference.js';
 import { openFaultRig, type FaultRig } from '../faults/support/rig.js';
@@ -54,6 +56,21 @@ describe('Redis beyond one node', function () {
       const runId = await rig.startRun();
       await rig.waitForRun(runId);
       await expectReferenceEndState(reference, rig, runId, `none: REDIS_URL ${cluster.url}`);
+    });
+
+    it('keeps the admin log-in throttle, shared by every admin process', async function () {
+      const redis = connectRedis(producerConnection(cluster.url));
+      try {
+        const throttle = new LoginThrottle(redis, { attempts: 2, keyPrefix: `${queueKeyPrefix(cluster.url, 'sai-test')}:admin-login` });
+        expect(await throttle.fail('admin', '10.0.0.1')).to.deep.equal({ allowed: true });
+        expect((await throttle.fail('admin', '10.0.0.1')).allowed).to.equal(false);
+        expect((await throttle.check('admin', '10.0.0.1')).allowed).to.equal(false);
+        expect((await throttle.check('admin', '10.0.0.2')).allowed).to.equal(true);
+        await throttle.succeed('admin', '10.0.0.1');
+        expect((await throttle.check('admin', '10.0.0.1')).allowed).to.equal(true);
+      } finally {
+        redis.disconnect();
+      }
     });
   });
 
