@@ -18,7 +18,7 @@ export async function stopWorkers(rig: FaultRig): Promise<void> {
   await waitFor(
     'the database connections of the worker processes to close',
     async () => {
-      const [row] = (await rig.db.query(`SELECT count(*)::int AS open FROM pg_stat_activity WHERE application_name = 'sai-bench-workers'`)) as Array<{ open: number }>;
+      const [row] = (await rig.db.query(`SELECT count(*)::int AS open FROM pg_stat_activity WHERE datname = current_database() AND application_name = 'sai-bench-workers'`)) as Array<{ open: number }>;
       return row.open === 0;
     },
     10_000,

@@ -59,7 +59,7 @@ describe('outcome groups of different processes that share learners', function (
 
   async function waitingGroups(count: number): Promise<void> {
     await waitFor(`${count} group(s) waiting for a row lock`, async () => {
-      const [row] = (await db.query(`SELECT count(*)::int AS waiting FROM pg_stat_activity WHERE application_name = $1 AND wait_event_type = 'Lock'`, [APPLICATION])) as Array<{
+      const [row] = (await db.query(`SELECT count(*)::int AS waiting FROM pg_stat_activity WHERE datname = current_database() AND application_name = $1 AND wait_event_type = 'Lock'`, [APPLICATION])) as Array<{
         waiting: number;
       }>;
       return row.waiting >= count;
@@ -111,7 +111,7 @@ describe('outcome groups of different processes that share learners', function (
     // A backend reports its statistics by the time it exits.
     await groupsDb.destroy();
     await waitFor('the connections of the groups to close', async () => {
-      const [row] = (await db.query(`SELECT count(*)::int AS open FROM pg_stat_activity WHERE application_name = $1`, [APPLICATION])) as Array<{ open: number }>;
+      const [row] = (await db.query(`SELECT count(*)::int AS open FROM pg_stat_activity WHERE datname = current_database() AND application_name = $1`, [APPLICATION])) as Array<{ open: number }>;
       return row.open === 0;
     });
     expect(await deadlocksDetected(db), 'deadlocks PostgreSQL detected in the test database').to.equal(before);
