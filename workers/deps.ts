@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../queues/connection.js';
 import type { DataSource } from 'typeorm';
 import type { RunSettings } from '../entities/index.js';
 import type { Config } from '../src/config/environment.js';
@@ -11,7 +11,7 @@ import type { WorkerDeps, WorkerProcessDeps } from './processor.js';
 export interface WorkerDepsOptions {
   db: DataSource;
   /** A plain (non-blocking) connection: the Smart Assessor request budget, caches, pausing a queue. */
-  redis: Redis;
+  redis: RedisClient;
   /** QUEUE_PREFIX keeps this deployment's Smart Assessor budget apart from another's sharing the Redis. */
   config: Pick<Config, 'QUEUE_PREFIX'>;
   settings: SettingsService;

@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../queues/connection.js';
 import type { DataSource, EntityManager } from 'typeorm';
 import type { EventOutcome, FieldChange, RunSettings, SyncSubject } from '../entities/index.js';
 import type { JobName, QueueJob, QueueName } from '../queues/definitions.js';
@@ -41,7 +41,8 @@ export interface JobContext<Q extends QueueName = QueueName> {
  * A job's MIS changes. Statements that need no answer to go on are sent with the sync
  * event in one round trip, as one transaction, usually with the jobs finishing beside it
  * (src/runs/outcome-group.ts); a write that reads as it goes (and may refuse) is a
- * function, run with the sync event in a transaction of its own.
+ * function, run with the sync event in a transaction of its own. Either way the
+ * subject's learner row is locked before the writes (see OutcomeGroup for why).
  */
 export type MisWrite = readonly SqlStatement[] | ((manager: EntityManager) => Promise<void>);
 
@@ -49,7 +50,7 @@ export type MisWrite = readonly SqlStatement[] | ((manager: EntityManager) => Pr
 export interface WorkerProcessDeps {
   db: DataSource;
   /** A plain (non-blocking) connection for caches shared by the workers, e.g. a run's Smart Assessor snapshot. */
-  redis: Redis;
+  redis: RedisClient;
   logger: Logger;
   /** What the processor of a job of run `runId` (null: outside a run, e.g. enrolment) may use. */
   forJob(runId: string | null): WorkerDeps;

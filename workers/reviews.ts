@@ -1,6 +1,6 @@
 import { finished, readLinked, skipped, startLearnerJob } from '../src/daily/job-results.js';
 import { loadOfficersByAdditionalId, loadReviewsLearner } from '../src/daily/mis-records.js';
-import { createReviews, lockLearner, updateReviews } from '../src/daily/mis-writes.js';
+import { createReviews, updateReviews } from '../src/daily/mis-writes.js';
 import { reviewIdentFor } from '../src/daily/review-idents.js';
 import { learnerRecord, planReviews, reviewTypeFor } from '../src/sync/index.js';
 import type { Processor } from './processor.js';
@@ -38,8 +38,8 @@ export const reviewsProcessor: Processor<'reviews'> = async (job, context, deps)
   });
   const result = finished(subject, plan.changes);
   if (plan.creates.length > 0 || plan.updates.length > 0) {
+    // The commit locks the learner first: two jobs for one learner write their reviews one after the other.
     await context.commit(result, async (manager) => {
-      await lockLearner(manager, learner.id);
       await createReviews(manager, learner, plan.creates);
       await updateReviews(manager, plan.updates);
     });

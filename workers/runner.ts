@@ -2,7 +2,7 @@ import { Queue, UnrecoverableError, Worker, type ConnectionOptions, type Job } f
 import type { EntityManager } from 'typeorm';
 import type { JobName, JobPayload, QueueJob, QueueName } from '../queues/definitions.js';
 import { payloadProblem, payloadSubject } from '../queues/payloads.js';
-import { recordAndSettle, recordOutcome, subjectOf, type OutcomeRecord } from '../src/runs/outcomes.js';
+import { learnerLock, recordAndSettle, recordOutcome, subjectOf, type OutcomeRecord } from '../src/runs/outcomes.js';
 import { outcomeGroupFor } from '../src/runs/outcome-group.js';
 import { settleRunSoon } from '../src/runs/settle-soon.js';
 import type { SqlStatement } from '../src/db/statement-batch.js';
@@ -124,6 +124,11 @@ async function runJob<Q extends QueueName>({ queue, processor, deps, job, pauseQ
       const record = outcomeRecord(queue, jobId, runId, result);
       if (typeof write === 'function') {
         const recorded = await deps.db.transaction(async (manager) => {
+          const { learnerId } = record.subject;
+          if (learnerId !== null) {
+            const lock = learnerLock(learnerId);
+            await manager.query(lock.text, [...lock.values]);
+          }
           await write(manager);
           return recordOutcome(manager, record);
         });

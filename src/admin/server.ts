@@ -2,7 +2,7 @@ import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import cookieParser from 'cookie-parser';
 import express, { type Application, type RequestHandler } from 'express';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../../queues/connection.js';
 import type { DataSource } from 'typeorm';
 import type { Producers } from '../../queues/producers.js';
 import type { Config } from '../config/environment.js';
@@ -31,7 +31,7 @@ export interface AdminServerOptions {
   config: Pick<Config, 'ADMIN_API_TOKEN' | 'ADMIN_USERNAME' | 'ADMIN_PASSWORD' | 'QUEUE_PREFIX'>;
   db: DataSource;
   /** For login throttling and /healthz; the caller owns (and closes) the connection. */
-  redis: Redis;
+  redis: RedisClient;
   settings: SettingsService;
   /** Queues the work routes add to; its queues (the eight and run control) are shown in the dashboard. */
   producers: Producers;

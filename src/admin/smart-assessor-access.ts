@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../../queues/connection.js';
 import type { Logger } from '../logging/logger.js';
 import { redactText } from '../logging/redact.js';
 import type { SettingsService, SmartAssessorConnection } from '../settings/settings-service.js';
@@ -11,7 +11,7 @@ import { HttpError } from './http/errors.js';
 export interface SmartAssessorAccessOptions {
   settings: Pick<SettingsService, 'connection'>;
   /** Shares the site's request budget with the workers. */
-  redis?: Redis;
+  redis?: RedisClient;
   /** The deployment's QUEUE_PREFIX: with it the admin spends from the workers' budget, not one of its own. */
   queuePrefix: string;
   logger?: Logger;

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import pg from 'pg';
+import type { DataSource } from 'typeorm';
 
 /**
  * Job times in buckets that grow by 5% each, from 0.1 ms: memory stays constant
@@ -94,4 +95,16 @@ export function countDatabaseQueries(): { readonly count: number; readonly state
   };
   prototype.__counted = true;
   return counter;
+}
+
+/**
+ * Deadlocks PostgreSQL has detected in the database of `db` (pg_stat_database). A backend
+ * reports its own count when it has been idle a second or when it exits, so a figure
+ * over a run is read once the run's connections are closed.
+ */
+export async function deadlocksDetected(db: DataSource): Promise<number> {
+  const [row] = (await db.query(`SELECT pg_stat_clear_snapshot(), deadlocks::int AS deadlocks FROM pg_stat_database WHERE datname = current_database()`)) as Array<{
+    deadlocks: number;
+  }>;
+  return row.deadlocks;
 }

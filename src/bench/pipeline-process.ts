@@ -1,8 +1,7 @@
 import 'reflect-metadata';
 import { Worker } from 'bullmq';
-import { Redis } from 'ioredis';
 import { QUEUE_NAMES } from '../../queues/definitions.js';
-import { sharedStateConnection, workerConnection } from '../../queues/connection.js';
+import { connectRedis, sharedStateConnection, workerConnection } from '../../queues/connection.js';
 import { createProducers } from '../../queues/producers.js';
 import { createWorkerDeps } from '../../workers/deps.js';
 import { workerPoolSize } from '../../workers/process-setup.js';
@@ -66,7 +65,7 @@ async function main(): Promise<void> {
     const db = createDataSource({ url: config.DATABASE_URL, poolSize, applicationName: `sai-bench-${spec.role}` });
     await db.initialize();
     closers.push(() => db.destroy());
-    const redis = new Redis(sharedStateConnection(config.REDIS_URL));
+    const redis = connectRedis(sharedStateConnection(config.REDIS_URL));
     closers.push(async () => redis.disconnect());
     if (spec.role === 'workers') {
       const settings = new SettingsService(db, await loadSecretBox(config));

@@ -27,6 +27,7 @@ export function formatBenchResult(result: BenchResult): string {
     ['job time p50 / p95', `${ms(result.jobTimeMs.p50)} / ${ms(result.jobTimeMs.p95)}`],
     ['peak memory', memoryLine(result.memory)],
     ['CPU per job', result.cpu.map((part) => `${part.name} ${fixed((part.seconds * 1000) / result.jobs.total, 2)} ms`).join(', ')],
+    ['deadlocks', `${whole(result.deadlocks)} detected by PostgreSQL in sai_bench during the run (goal: none)`],
     [
       'BullMQ alone',
       `${fixed(result.baseline.jobsPerSecond)} jobs per second, the median of ${result.baseline.passes.length} passes (${result.baseline.passes.map((pass) => fixed(pass)).join(', ')}) of ${whole(result.baseline.jobs)} no-op jobs; ${memoryLine(result.baseline.memory)}`,

@@ -1,7 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { Redis } from 'ioredis';
 import type { DataSource } from 'typeorm';
-import { workerConnection } from '../../queues/connection.js';
+import { connectRedis, isCluster, producerConnection, workerConnection, type RedisClient } from '../../queues/connection.js';
 import { QUEUE_NAMES, type QueueName } from '../../queues/definitions.js';
 import { createProducers } from '../../queues/producers.js';
 import { closeQueues, createQueues, JOB_NAMES } from '../../queues/registry.js';
@@ -18,7 +17,7 @@ import type { SimulatorCounters } from '../simulator/store.js';
 import { createSmartAssessorClient } from '../smart-assessor/client.js';
 import { control, startBenchChild, startSimulatorChild, type BenchChild, type BenchReport, type SimulatorChild } from './child-processes.js';
 import { enrolGeneratedProvider } from './enrolled-provider.js';
-import { cpuSeconds, Histogram, median, peakMemoryBytes } from './metrics.js';
+import { cpuSeconds, deadlocksDetected, Histogram, median, peakMemoryBytes } from './metrics.js';
 import { freePort } from './ports.js';
 
 export interface BenchOptions {
@@ -55,6 +54,8 @@ export interface BenchResult {
   memory: ProcessMemory[];
   /** CPU seconds each part spent during the run (PostgreSQL: the backends serving the bench's pipeline processes). */
   cpu: Array<{ name: string; seconds: number }>;
+  /** Deadlocks PostgreSQL detected in the bench database during the run (pg_stat_database). */
+  deadlocks: number;
   /** The median pass's jobs per second (and its seconds), and every pass's. */
   baseline: { jobs: number; seconds: number; jobsPerSecond: number; passes: number[]; memory: ProcessMemory[] };
   /** Run jobs per second ÷ BullMQ-alone jobs per second. */
@@ -79,6 +80,8 @@ const BASELINE_PASSES = 3;
 const CPU_READ_EVERY_MS = 2_000;
 /** A run that records no outcome for this long is stuck: the bench says so rather than wait forever. */
 const STUCK_AFTER_MS = 5 * 60_000;
+/** How long the pipeline's PostgreSQL backends may take to go once their processes have stopped. */
+const BACKENDS_CLOSE_WITHIN_MS = 10_000;
 
 const since = (started: number): number => (performance.now() - started) / 1000;
 
@@ -116,14 +119,16 @@ function benchDatabaseUrl(config: Config): string {
   return url.toString();
 }
 
-/** Removes the keys matching `pattern` (a SCAN pattern). */
-async function removeKeys(redis: Redis, pattern: string): Promise<void> {
-  let cursor = '0';
-  do {
-    const [next, keys] = await redis.scan(cursor, 'MATCH', pattern, 'COUNT', 1000);
-    cursor = next;
-    if (keys.length > 0) await redis.unlink(...keys);
-  } while (cursor !== '0');
+/** Removes the keys matching `pattern` (a SCAN pattern): on a Cluster, each master's, a key at a time (keys of different slots go apart). */
+async function removeKeys(redis: RedisClient, pattern: string): Promise<void> {
+  for (const node of isCluster(redis) ? redis.nodes('master') : [redis]) {
+    let cursor = '0';
+    do {
+      const [next, keys] = await node.scan(cursor, 'MATCH', pattern, 'COUNT', 1000);
+      cursor = next;
+      if (keys.length > 0) await node.pipeline(keys.map((key) => ['unlink', key])).exec();
+    } while (cursor !== '0');
+  }
 }
 
 /** Seeds the simulator child over its control route, a slice of learners per request. */
@@ -257,6 +262,7 @@ interface RunMeasure {
   simulatorPeakBytes: number | null;
   reports: BenchReport[];
   cpu: Map<string, number>;
+  deadlocks: number;
 }
 
 /**
@@ -275,6 +281,7 @@ async function measureRun(world: BenchWorld, children: BenchChild[], started: (r
     const processes = new Map<number, string>([[simulator.process.pid!, 'simulator']]);
     for (const child of children) processes.set(child.process.pid!, child.role);
     const cpuBefore = cpuByPid([...processes.keys(), ...(await pipelineBackends(db))]);
+    const deadlocksBefore = await deadlocksDetected(db);
 
     world.print('Running the daily synchronisation...');
     const startedAt = performance.now();
@@ -316,7 +323,11 @@ async function measureRun(world: BenchWorld, children: BenchChild[], started: (r
     const simulatorPeakBytes = peakMemoryBytes(simulator.process.pid!);
     const reports: BenchReport[] = [];
     for (const child of children.splice(0)) reports.push(await child.stop());
-    return { runId, seconds, counters, simulatorPeakBytes, reports, cpu };
+    // Each backend reports its deadlocks by the time it exits: the count is read once the pipeline's are gone.
+    const closedBy = Date.now() + BACKENDS_CLOSE_WITHIN_MS;
+    while ((await pipelineBackends(db)).length > 0 && Date.now() < closedBy) await new Promise((resolve) => setTimeout(resolve, 50));
+    const deadlocks = (await deadlocksDetected(db)) - deadlocksBefore;
+    return { runId, seconds, counters, simulatorPeakBytes, reports, cpu, deadlocks };
   } finally {
     await producers.close();
   }
@@ -337,7 +348,7 @@ export async function runBench(config: Config, options: BenchOptions, print: (li
     LOG_LEVEL: 'warn',
   };
 
-  const redis = new Redis(config.REDIS_URL, { maxRetriesPerRequest: 3 });
+  const redis = connectRedis(producerConnection(config.REDIS_URL));
   let db: DataSource | undefined;
   let simulator: SimulatorChild | undefined;
   let runId: string | undefined;
@@ -399,6 +410,7 @@ export async function runBench(config: Config, options: BenchOptions, print: (li
         { name: 'bench (generator, import)', peakBytes: peakMemoryBytes('self') },
       ],
       cpu: [...measured.cpu].map(([name, used]) => ({ name, seconds: used })),
+      deadlocks: measured.deadlocks,
       baseline,
       ratio: jobsPerSecond / baseline.jobsPerSecond,
       budgetUsed: options.rateLimitPerMinute === null ? null : counters.requests / seconds / (options.rateLimitPerMinute / 60),

@@ -1,6 +1,5 @@
-import { Redis } from 'ioredis';
 import type { DataSource } from 'typeorm';
-import { producerConnection, sharedStateConnection } from '../../queues/connection.js';
+import { connectRedis, producerConnection, sharedStateConnection, type RedisClient } from '../../queues/connection.js';
 import { openMigratedDatabase } from '../../workers/process-setup.js';
 import { stopOnSignal } from '../../workers/shutdown.js';
 import { loadConfig, type Config } from '../config/environment.js';
@@ -51,8 +50,8 @@ export class Runtime {
    * A plain connection to REDIS_URL, disconnected on close. A producer's fails fast (an
    * HTTP request must not hang); a worker's waits out a blip (sharedStateConnection).
    */
-  redis(kind: 'producer' | 'worker'): Redis {
-    const redis = new Redis(kind === 'producer' ? producerConnection(this.config.REDIS_URL) : sharedStateConnection(this.config.REDIS_URL));
+  redis(kind: 'producer' | 'worker'): RedisClient {
+    const redis = connectRedis(kind === 'producer' ? producerConnection(this.config.REDIS_URL) : sharedStateConnection(this.config.REDIS_URL));
     this.onClose(() => redis.disconnect());
     return redis;
   }

@@ -9,8 +9,21 @@ import {
   Max,
   Min,
   MinLength,
+  ValidateBy,
   validateSync,
 } from 'class-validator';
+import { parseRedisUrl, queueKeyPrefix } from '../../queues/connection.js';
+
+/** What is wrong with a REDIS_URL (parseRedisUrl's reason), or null. */
+function redisUrlProblem(value: unknown): string | null {
+  if (typeof value !== 'string') return 'must be a Redis URL';
+  try {
+    parseRedisUrl(value);
+    return null;
+  } catch (error) {
+    return (error as Error).message;
+  }
+}
 
 /**
  * The process environment as the product reads it. Every variable is declared here,
@@ -20,11 +33,18 @@ export class Environment {
   @Matches(/^postgres(ql)?:\/\//, { message: 'must be a postgres:// URL' })
   DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/smart_assessor';
 
-  @Matches(/^rediss?:\/\//, { message: 'must be a redis:// URL' })
+  /** One server, a Sentinel set or a Cluster: the forms are in queues/connection.ts and the README. */
+  @ValidateBy({
+    name: 'isRedisUrl',
+    validator: { validate: (value) => redisUrlProblem(value) === null, defaultMessage: (args) => redisUrlProblem(args?.value) ?? '' },
+  })
   REDIS_URL = 'redis://127.0.0.1:6379';
 
-  /** Prefix of every BullMQ key, so several deployments (or test runs) can share one Redis. */
-  @Matches(/^[A-Za-z0-9_.:-]+$/, { message: 'may hold letters, digits and _ . : - only' })
+  /**
+   * Prefix of every BullMQ key, so several deployments (or test runs) can share one Redis.
+   * On a Cluster it is a hash tag ("{sai}"): loadConfig wraps one without.
+   */
+  @Matches(/^[A-Za-z0-9_.:{}-]+$/, { message: 'may hold letters, digits and _ . : - { } only' })
   QUEUE_PREFIX = 'sai';
 
   @Transform(({ value }) => (value === undefined ? value : Number(value)))
@@ -118,14 +138,20 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     const problems: Record<string, string> = {};
     for (const error of errors) {
       const value = given[error.property];
-      const shown = isSecretName(error.property) || value === undefined ? '' : ` (got "${value}")`;
+      const shown = isSecretName(error.property) || value === undefined ? '' : ` (got "${withoutPassword(value)}")`;
       problems[error.property] = Object.values(error.constraints ?? {}).join('; ') + shown;
     }
     throw new ConfigError(problems);
   }
+  config.QUEUE_PREFIX = queueKeyPrefix(config.REDIS_URL, config.QUEUE_PREFIX);
   return Object.freeze(config);
 }
 
 export function isSecretName(name: string): boolean {
   return /PASSWORD|TOKEN|KEY|SECRET/i.test(name);
+}
+
+/** A URL's password replaced by "***", so a bad URL can be shown. */
+function withoutPassword(value: string): string {
+  return value.replace(/^([a-z0-9+.-]+:\/\/[^:/@]*:)[^@/]*@/i, '$1***@');
 }

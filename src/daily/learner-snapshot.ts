@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { setTimeout as delay } from 'node:timers/promises';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../../queues/connection.js';
 import type { Logger } from '../logging/logger.js';
 import { RedisScript } from '../redis/script.js';
 import type { Learner, LearnerCourse, SmartAssessorApi } from '../smart-assessor/types.js';
@@ -90,13 +90,18 @@ export function snapshotReaders(part: SnapshotPart, settings: { pushChangesToLea
   return settings.pushChangesToLearnerEmployer ? ['demographics', 'status', 'learner-employer'] : ['demographics', 'status'];
 }
 
+/**
+ * The entry's key; its fetch lock is the key and ":fetching". The scripts touch both, so
+ * on a Redis Cluster they must share a hash slot: the run and learner are a hash tag,
+ * which also spreads a run's entries over the Cluster's nodes.
+ */
 export function snapshotKey(runId: string, saLearnerId: string, part: SnapshotPart): string {
-  return `sai:daily-snapshot:${runId}:${saLearnerId}:${part}`;
+  return `sai:daily-snapshot:{${runId}:${saLearnerId}}:${part}`;
 }
 
 export class LearnerSnapshot {
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly runId: string,
     private readonly saLearnerId: string,
     /** The process's reads under way; a test gives each simulated process its own. */

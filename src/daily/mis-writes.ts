@@ -169,15 +169,6 @@ export async function saveLearnerCourseLinks(manager: EntityManager, links: read
 }
 
 /**
- * Takes the learner's row lock before their reviews are written, so two jobs for one
- * learner write one after the other: the second then meets the first's reviews through
- * the unique (learner, System ID) key instead of racing it on the review ident.
- */
-export async function lockLearner(manager: EntityManager, learnerId: number): Promise<void> {
-  await manager.query(`SELECT 1 FROM learner WHERE id = $1 FOR NO KEY UPDATE`, [learnerId]);
-}
-
-/**
  * Creates the planned reviews. A review another job created meanwhile (same learner,
  * same System ID) is not created twice: the unique key turns it away, and the job is
  * tried again to update that review instead. A mapping to a review type that no longer

@@ -28,16 +28,26 @@ import {
  * hears it is done, so nothing is acknowledged that is not on record.
  *
  * All or nothing, like the job's own transaction: if anything in a group fails (a write
- * refused, a subject whose first record a racing job won, a deadlock with another
- * process's group), the group is rolled back and each job is committed on its own, as
- * it would have been without grouping, so one job's failure is its own and no other's.
+ * refused, a subject whose first record a racing job won), the group is rolled back and
+ * each job is committed on its own, as it would have been without grouping, so one job's
+ * failure is its own and no other's.
  *
- * Groups of two worker processes that share learners can deadlock (each locks the
- * learners it writes, in id order, then those whose lastSyncedAt it moves); PostgreSQL
- * breaks it within deadlock_timeout and the group it rolls back falls back as above.
- * Locking a group's learners up front would prevent it, but measured ~10% more CPU per
- * job in the worker and in PostgreSQL (those row locks, beside the sync events' foreign-
- * key locks on the same learners, become multixacts), so it is not done.
+ * Groups of worker processes that share learners never deadlock, because every
+ * transaction that commits outcomes takes its row locks in one order: first the learner
+ * rows, by id, then the rows its writes change (a learner's aims and reviews, officers,
+ * organisations, in the group's order: learner, queue, subject), then its sync events in
+ * the same order, then one counter shard. (The foreign-key locks the sync events take on
+ * their learner and run conflict with none of these.) A group takes its learner rows in
+ * one statement before its writes (LOCK_LEARNERS_SQL): those it writes for, and those
+ * whose lastSyncedAt it moves, which it moves there and then. Before, the writes locked
+ * their learners in id order and the outcome statement then locked the learners it
+ * touched in another pass, so two processes' groups could each hold a learner the other
+ * wanted, and waited out deadlock_timeout (1 s) before PostgreSQL rolled one back.
+ * Locking every learner of a group up front would order them too, but costs ~10% more
+ * CPU per job in the worker and in PostgreSQL (a row lock beside the sync events'
+ * foreign-key locks on the same learner becomes a multixact): only the learners a group
+ * changes are locked, those it writes for and those whose lastSyncedAt moves (once a
+ * minute per learner), rows it would have locked anyway, earlier.
  */
 
 export interface OutcomeGroupOptions {
@@ -62,10 +72,18 @@ function subjectKey(record: OutcomeRecord): string {
   return [record.runId ?? '', record.queue, record.subject.type, record.subject.ref].join('\u0000');
 }
 
+/** The order a group's jobs commit in: by learner (learnerless subjects last), then queue and subject, as their rows are locked. */
+function commitOrder(a: OutcomeRecord, b: OutcomeRecord): number {
+  const learner = (a.subject.learnerId ?? Number.MAX_SAFE_INTEGER) - (b.subject.learnerId ?? Number.MAX_SAFE_INTEGER);
+  if (learner !== 0) return learner;
+  const [keyA, keyB] = [subjectKey(a), subjectKey(b)];
+  return keyA < keyB ? -1 : keyA > keyB ? 1 : 0;
+}
+
 /**
  * The next group from the waiting jobs, oldest first: at most `max`, no subject twice
  * (a second record of a subject waits for the next group, after the first is
- * committed), in learner order so that concurrent groups lock learners in one order.
+ * committed), in commit order so that concurrent groups lock rows in one order.
  */
 export function takeGroup<T extends { record: OutcomeRecord }>(waiting: readonly T[], max: number): { batch: T[]; rest: T[] } {
   const group: T[] = [];
@@ -80,23 +98,68 @@ export function takeGroup<T extends { record: OutcomeRecord }>(waiting: readonly
     keys.add(key);
     group.push(each);
   }
-  group.sort((a, b) => (a.record.subject.learnerId ?? Number.MAX_SAFE_INTEGER) - (b.record.subject.learnerId ?? Number.MAX_SAFE_INTEGER));
+  group.sort((a, b) => commitOrder(a.record, b.record));
   return { batch: group, rest };
+}
+
+/**
+ * A group's first statement: locks, in id order, every learner the group writes for or
+ * whose lastSyncedAt it moves, and moves those (a learner's lastSyncedAt at most once a
+ * minute, unless one of the group's queues clears the learner's error of that queue).
+ * Every record of a group that commits is a success and is applied, so the learners are
+ * touched here rather than after the sync events, as recordOutcome does for one job.
+ * The rows are locked by the ordered SELECT before the UPDATE changes them, so whatever
+ * plan the UPDATE gets, it waits for no lock the SELECT did not take in order.
+ */
+const LOCK_LEARNERS_SQL = `
+WITH wanted AS (
+  SELECT learner_id, bool_or(writes) AS writes, array_agg(error_pattern) FILTER (WHERE touch) AS patterns
+  FROM unnest($1::int[], $2::boolean[], $3::boolean[], $4::text[]) AS i(learner_id, writes, touch, error_pattern)
+  GROUP BY learner_id
+), locked AS (
+  SELECT l.id, w.patterns FROM learner l JOIN wanted w ON w.learner_id = l.id
+  WHERE w.writes OR (w.patterns IS NOT NULL AND (l.last_error LIKE ANY (w.patterns) OR l.last_synced_at IS NULL OR l.last_synced_at < now() - interval '1 minute'))
+  ORDER BY l.id
+  FOR NO KEY UPDATE OF l
+)
+UPDATE learner l SET
+  last_synced_at = now(),
+  last_error = CASE WHEN l.last_error LIKE ANY (k.patterns) THEN NULL ELSE l.last_error END
+FROM locked k
+WHERE l.id = k.id AND k.patterns IS NOT NULL
+  AND (l.last_error LIKE ANY (k.patterns) OR l.last_synced_at IS NULL OR l.last_synced_at < now() - interval '1 minute')`;
+
+/** LOCK_LEARNERS_SQL for the group's jobs about a learner that write or touch it; none when there are none. */
+function lockLearnersStatements(jobs: readonly Waiting[]): SqlStatement[] {
+  const concerned = jobs.filter(({ record, writes }) => record.subject.learnerId !== null && (writes.length > 0 || record.touchLearner));
+  if (concerned.length === 0) return [];
+  return [
+    {
+      name: 'sai-lock-group-learners',
+      text: LOCK_LEARNERS_SQL,
+      values: [
+        concerned.map(({ record }) => record.subject.learnerId),
+        concerned.map(({ writes }) => writes.length > 0),
+        concerned.map(({ record }) => record.touchLearner),
+        concerned.map(({ record }) => learnerErrorText(record.queue, '%')),
+      ],
+    },
+  ];
 }
 
 /**
  * recordOutcome for many successes at once (a failure carries an error and is recorded on
  * its own). The same rules, set-wise: each input row's event is locked or inserted, its
- * transition from the previous outcome decides the counts, learners' lastSyncedAt /
- * lastError are kept, and the counts go to one counter shard per run ($11: one shard, so
- * a group holds one counter row and cannot deadlock on them). If any subject's first
+ * transition from the previous outcome decides the counts (the learners were touched by
+ * LOCK_LEARNERS_SQL), and the counts go to one counter shard per run ($9: one shard, so a
+ * group holds one counter row, its last lock). If any subject's first
  * record was lost to a racing job the statement fails (see RECORD_OUTCOME_AFTER_WRITES_SQL)
  * and the group is rolled back. Answers a row per input row, in input order.
  */
 const RECORD_OUTCOMES_SQL = `
 WITH input AS (
-  SELECT * FROM unnest($1::uuid[], $2::varchar[], $3::varchar[], $4::varchar[], $5::varchar[], $6::int[], $7::varchar[], $8::jsonb[], $9::text[], $10::boolean[])
-    WITH ORDINALITY AS i(run_id, job_id, queue, subject_type, subject_ref, learner_id, outcome, changes, error_pattern, touch, n)
+  SELECT * FROM unnest($1::uuid[], $2::varchar[], $3::varchar[], $4::varchar[], $5::varchar[], $6::int[], $7::varchar[], $8::jsonb[])
+    WITH ORDINALITY AS i(run_id, job_id, queue, subject_type, subject_ref, learner_id, outcome, changes, n)
 ), existing AS (
   SELECT i.n, x.id, x.outcome
   FROM input i CROSS JOIN LATERAL (
@@ -129,28 +192,16 @@ WITH input AS (
   FROM inserted s JOIN input i
     ON i.run_id IS NOT DISTINCT FROM s.run_id AND i.queue = s.queue AND i.subject_type = s.subject_type AND i.subject_ref = s.subject_ref
 ), per_row AS (
-  SELECT i.n, i.run_id, i.learner_id, i.touch, i.error_pattern, t.n IS NOT NULL AS applied,
+  SELECT i.n, i.run_id, t.n IS NOT NULL AS applied,
     CASE WHEN t.after <> 'failed' AND (t.before IS NULL OR t.before = 'failed') THEN 1 ELSE 0 END AS completed,
     CASE WHEN t.after <> 'failed' AND t.before = 'failed' THEN -1 ELSE 0 END AS failed,
     CASE WHEN t.n IS NOT NULL THEN ${countedChanges('i.changes')} ELSE 0 END AS changes
   FROM input i LEFT JOIN transition t ON t.n = i.n
-), learner_touch AS (
-  UPDATE learner l SET
-    last_synced_at = now(),
-    last_error = CASE WHEN l.last_error LIKE ANY (t.patterns) THEN NULL ELSE l.last_error END
-  FROM (
-    SELECT learner_id, array_agg(error_pattern) AS patterns FROM per_row
-    WHERE applied AND touch AND learner_id IS NOT NULL
-    GROUP BY learner_id
-  ) t
-  WHERE l.id = t.learner_id
-    AND (l.last_error LIKE ANY (t.patterns) OR l.last_synced_at IS NULL OR l.last_synced_at < now() - interval '1 minute')
-  RETURNING l.id
 ), counter AS (
   INSERT INTO sync_run_counter AS c (run_id, shard, jobs_completed, jobs_failed, changes)
-  SELECT run_id, $11::int, sum(completed), sum(failed), sum(changes)
+  SELECT run_id, $9::int, sum(completed), sum(failed), sum(changes)
   FROM per_row
-  WHERE run_id IS NOT NULL AND applied AND (SELECT count(*) FROM learner_touch) >= 0
+  WHERE run_id IS NOT NULL AND applied
   GROUP BY run_id
   ORDER BY run_id
   ${ADD_TO_COUNTER_SHARD}
@@ -180,8 +231,6 @@ function recordOutcomesStatement(records: readonly OutcomeRecord[], shard: numbe
       records.map((record) => record.subject.learnerId),
       records.map((record) => record.outcome),
       records.map((record) => JSON.stringify(record.changes)),
-      records.map((record) => learnerErrorText(record.queue, '%')),
-      records.map((record) => record.touchLearner),
       shard,
     ],
   };
@@ -221,7 +270,11 @@ export class OutcomeGroup {
     return togetherOrEachAlone(
       group,
       async (jobs) => {
-        const statements = [...jobs.flatMap((each) => each.writes), recordOutcomesStatement(jobs.map((each) => each.record), randomShard())];
+        const statements = [
+          ...lockLearnersStatements(jobs),
+          ...jobs.flatMap((each) => each.writes),
+          recordOutcomesStatement(jobs.map((each) => each.record), randomShard()),
+        ];
         const answers = await runAsOneTransaction(this.db, statements);
         const rows = answers[answers.length - 1] as RecordRow[];
         jobs.forEach((each, index) => each.resolve(recordedOutcome(rows[index])));

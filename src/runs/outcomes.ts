@@ -59,20 +59,29 @@ const SETTLE_MARGIN = 1_000;
 
 /**
  * One statement, so the runner's own record is a single round trip and atomic without a
- * transaction. The event row is locked first (or inserted), and the transition from its
+ * transaction. The event row is locked (or inserted), and the transition from its
  * previous outcome decides the counts: only a subject's first terminal outcome counts,
  * and a failure later overturned by a success moves from failed to completed. The counts
  * go to one of the run's counter shards (see the sync-run-counters migration) keyed by
- * the subject, so concurrent jobs rarely wait on each other's commits; the learner row
- * is locked before the shard (the counter CTE waits on learner_touch), so a processor
- * that locked the learner earlier in its transaction cannot deadlock with another job.
+ * the subject, so concurrent jobs rarely wait on each other's commits. The rows are
+ * locked in the order every outcome transaction takes them (see OutcomeGroup): the
+ * learner row first (the event waits on learner_touch), then the event, then the shard.
  * A learner's jobs of one run finish close together, so lastSyncedAt is written at most
  * once a minute unless an error is set or cleared: most jobs then write no learner row.
+ * The learner is touched even when the statement loses the subject's first record to a
+ * racing job: it is then tried again, and a second touch within the minute changes nothing.
  */
 const RECORD_OUTCOME_CTES = `
-WITH existing AS (
+WITH learner_touch AS (
+  UPDATE learner l SET
+    last_synced_at = CASE WHEN $7::varchar <> 'failed' THEN now() ELSE l.last_synced_at END,
+    last_error = CASE WHEN $7::varchar = 'failed' THEN $10::text WHEN l.last_error LIKE $11::text THEN NULL ELSE l.last_error END
+  WHERE l.id = $6::int AND $12::boolean
+    AND ($7::varchar = 'failed' OR l.last_error LIKE $11::text OR l.last_synced_at IS NULL OR l.last_synced_at < now() - interval '1 minute')
+  RETURNING l.id
+), existing AS (
   SELECT id, outcome FROM sync_event
-  WHERE run_id = $1::uuid AND queue = $3 AND subject_type = $4 AND subject_ref = $5
+  WHERE run_id = $1::uuid AND queue = $3 AND subject_type = $4 AND subject_ref = $5 AND (SELECT count(*) FROM learner_touch) >= 0
   FOR UPDATE
 ), updated AS (
   UPDATE sync_event e SET
@@ -98,19 +107,11 @@ WITH existing AS (
     COALESCE(sum(CASE WHEN after <> 'failed' AND (before IS NULL OR before = 'failed') THEN 1 ELSE 0 END), 0)::int AS completed,
     COALESCE(sum(CASE WHEN after = 'failed' AND before IS NULL THEN 1 WHEN after <> 'failed' AND before = 'failed' THEN -1 ELSE 0 END), 0)::int AS failed
   FROM transition
-), learner_touch AS (
-  UPDATE learner l SET
-    last_synced_at = CASE WHEN $7::varchar <> 'failed' THEN now() ELSE l.last_synced_at END,
-    last_error = CASE WHEN $7::varchar = 'failed' THEN $10::text WHEN l.last_error LIKE $11::text THEN NULL ELSE l.last_error END
-  FROM delta d
-  WHERE l.id = $6::int AND $12::boolean AND d.applied > 0
-    AND ($7::varchar = 'failed' OR l.last_error LIKE $11::text OR l.last_synced_at IS NULL OR l.last_synced_at < now() - interval '1 minute')
-  RETURNING l.id
 ), counter AS (
   INSERT INTO sync_run_counter AS c (run_id, shard, jobs_completed, jobs_failed, changes)
   SELECT $1::uuid, abs(hashtext($3 || '/' || $5)) % ${COUNTER_SHARDS}, d.completed, d.failed, ${countedChanges('$8::jsonb')}
   FROM delta d
-  WHERE $1::uuid IS NOT NULL AND d.applied > 0 AND (SELECT count(*) FROM learner_touch) >= 0
+  WHERE $1::uuid IS NOT NULL AND d.applied > 0
   ${ADD_TO_COUNTER_SHARD}
 ), run AS (
   SELECT r.state, r.fan_out_complete, r.jobs_total,
@@ -172,17 +173,28 @@ export async function recordOutcome(executor: Executor, record: OutcomeRecord): 
 }
 
 /**
+ * Locks the learner's row until the commit: a transaction that writes for a learner takes
+ * it before its writes, as every outcome transaction takes its learner rows first (see
+ * OutcomeGroup). Two jobs for one learner then also write one after the other.
+ */
+export function learnerLock(learnerId: number): SqlStatement {
+  return { name: 'sai-lock-learner', text: `SELECT 1 FROM learner WHERE id = $1 FOR NO KEY UPDATE`, values: [learnerId] };
+}
+
+/**
  * The job's MIS writes and its outcome as one transaction in one round trip
- * (runAsOneTransaction): what a BEGIN, the writes, recordOutcome and a COMMIT do, for
- * writes that need no answer before the next statement. As with recordOutcome, the
- * caller settles the run if it is asked to.
+ * (runAsOneTransaction): what a BEGIN, the learner's lock, the writes, recordOutcome and
+ * a COMMIT do, for writes that need no answer before the next statement. As with
+ * recordOutcome, the caller settles the run if it is asked to.
  */
 export async function recordWithWrites(db: DataSource, writes: readonly SqlStatement[], record: OutcomeRecord): Promise<RecordedOutcome> {
   const outcome: SqlStatement = { name: 'sai-record-outcome-after-writes', text: RECORD_OUTCOME_AFTER_WRITES_SQL, values: outcomeParameters(record) };
+  const { learnerId } = record.subject;
+  const lock = learnerId !== null && writes.length > 0 ? [learnerLock(learnerId)] : [];
   // A first record for the subject racing another one rolls the whole back; the second try finds the row.
   for (let attempt = 0; attempt < 2; attempt += 1) {
     try {
-      const answers = await runAsOneTransaction(db, [...writes, outcome]);
+      const answers = await runAsOneTransaction(db, [...lock, ...writes, outcome]);
       const [row] = answers[answers.length - 1] as RecordRow[];
       return recordedOutcome(row);
     } catch (error) {

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import http from 'node:http';
 import https from 'node:https';
 import { got, RequestError, type Got } from 'got';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../../queues/connection.js';
 import type { Logger } from '../logging/logger.js';
 import {
   AssessorAnswer,
@@ -59,7 +59,7 @@ export interface SmartAssessorClientOptions {
   password: string;
   clientKey: string;
   /** Shares the request budget and the 429 pause with every client of the site; absent: this process only. */
-  redis?: Redis;
+  redis?: RedisClient;
   /** The site's limit; absent: learnt from the X-RateLimit-Limit of the answers. */
   requestsPerMinute?: number;
   /** Per request; default 30 s. */
@@ -405,10 +405,14 @@ export function createSmartAssessorClient(options: SmartAssessorClientOptions): 
   return new SmartAssessorClient(options);
 }
 
-/** A site is its API root and API user: clients of the same site share one budget. */
+/**
+ * A site is its API root and API user: clients of the same site share one budget. The
+ * budget's script touches its pause and its second's count, keys that start with this
+ * one: the site is a hash tag, so on a Redis Cluster they share a slot.
+ */
 export function defaultBudgetKey(baseUrl: string, username: string): string {
   const site = createHash('sha256').update(`${baseUrl.replace(/\/+$/, '')}\n${username}`).digest('hex').slice(0, 16);
-  return `sai:smart-assessor-budget:${site}`;
+  return `sai:smart-assessor-budget:{${site}}`;
 }
 
 /**

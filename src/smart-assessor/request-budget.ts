@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../../queues/connection.js';
 import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
 import { RedisScript } from '../redis/script.js';
 import { SmartAssessorError } from './errors.js';
@@ -20,7 +20,7 @@ export const DEFAULT_MAX_BUDGET_WAIT_MS = 10_000;
 
 export interface RequestBudgetOptions {
   /** Shared by every client of the deployment; absent: this process only. */
-  redis?: Redis;
+  redis?: RedisClient;
   /** Names the site's budget in Redis; every client of one site must use the same key. */
   key: string;
   /** The site's limit; absent: learnt from the server's X-RateLimit-Limit. */

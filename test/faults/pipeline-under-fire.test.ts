@@ -2,9 +2,9 @@ import { expect } from 'chai';
 import type { Job } from 'bullmq';
 import { logger } from '../../src/logging/logger.js';
 import { requestLearnerSync } from '../../src/runs/index.js';
-import { differences, recordCounts, type EndState } from './support/end-state.js';
-import { openFaultRig, type FaultRig, type FaultRigOptions, type RunRow } from './support/rig.js';
-import { NEW_AIM_REF, NEW_OFFICER_REF } from './support/start-state.js';
+import { expectReferenceEndState, reasonOf, referenceRun, say, type Reference } from './support/reference.js';
+import { openFaultRig, type FaultRig, type FaultRigOptions } from './support/rig.js';
+import { NEW_AIM_REF } from './support/start-state.js';
 import { waitFor } from './support/wait.js';
 
 /**
@@ -14,18 +14,13 @@ import { waitFor } from './support/wait.js';
  * and what it compared.
  */
 
-const say = (line: string): void => {
-  process.stdout.write(`      · ${line}\n`);
-};
-
 /** Outcomes recorded before a fault is injected: the run is under way, its jobs in flight. */
 const INJECT_AFTER_OUTCOMES = 12;
 
 describe('the pipeline under fire', function () {
   this.timeout(240_000);
 
-  let expected: EndState;
-  let reference: RunRow;
+  let reference: Reference;
   let rig: FaultRig | undefined;
 
   async function open(options: FaultRigOptions = {}): Promise<FaultRig> {
@@ -47,54 +42,10 @@ describe('the pipeline under fire', function () {
     // The import logs its counts at info for every rig; the cases say what matters.
     logLevel = logger.level;
     logger.level = 'warn';
-    const started = performance.now();
-    const clean = await openFaultRig();
-    try {
-      const runId = await clean.startRun();
-      reference = await clean.waitForRun(runId);
-      expected = await clean.endState();
-      expect(await clean.failedJobs(), 'the fault-free run failed jobs').to.deep.equal([]);
-      expect(reference.jobs_failed).to.equal(0);
-      // A run that changed nothing would make every comparison pass.
-      expect(reference.changes).to.be.greaterThan(20);
-      // The start state's enrolment to keep in step was kept in step (so every case checks it happens once).
-      const learners = expected.smartAssessor.learners as Record<string, { courses: Record<string, unknown>; assessor: string }>;
-      expect(Object.keys(learners.L000020.courses)).to.include(NEW_AIM_REF);
-      expect([learners.L000021.assessor, learners.L000022.assessor]).to.deep.equal([NEW_OFFICER_REF, NEW_OFFICER_REF]);
-      say(
-        `fault-free reference: ${reference.learners} learners, ${reference.jobs_total} jobs, ${reference.changes} changes, ` +
-          `${clean.simulator.store.counters.requests} Smart Assessor requests; the run took ${reference.seconds?.toFixed(1)} s, the case ${((performance.now() - started) / 1000).toFixed(1)} s`,
-      );
-    } finally {
-      await clean.close();
-    }
+    reference = await referenceRun();
   });
 
-  function reasonOf(job: Job): string {
-    return `${job.queueName} ${job.id}: ${job.failedReason}`;
-  }
-
-  /** The end state, the run's accounting and Redis's failed set, against the fault-free run. */
-  async function expectFaultFreeEndState(current: FaultRig, runId: string, injected: string): Promise<void> {
-    const run = await current.run(runId);
-    const actual = await current.endState();
-    const found = differences(expected, actual);
-    const [{ events }] = (await current.db.query(`SELECT count(*)::int AS events FROM sync_event WHERE run_id = $1`, [runId])) as Array<{ events: number }>;
-    say(`injected: ${injected}`);
-    say(
-      `compared: ${recordCounts(actual)}; run ${run.jobs_completed}/${run.jobs_total} jobs completed, ${run.jobs_failed} failed, ${events} sync events, ${run.seconds?.toFixed(1)} s ` +
-        `— ${found.length === 0 ? 'identical to the fault-free run' : `${found.length} difference(s)`}`,
-    );
-    expect(found, 'differences from the fault-free end state').to.deep.equal([]);
-    expect((await current.failedJobs()).map(reasonOf), 'jobs left failed').to.deep.equal([]);
-    expect({ state: run.state, total: run.jobs_total, completed: run.jobs_completed, failed: run.jobs_failed, events }).to.deep.equal({
-      state: 'completed',
-      total: reference.jobs_total,
-      completed: reference.jobs_total,
-      failed: 0,
-      events: reference.jobs_total,
-    });
-  }
+  const expectFaultFreeEndState = (current: FaultRig, runId: string, injected: string) => expectReferenceEndState(reference, current, runId, injected);
 
   async function runUnderWay(current: FaultRig, runId: string): Promise<void> {
     await waitFor(`run ${runId} to record ${INJECT_AFTER_OUTCOMES} outcomes`, async () => (await current.done(runId)) >= INJECT_AFTER_OUTCOMES, 60_000);
@@ -158,7 +109,7 @@ describe('the pipeline under fire', function () {
     await runUnderWay(current, runId);
     const before = await current.done(runId);
     const inRedis = await current.unfinishedJobs();
-    await current.redis.restart('SIGKILL');
+    await current.redis!.restart('SIGKILL');
     await current.waitForRun(runId);
     await expectFaultFreeEndState(
       current,
@@ -173,7 +124,7 @@ describe('the pipeline under fire', function () {
     await runUnderWay(current, runId);
     const before = await current.done(runId);
     const inRedis = await current.unfinishedJobs();
-    await current.redis.restart('SIGKILL');
+    await current.redis!.restart('SIGKILL');
     const afterRestart = await current.unfinishedJobs();
     expect(afterRestart, 'jobs left in Redis after a restart without persistence').to.equal(0);
     await current.waitForRun(runId);

@@ -35,18 +35,23 @@ export interface OwnRedisOptions {
   readyWithinMs?: number;
 }
 
-async function answersPing(url: string): Promise<boolean> {
+/** The answer of the server at `url` to `command`, or null when it does not answer. */
+export async function askRedis(url: string, ...command: [string, ...string[]]): Promise<unknown> {
   const client = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null, connectTimeout: 500 });
   client.on('error', () => undefined);
   try {
     await client.connect();
-    // A server still loading its AOF answers LOADING to PING; only PONG means ready.
-    return (await client.ping()) === 'PONG';
+    return await client.call(...command);
   } catch {
-    return false;
+    return null;
   } finally {
     client.disconnect();
   }
+}
+
+/** Whether the server at `url` is up: one still loading its AOF answers LOADING to PING; only PONG means ready. */
+export async function answersPing(url: string): Promise<boolean> {
+  return (await askRedis(url, 'PING')) === 'PONG';
 }
 
 export async function startOwnRedis(options: OwnRedisOptions): Promise<OwnRedisServer> {

@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../../../queues/connection.js';
 import { RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
 
 export interface LoginThrottleOptions {
@@ -23,7 +23,7 @@ export class LoginThrottle {
   private readonly limiter: RateLimiterRedis;
   readonly attempts: number;
 
-  constructor(redis: Redis, options: LoginThrottleOptions = {}) {
+  constructor(redis: RedisClient, options: LoginThrottleOptions = {}) {
     this.attempts = options.attempts ?? 5;
     this.limiter = new RateLimiterRedis({
       storeClient: redis,

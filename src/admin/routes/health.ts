@@ -1,11 +1,11 @@
 import { Router } from 'express';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../../../queues/connection.js';
 import type { DataSource } from 'typeorm';
 
 const CHECK_TIMEOUT_MS = 2_000;
 
 /** GET /healthz, the one route without authentication: is the process, PostgreSQL and Redis alive. */
-export function healthRoutes(db: DataSource, redis: Redis): Router {
+export function healthRoutes(db: DataSource, redis: RedisClient): Router {
   const router = Router();
   router.get('/healthz', async (_req, res) => {
     const [postgres, redisState] = await Promise.all([

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Job } from 'bullmq';
 import type { DataSource } from 'typeorm';
-import { workerConnection } from '../../../queues/connection.js';
+import { queueKeyPrefix, workerConnection } from '../../../queues/connection.js';
 import { QUEUE_NAMES } from '../../../queues/definitions.js';
 import { createProducers, type Producers } from '../../../queues/producers.js';
 import { startBenchChild, type BenchChild } from '../../../src/bench/child-processes.js';
@@ -44,6 +44,12 @@ const WORKER_CONCURRENCY = 3;
 export interface FaultRigOptions {
   redisPersistence?: RedisPersistence;
   workerProcesses?: number;
+  /** Jobs at once per queue in each worker process. */
+  workerConcurrency?: number;
+  /** A larger provider than the suite's (the same generator seed and start state): for runs that are not compared with the reference. */
+  learners?: number;
+  /** Redis of the caller's (a Sentinel set, a Cluster), which it starts and stops; by default the rig starts a redis-server of its own. */
+  redisUrl?: string;
 }
 
 export interface RunRow {
@@ -60,7 +66,9 @@ export interface RunRow {
 export interface FaultRig {
   readonly db: DataSource;
   readonly simulator: RunningSimulator;
-  readonly redis: OwnRedisServer;
+  /** The rig's own redis-server; null when the caller gave one (redisUrl). */
+  readonly redis: OwnRedisServer | null;
+  readonly redisUrl: string;
   readonly postgresProxy: TcpProxy;
   readonly smartAssessorProxy: TcpProxy;
   readonly producers: Producers;
@@ -93,8 +101,9 @@ export async function openFaultRig(options: FaultRigOptions = {}): Promise<Fault
     for (const closer of closers.splice(0).reverse()) await closer().catch(() => undefined);
   };
   try {
-    const redis = await startOwnRedis({ persistence: options.redisPersistence ?? 'aof' });
-    closers.push(() => redis.close());
+    const redis = options.redisUrl === undefined ? await startOwnRedis({ persistence: options.redisPersistence ?? 'aof' }) : null;
+    if (redis) closers.push(() => redis.close());
+    const redisUrl = options.redisUrl ?? redis!.url;
     const postgresProxy = await startTcpProxy({ targetPort: Number(new URL(testDatabaseUrl()).port || 5432) });
     closers.push(() => postgresProxy.close());
     const simulator = await startTestSimulator({ seed: PROVIDER.simulatorSeed });
@@ -108,21 +117,21 @@ export async function openFaultRig(options: FaultRigOptions = {}): Promise<Fault
       db,
       simulator: { store: simulator.store, credentials: simulator.credentials, baseUrl: smartAssessorProxy.through(simulator.baseUrl) },
       settingsService: settings,
-      learners: PROVIDER.learners,
+      learners: options.learners ?? PROVIDER.learners,
       seed: PROVIDER.generatorSeed,
       settings: PROVIDER.settings,
     });
     await prepareStartState(db, simulator.store);
 
-    const prefix = uniqueQueuePrefix('faults');
-    const producers = createProducers({ connection: workerConnection(redis.url), prefix, firstRetryMs: SUITE_FIRST_RETRY_MS });
+    const prefix = queueKeyPrefix(redisUrl, uniqueQueuePrefix('faults'));
+    const producers = createProducers({ connection: workerConnection(redisUrl), prefix, firstRetryMs: SUITE_FIRST_RETRY_MS });
     closers.push(() => producers.close());
     // A queue with no error listener prints each lost connection raw; the cases say what they broke.
     for (const queue of [...Object.values(producers.queues), producers.control]) queue.on('error', () => undefined);
     const scheduler: RunningScheduler = await startScheduler({
       db,
       producers,
-      connection: workerConnection(redis.url),
+      connection: workerConnection(redisUrl),
       prefix,
       logger: silentLogger,
       reconcileEveryMs: SUITE_RECONCILE_EVERY_MS,
@@ -133,12 +142,12 @@ export async function openFaultRig(options: FaultRigOptions = {}): Promise<Fault
     const workerEnv: NodeJS.ProcessEnv = {
       ...process.env,
       DATABASE_URL: postgresProxy.through(testDatabaseUrl()),
-      REDIS_URL: redis.url,
+      REDIS_URL: redisUrl,
       QUEUE_PREFIX: prefix,
       SETTINGS_ENCRYPTION_KEY: encryptionKey.toString('hex'),
       LOG_LEVEL: 'warn',
     };
-    const workerSpec: BenchProcessSpec = { role: 'workers', concurrency: WORKER_CONCURRENCY, tuning: SUITE_TUNING, smartAssessorTimeoutMs: SUITE_SA_TIMEOUT_MS };
+    const workerSpec: BenchProcessSpec = { role: 'workers', concurrency: options.workerConcurrency ?? WORKER_CONCURRENCY, tuning: SUITE_TUNING, smartAssessorTimeoutMs: SUITE_SA_TIMEOUT_MS };
     const workers: BenchChild[] = [];
     const retired: BenchChild[] = [];
     const startWorker = async (): Promise<void> => {
@@ -160,6 +169,7 @@ export async function openFaultRig(options: FaultRigOptions = {}): Promise<Fault
       db,
       simulator,
       redis,
+      redisUrl,
       postgresProxy,
       smartAssessorProxy,
       producers,
