@@ -149,9 +149,11 @@ async function runJob<Q extends QueueName>({ queue, processor, deps, job, pauseQ
     }
     const final = disposition.kind === 'fail-now' || job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
     if (final) {
+      // Only the sync event (and the learner's last error) may quote the offending values: an admin sees them there, logged in.
+      const kept = (disposition.kind === 'fail-now' && disposition.adminDetail) || disposition.reason;
       try {
         const subject = await subjectOf(deps.db, payloadSubject(job.name, job.data as object));
-        await recordAndSettle(deps.db, { runId, jobId, queue, subject, outcome: 'failed', changes: [], error: disposition.reason, touchLearner: true });
+        await recordAndSettle(deps.db, { runId, jobId, queue, subject, outcome: 'failed', changes: [], error: kept, touchLearner: true });
         log.error('job failed', { reason: disposition.reason, learnerIdent: subject.type === 'learner' ? subject.ref : undefined });
       } catch (recordError) {
         // The reconciler finds the failed job without an outcome and records it later.
@@ -160,6 +162,7 @@ async function runJob<Q extends QueueName>({ queue, processor, deps, job, pauseQ
     } else {
       log.warn('job will be retried', { reason: disposition.reason, attempt: job.attemptsMade + 1 });
     }
+    // BullMQ keeps what is thrown as failedReason and stacktrace, and in its events stream: the reason only.
     if (disposition.kind === 'fail-now') throw new UnrecoverableError(disposition.reason);
     throw error;
   }

@@ -142,7 +142,7 @@ describe('daily synchronisation of one learner', function () {
 
     const event = await demographicsEvent(runId);
     expect(event.outcome).to.equal('failed');
-    expect(event.error).to.equal(`learner ${learner.learnerIdent}: niNumber "QQ123456C" cannot start with Q: the first letter is never D, F, I, Q, U or V`);
+    expect(event.error).to.equal(`learner ${learner.learnerIdent}: niNumber "QQ123456C" starts with a letter never used first (D, F, I, Q, U or V)`);
     expect(learnerPatches(learner.smartAssessorId!)).to.deep.equal([]);
     expect(harness.simulator.store.learners.get(learner.smartAssessorId!)!.email).to.equal(learner.email);
     const failed = await harness.pipeline.producers.queues.demographics.getFailed();
