@@ -5,6 +5,7 @@ import { RecordNotFoundError } from '../../enrolment/errors.js';
 import { setOfficerAdditionalId, setOrganisationAdditionalId } from '../../enrolment/manual-links.js';
 import { NotFoundError, type ErrorTranslator } from '../http/errors.js';
 import { AdditionalIdBody } from '../http/dtos.js';
+import { checkParamText } from '../http/request-shape.js';
 import { parsePaging, queryBoolean, queryText, validateBody } from '../http/validation.js';
 import { officerView, searchOfficers } from '../records/officers.js';
 import { organisationView, searchOrganisations } from '../records/organisations.js';
@@ -15,6 +16,7 @@ export const translateRecordErrors: ErrorTranslator = (error) =>
 /** Organisations, officers, the qualification catalogue and review types, and the Additional ID links. */
 export function recordRoutes(db: DataSource): Router {
   const router = Router();
+  checkParamText(router, 'ref');
 
   router.get('/api/organisations', async (req, res) => {
     const query = req.query as Record<string, unknown>;
