@@ -1,8 +1,9 @@
 import { request } from 'node:http';
 import { Readable } from 'node:stream';
 import { expect } from 'chai';
-import { startTestAdmin, TEST_ADMIN_PASSWORD, TEST_API_TOKEN, type TestAdmin } from '../../support/admin.js';
-import { FIXED_NOW, providerDocument } from '../admin/fixtures.js';
+import { TEST_ADMIN_PASSWORD, TEST_API_TOKEN, type TestAdmin } from '../../support/admin.js';
+import { providerDocument } from '../admin/fixtures.js';
+import { useProviderAdmin } from './shared.js';
 
 /** `depth` objects nested in one another, innermost `{}`, as JSON text (built as text: no recursion to make it). */
 function nested(depth: number, key = 'a'): string {
@@ -35,15 +36,7 @@ function postBodyOfSize(url: string, path: string, bytes: number): Promise<numbe
 /** Input the database cannot store or the server should not swallow: NUL characters, deep nesting, oversized bodies and fields. */
 describe('security: input', () => {
   let admin: TestAdmin;
-
-  before(async () => {
-    admin = await startTestAdmin({ now: () => FIXED_NOW });
-  });
-  beforeEach(async () => {
-    await admin.reset();
-    await admin.api.post('/api/import', providerDocument());
-  });
-  after(() => admin?.close());
+  useProviderAdmin((started) => (admin = started));
 
   function expectRefused(answer: { status: number; body: any }, field: string): void {
     expect(answer.status, JSON.stringify(answer.body)).to.equal(400);

@@ -20,8 +20,8 @@ import {
   type TestAdmin,
   type TestAdminOverrides,
 } from '../../support/admin.js';
-import { FIXED_NOW, providerDocument } from '../admin/fixtures.js';
-import { API_ROUTES, PAGES } from './api-routes.js';
+import { FIXED_NOW } from '../admin/fixtures.js';
+import { API_ROUTES, PAGES, useProviderAdmin } from './shared.js';
 
 /**
  * POSTs the log-ins all at once from a child process, as an attacker elsewhere would: sent
@@ -43,15 +43,7 @@ async function logInsAtOnceFromAnotherProcess(url: string, bodies: object[]): Pr
 /** Log-in, sessions and who may reach what: the throttle, password hashing, the redirect after log-in, CSRF. */
 describe('security: logging in and sessions', () => {
   let admin: TestAdmin;
-
-  before(async () => {
-    admin = await startTestAdmin({ now: () => FIXED_NOW });
-  });
-  beforeEach(async () => {
-    await admin.reset();
-    await admin.api.post('/api/import', providerDocument());
-  });
-  after(() => admin?.close());
+  useProviderAdmin((started) => (admin = started));
 
   /** An admin server of the test's own (it shares the database), closed when `test` ends. */
   async function withAdmin(overrides: TestAdminOverrides, test: (other: TestAdmin) => Promise<void>): Promise<void> {

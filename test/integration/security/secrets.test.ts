@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { expect } from 'chai';
 import { startTestAdmin, TEST_ADMIN_PASSWORD, TEST_API_TOKEN, type TestAdmin } from '../../support/admin.js';
 import { FIXED_NOW, providerDocument } from '../admin/fixtures.js';
-import { API_READS } from './api-routes.js';
+import { API_READS } from './shared.js';
 
 /** Somewhere to point the settings at that writes down every request it receives (an attacker's host, as far as a test can tell). */
 interface Listener {

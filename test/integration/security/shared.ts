@@ -1,3 +1,8 @@
+import { startTestAdmin, type TestAdmin } from '../../support/admin.js';
+import { FIXED_NOW, providerDocument } from '../admin/fixtures.js';
+
+/* What the security test files share: the admin's routes and pages, and a test admin for a file. */
+
 /** Every JSON API route of contracts/admin-api.md (and the UI's extra ones), with a body that would be valid. */
 export const API_ROUTES: Array<[string, string, unknown?]> = [
   ['GET', '/api/session'],
@@ -35,3 +40,20 @@ export const API_ROUTES: Array<[string, string, unknown?]> = [
 export const API_READS = API_ROUTES.filter(([method]) => method === 'GET').map(([, path]) => path);
 
 export const PAGES = ['/', '/learners', '/learners/L000123', '/organisations', '/officers', '/qualifications', '/review-types', '/settings', '/runs', '/runs/x'];
+
+/**
+ * Mocha hooks for a file's test admin: started once, emptied and given the admin tests'
+ * provider (test/integration/admin/fixtures.ts) before each test, closed at the end.
+ */
+export function useProviderAdmin(started: (admin: TestAdmin) => void): void {
+  let admin: TestAdmin | undefined;
+  before(async () => {
+    admin = await startTestAdmin({ now: () => FIXED_NOW });
+    started(admin);
+  });
+  beforeEach(async () => {
+    await admin!.reset();
+    await admin!.api.post('/api/import', providerDocument());
+  });
+  after(() => admin?.close());
+}
