@@ -1,4 +1,4 @@
-import { LessThan, MoreThan, type DataSource } from 'typeorm';
+import { MoreThan, type DataSource } from 'typeorm';
 import { AdminSession, AdminUser } from '../../../entities/index.js';
 import { newToken, tokenHash } from './tokens.js';
 
@@ -35,8 +35,7 @@ export class SessionStore {
 
   async open(userId: number): Promise<IssuedSession> {
     const repository = this.db.getRepository(AdminSession);
-    await repository.delete({ expiresAt: LessThan(new Date()) });
-    await repository.delete({ lastSeenAt: LessThan(this.idleSince()) });
+    await repository.createQueryBuilder().delete().where('expires_at < now() OR last_seen_at < :idleSince', { idleSince: this.idleSince() }).execute();
     const token = newToken();
     const now = new Date();
     const session = repository.create({
