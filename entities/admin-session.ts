@@ -23,4 +23,8 @@ export class AdminSession {
   @Index()
   @Column({ name: 'expires_at', type: 'timestamptz' })
   expiresAt: Date;
+
+  /** The session's last request (written at most once a minute): it ends after ADMIN_SESSION_IDLE_MINUTES without one. */
+  @Column({ name: 'last_seen_at', type: 'timestamptz', default: () => 'now()' })
+  lastSeenAt: Date;
 }

@@ -9,7 +9,7 @@ export class AdminUser {
   @Column({ type: 'varchar', length: 100 })
   username: string;
 
-  /** bcrypt hash; the password itself is never stored. */
+  /** scrypt hash (src/admin/auth/passwords.ts; a bcrypt one until its admin next logs in); the password itself is never stored. */
   @Column({ name: 'password_hash', type: 'varchar', length: 100 })
   passwordHash: string;
 

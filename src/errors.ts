@@ -3,23 +3,50 @@ export interface FieldProblem {
   /** e.g. "learner L000123", "organisation ORG7", "learners[3].uln" */
   record: string;
   field: string;
+  /** The offending value: personal data, shown only where an admin is logged in (SPEC.md §4). */
   value?: unknown;
+  /** Why the value is wrong, without the value or any part of it, so it may go anywhere. */
   reason: string;
 }
 
+/** `learner L000123: uln fails the ULN check digit (mod 11)`: record, field and reason, never the value. */
 export function describeProblem(problem: FieldProblem): string {
-  const shown = problem.value === undefined ? '' : ` "${String(problem.value)}"`;
-  return `${problem.record}: ${problem.field}${shown} ${problem.reason}`;
+  return `${problem.record}: ${problem.field} ${problem.reason}`;
+}
+
+/** The same with the offending value quoted, for the admin's eyes only. */
+export function describeProblemWithValue(problem: FieldProblem): string {
+  if (problem.value === undefined) return describeProblem(problem);
+  return `${problem.record}: ${problem.field} "${String(problem.value)}" ${problem.reason}`;
+}
+
+/**
+ * A failure whose message is safe to log and to leave in Redis, and whose `adminDetail`
+ * also holds the offending values: the runner keeps the detail only in PostgreSQL (the
+ * job's sync event and the learner's last error), which an admin sees logged in.
+ */
+export interface FailureWithAdminDetail {
+  message: string;
+  adminDetail: string;
+}
+
+export function adminDetailOf(error: unknown): string | undefined {
+  const detail = (error as Partial<FailureWithAdminDetail> | null)?.adminDetail;
+  return error instanceof Error && typeof detail === 'string' ? detail : undefined;
 }
 
 /**
  * MIS data that must not be sent (or an import that must not be written). A job that
- * meets it fails at once, without retry: trying again cannot fix the data.
+ * meets it fails at once, without retry: trying again cannot fix the data. The message
+ * names each record, field and reason; only `adminDetail` quotes the values.
  */
-export class InvalidDataError extends Error {
+export class InvalidDataError extends Error implements FailureWithAdminDetail {
+  readonly adminDetail: string;
+
   constructor(readonly problems: FieldProblem[]) {
     super(problems.map(describeProblem).join('; '));
     this.name = 'InvalidDataError';
+    this.adminDetail = problems.map(describeProblemWithValue).join('; ');
   }
 }
 

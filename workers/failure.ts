@@ -1,6 +1,6 @@
 import { UnrecoverableError } from 'bullmq';
 import { QueryFailedError } from 'typeorm';
-import { InvalidDataError, PermanentError, ValidationFailedError } from '../src/errors.js';
+import { adminDetailOf, InvalidDataError, PermanentError, ValidationFailedError } from '../src/errors.js';
 import { redactText } from '../src/logging/redact.js';
 import { isSmartAssessorError } from '../src/smart-assessor/errors.js';
 
@@ -10,8 +10,12 @@ export type FailureDisposition =
   | { kind: 'retry'; reason: string }
   /** Smart Assessor said 429: pause the queue for this long, without spending an attempt. */
   | { kind: 'rate-limited'; waitMs: number; reason: string }
-  /** Trying again cannot help: fail now with a reason a person can act on. */
-  | { kind: 'fail-now'; reason: string };
+  /**
+   * Trying again cannot help: fail now with a reason a person can act on. The reason may
+   * go anywhere (logs, BullMQ's failedReason); `adminDetail`, when the error has one, also
+   * quotes the offending values and is kept only in PostgreSQL (src/errors.ts).
+   */
+  | { kind: 'fail-now'; reason: string; adminDetail?: string };
 
 /** When a 429 comes without Retry-After. */
 export const DEFAULT_RATE_LIMIT_WAIT_MS = 60_000;
@@ -47,7 +51,13 @@ export function classifyFailure(error: unknown): FailureDisposition {
     error instanceof UnrecoverableError ||
     isRefusedData(error)
   ) {
-    return { kind: 'fail-now', reason };
+    const adminDetail = adminDetailOf(error);
+    return adminDetail === undefined ? { kind: 'fail-now', reason } : { kind: 'fail-now', reason, adminDetail };
   }
   return { kind: 'retry', reason };
+}
+
+/** The text kept in PostgreSQL (the sync event, the learner's last error): the admin detail when there is one, else the reason. */
+export function adminText(disposition: FailureDisposition): string {
+  return (disposition.kind === 'fail-now' && disposition.adminDetail) || disposition.reason;
 }

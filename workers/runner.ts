@@ -6,7 +6,7 @@ import { learnerLock, recordAndSettle, recordOutcome, subjectOf, type OutcomeRec
 import { outcomeGroupFor } from '../src/runs/outcome-group.js';
 import { settleRunSoon } from '../src/runs/settle-soon.js';
 import type { SqlStatement } from '../src/db/statement-batch.js';
-import { classifyFailure } from './failure.js';
+import { adminText, classifyFailure } from './failure.js';
 import type { JobContext, JobResult, MisWrite, Processor, WorkerProcessDeps } from './processor.js';
 import type { ProcessorMap } from './registry.js';
 
@@ -84,7 +84,8 @@ function outcomeRecord(queue: QueueName, jobId: string, runId: string | null, re
     subject: result.subject,
     outcome: result.heldBack ? 'failed' : result.outcome,
     changes: result.changes,
-    error: result.heldBack ? classifyFailure(result.heldBack).reason : null,
+    // Only PostgreSQL may keep the offending values (an admin sees them there, logged in).
+    error: result.heldBack ? adminText(classifyFailure(result.heldBack)) : null,
     touchLearner: true,
   };
 }
@@ -155,9 +156,11 @@ async function runJob<Q extends QueueName>({ queue, processor, deps, job, pauseQ
     }
     const final = disposition.kind === 'fail-now' || job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
     if (final) {
+      // Only the sync event (and the learner's last error) may quote the offending values: an admin sees them there, logged in.
+      const kept = adminText(disposition);
       try {
         const subject = await subjectOf(deps.db, payloadSubject(job.name, job.data as object));
-        await recordAndSettle(deps.db, { runId, jobId, queue, subject, outcome: 'failed', changes: [], error: disposition.reason, touchLearner: true });
+        await recordAndSettle(deps.db, { runId, jobId, queue, subject, outcome: 'failed', changes: [], error: kept, touchLearner: true });
         log.error('job failed', { reason: disposition.reason, learnerIdent: subject.type === 'learner' ? subject.ref : undefined });
       } catch (recordError) {
         // The reconciler finds the failed job without an outcome and records it later.
@@ -166,6 +169,7 @@ async function runJob<Q extends QueueName>({ queue, processor, deps, job, pauseQ
     } else {
       log.warn('job will be retried', { reason: disposition.reason, attempt: job.attemptsMade + 1 });
     }
+    // BullMQ keeps what is thrown as failedReason and stacktrace, and in its events stream: the reason only.
     if (disposition.kind === 'fail-now') throw new UnrecoverableError(disposition.reason);
     throw error;
   }

@@ -22,7 +22,8 @@ const PAGES: Record<string, string> = {
   '/runs/:runId': 'run.html',
 };
 
-const noStore: RequestHandler = (_req, res, next) => {
+/** For answers that hold personal data or a session's secrets: no cache, the browser's included, keeps a copy. */
+export const noStore: RequestHandler = (_req, res, next) => {
   res.set('Cache-Control', 'no-store');
   next();
 };
@@ -36,9 +37,46 @@ export const requirePageLogin: RequestHandler = (req, res, next) => {
   res.redirect(303, `/login?next=${encodeURIComponent(req.originalUrl)}`);
 };
 
+/** How many layers of percent-encoding a `next` is unwrapped to look for a way off the site. */
+const ENCODING_LAYERS = 4;
+
+/**
+ * A `next` the login page may go to after logging in: a path on this site. Not `//host`
+ * or `/\host` (which browsers read as another host), no backslash or control character
+ * anywhere, and none of those hidden under percent-encoding either; it must also resolve
+ * to this origin.
+ */
+export function isSameSitePath(next: unknown): next is string {
+  if (typeof next !== 'string') return false;
+  let layer = next;
+  for (let depth = 0; depth <= ENCODING_LAYERS; depth += 1) {
+    if (!/^\/(?![\/\\])/.test(layer) || /[\\\u0000-\u001f\u007f]/.test(layer)) return false;
+    let decoded: string;
+    try {
+      decoded = decodeURIComponent(layer);
+    } catch {
+      return false;
+    }
+    if (decoded === layer) {
+      const origin = 'http://admin.invalid';
+      return new URL(next, origin).origin === origin;
+    }
+    layer = decoded;
+  }
+  return false;
+}
+
+/** The login page; a `next` that would lead off the site is dropped (the page itself checks it again). */
 export function loginPage(): Router {
   const router = Router();
-  router.get('/login', noStore, (_req, res) => res.sendFile(join(publicDir, 'login.html')));
+  router.get('/login', noStore, (req, res) => {
+    const { next } = req.query;
+    if (next !== undefined && !isSameSitePath(next)) {
+      res.redirect(303, '/login');
+      return;
+    }
+    res.sendFile(join(publicDir, 'login.html'));
+  });
   return router;
 }
 

@@ -17,22 +17,27 @@ function ownResourcesOnly(styleSrc: string[]) {
   };
 }
 
-/**
- * The admin UI's pages load only their own scripts and styles: no inline script, no
- * inline style, nothing from elsewhere, and no framing.
- */
-export function securityHeaders(): RequestHandler {
+/** helmet's headers (nosniff, no framing, …), the Referrer-Policy and this Content Security Policy. */
+function helmetWith(styleSrc: string[]): RequestHandler {
   return helmet({
-    contentSecurityPolicy: { useDefaults: false, directives: ownResourcesOnly(["'self'"]) },
+    contentSecurityPolicy: { useDefaults: false, directives: ownResourcesOnly(styleSrc) },
     referrerPolicy: { policy: 'same-origin' },
   });
 }
 
 /**
- * The queue dashboard is a third-party React app that sets style attributes and ships an
- * inline <style> for its loading spinner, so its pages allow inline styles; scripts stay
- * 'self' only, and its web fonts are not fetched from outside.
+ * The admin UI's pages load only their own scripts and styles: no inline script, no
+ * inline style, nothing from elsewhere, and no framing.
+ */
+export function securityHeaders(): RequestHandler {
+  return helmetWith(["'self'"]);
+}
+
+/**
+ * The queue dashboard gets the same headers but one: it is a third-party React app that
+ * sets style attributes and ships an inline <style> for its loading spinner, so its pages
+ * allow inline styles; scripts stay 'self' only, and its web fonts are not fetched from outside.
  */
 export function dashboardSecurityHeaders(): RequestHandler {
-  return helmet.contentSecurityPolicy({ useDefaults: false, directives: ownResourcesOnly(["'self'", "'unsafe-inline'"]) });
+  return helmetWith(["'self'", "'unsafe-inline'"]);
 }

@@ -6,16 +6,20 @@ import type { RedisClient } from '../../queues/connection.js';
 import type { DataSource } from 'typeorm';
 import type { Producers } from '../../queues/producers.js';
 import type { Config } from '../config/environment.js';
+import { trustProxySetting, type TrustProxy } from '../config/trust-proxy.js';
 import { logger as defaultLogger, type Logger } from '../logging/logger.js';
 import type { SettingsService } from '../settings/settings-service.js';
 import { identify, principalOf, requireAdmin, requireCsrf, sessionOf } from './auth/authenticate.js';
 import { CSRF_HEADER, DASHBOARD_CSRF_COOKIE, DASHBOARD_CSRF_HEADER, dashboardCsrfCookieOptions } from './auth/cookies.js';
 import { ensureFirstAdmin } from './auth/first-admin.js';
 import { LoginThrottle, type LoginThrottleOptions } from './auth/login-throttle.js';
-import { SessionStore } from './auth/sessions.js';
+import { PasswordHasher, type PasswordCost } from './auth/passwords.js';
+import { DEFAULT_SESSION_LIFETIME, SessionStore, type SessionLifetime } from './auth/sessions.js';
+import { dashboardActionGuard } from './dashboard/dashboard-actions.js';
 import { DASHBOARD_PATH, queueDashboard } from './dashboard/queue-dashboard.js';
 import { errorHandler, NotFoundError, UnauthorizedError } from './http/errors.js';
-import { assetRoutes, loginPage, pageRoutes, requirePageLogin } from './pages.js';
+import { checkJsonBody, checkQueryText } from './http/request-shape.js';
+import { assetRoutes, loginPage, noStore, pageRoutes, requirePageLogin } from './pages.js';
 import { healthRoutes } from './routes/health.js';
 import { learnerRoutes } from './routes/learners.js';
 import { recordRoutes, translateRecordErrors } from './routes/records.js';
@@ -39,18 +43,39 @@ export interface AdminServerOptions {
   /** 0 picks a free port (tests). */
   port?: number;
   host?: string;
-  /** Express "trust proxy": which proxies' X-Forwarded-* to believe (https detection, client address). */
-  trustProxy?: boolean | number | string;
+  /** Express "trust proxy" (TRUST_PROXY): which proxies' X-Forwarded-* to believe (https detection, client address); none by default. */
+  trustProxy?: TrustProxy;
   /** The clock for "today" (eligibility); tests may fix it. */
   now?: () => Date;
-  sessionTtlMs?: number;
-  /** bcrypt rounds for the first admin's password hash. */
-  passwordRounds?: number;
+  sessionLifetime?: SessionLifetime;
+  /** scrypt cost of new password hashes (the product's by default; tests pass a cheap one). */
+  passwordCost?: PasswordCost;
+  /** Password checks at once; more log-ins at that moment are answered 429. */
+  passwordChecksAtOnce?: number;
   loginThrottle?: LoginThrottleOptions;
   /** Where a generated first-admin password is printed (the console by default). */
   announce?: (text: string) => void;
   /** Largest import document accepted by POST /api/import. */
   importBodyLimit?: string;
+}
+
+/**
+ * The largest import document accepted. A demo provider of 50,000 learners (`sai demo
+ * --learners 50000`: 6,250 organisations, 1,250 officers, 2.3 aims and 1.3 reviews per
+ * learner) is 68 MB; 100 MB leaves room for a provider that size with fuller records, or
+ * some 70,000 learners like the demo's, while refusing bodies that only serve to exhaust memory.
+ */
+export const IMPORT_BODY_LIMIT = '100mb';
+
+/** What the deployment's environment decides about the admin server. */
+export function adminOptionsFromConfig(
+  config: Pick<Config, 'QUEUE_PREFIX' | 'TRUST_PROXY' | 'ADMIN_SESSION_MAX_HOURS' | 'ADMIN_SESSION_IDLE_MINUTES'>,
+): Pick<AdminServerOptions, 'trustProxy' | 'sessionLifetime' | 'loginThrottle'> {
+  return {
+    trustProxy: trustProxySetting(config.TRUST_PROXY),
+    sessionLifetime: { maxMs: config.ADMIN_SESSION_MAX_HOURS * 3_600_000, idleMs: config.ADMIN_SESSION_IDLE_MINUTES * 60_000 },
+    loginThrottle: { keyPrefix: `${config.QUEUE_PREFIX}:admin-login` },
+  };
 }
 
 export interface RunningAdminServer {
@@ -71,19 +96,20 @@ export interface AdminApp {
 export async function createAdminApp(options: AdminServerOptions): Promise<AdminApp> {
   const log = options.logger ?? defaultLogger;
   const now = options.now ?? (() => new Date());
+  const passwords = new PasswordHasher(options.passwordCost, options.passwordChecksAtOnce);
   await ensureFirstAdmin(options.db, {
     username: options.config.ADMIN_USERNAME,
     password: options.config.ADMIN_PASSWORD,
-    passwordRounds: options.passwordRounds,
+    passwords,
     announce: options.announce,
   });
-  const sessions = new SessionStore(options.db, options.sessionTtlMs);
+  const sessions = new SessionStore(options.db, options.sessionLifetime ?? DEFAULT_SESSION_LIFETIME);
   const throttle = new LoginThrottle(options.redis, options.loginThrottle);
   const smartAssessor = new SmartAssessorAccess({ settings: options.settings, redis: options.redis, queuePrefix: options.config.QUEUE_PREFIX, logger: log });
 
   const app = express();
   app.disable('x-powered-by');
-  app.set('trust proxy', options.trustProxy ?? 'loopback');
+  app.set('trust proxy', options.trustProxy ?? false);
   const pageHeaders = securityHeaders();
   const dashboardHeaders = dashboardSecurityHeaders();
   app.use((req, res, next) => (req.path.startsWith(DASHBOARD_PATH) ? dashboardHeaders(req, res, next) : pageHeaders(req, res, next)));
@@ -95,11 +121,13 @@ export async function createAdminApp(options: AdminServerOptions): Promise<Admin
   app.use(identify({ sessions, apiToken: options.config.ADMIN_API_TOKEN }));
   app.use(assetRoutes());
 
-  app.use('/api/session', express.json({ limit: '10kb' }));
-  app.use(sessionRoutes({ db: options.db, sessions, throttle }));
+  // Every API answer may hold personal data (or a session's CSRF token): never kept in a cache.
+  app.use('/api', noStore, checkQueryText);
+  app.use('/api/session', express.json({ limit: '10kb' }), checkJsonBody);
+  app.use(sessionRoutes({ db: options.db, sessions, throttle, passwords, log }));
   app.use('/api', requireAdmin, requireCsrf());
-  app.use('/api/import', express.json({ limit: options.importBodyLimit ?? '200mb' }));
-  app.use('/api', express.json({ limit: '1mb' }));
+  app.use('/api/import', express.json({ limit: options.importBodyLimit ?? IMPORT_BODY_LIMIT }));
+  app.use('/api', express.json({ limit: '1mb' }), checkJsonBody);
   app.use(learnerRoutes({ db: options.db, now }));
   app.use(recordRoutes(options.db));
   app.use(settingsRoutes(options.settings));
@@ -110,7 +138,14 @@ export async function createAdminApp(options: AdminServerOptions): Promise<Admin
     throw new NotFoundError('No such API route');
   });
 
-  app.use(DASHBOARD_PATH, dashboardGuard(), requireCsrf([CSRF_HEADER, DASHBOARD_CSRF_HEADER]), queueDashboard([...Object.values(options.producers.queues), options.producers.control]));
+  const dashboardQueues = [...Object.values(options.producers.queues), options.producers.control];
+  app.use(
+    DASHBOARD_PATH,
+    dashboardGuard(),
+    dashboardActionGuard(dashboardQueues),
+    requireCsrf([CSRF_HEADER, DASHBOARD_CSRF_HEADER]),
+    queueDashboard(dashboardQueues),
+  );
   app.use(pageRoutes());
   app.use(errorHandler(log, [translateRunErrors, translateRecordErrors, translateSmartAssessorErrors]));
   return { app, close: () => smartAssessor.close() };
@@ -125,6 +160,8 @@ function dashboardGuard(): RequestHandler {
     const session = sessionOf(res);
     const isPage = req.method === 'GET' && !req.path.startsWith('/api/') && !req.path.startsWith('/static/');
     if (session && isPage) res.cookie(DASHBOARD_CSRF_COOKIE, session.csrfToken, dashboardCsrfCookieOptions(req, DASHBOARD_PATH));
+    // Its pages carry the CSRF cookie and its API the jobs (learner idents, failures): not for caches. Its scripts and styles may be.
+    if (!req.path.startsWith('/static/')) res.set('Cache-Control', 'no-store');
     if (principalOf(res)) {
       next();
       return;

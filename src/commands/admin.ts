@@ -1,5 +1,5 @@
 import { createProducers } from '../../queues/producers.js';
-import { startAdminServer } from '../admin/server.js';
+import { adminOptionsFromConfig, startAdminServer } from '../admin/server.js';
 import { loadConfig } from '../config/environment.js';
 import { logger } from '../logging/logger.js';
 import { parseCommandLine } from './command-line.js';
@@ -32,7 +32,7 @@ export async function run(args: string[]): Promise<number> {
     producers,
     port,
     host: values.host,
-    loginThrottle: { keyPrefix: `${config.QUEUE_PREFIX}:admin-login` },
+    ...adminOptionsFromConfig(config),
   });
   runtime.onClose(async () => {
     logger.info('admin stopping');

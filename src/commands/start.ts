@@ -6,7 +6,7 @@ import { workerPoolSize } from '../../workers/process-setup.js';
 import { PROCESSOR_REGISTRATIONS, processorMap } from '../../workers/registry.js';
 import { startWorkers } from '../../workers/runner.js';
 import { SHUTDOWN_DEADLINE_MS } from '../../workers/shutdown.js';
-import { startAdminServer } from '../admin/server.js';
+import { adminOptionsFromConfig, startAdminServer } from '../admin/server.js';
 import { loadConfig } from '../config/environment.js';
 import { logger } from '../logging/logger.js';
 import { startScheduler } from '../scheduler/index.js';
@@ -76,7 +76,7 @@ export async function run(args: string[]): Promise<number> {
     settings,
     producers,
     port: config.PORT,
-    loginThrottle: { keyPrefix: `${config.QUEUE_PREFIX}:admin-login` },
+    ...adminOptionsFromConfig(config),
   });
   runtime.onClose(() => admin.close());
   logger.info('started', { admin: admin.url, simulator: simulator?.baseUrl ?? null, concurrency: config.WORKER_CONCURRENCY });

@@ -24,6 +24,7 @@ function redisUrlProblem(value: unknown): string | null {
     return (error as Error).message;
   }
 }
+import { trustProxyProblem } from './trust-proxy.js';
 
 /**
  * The process environment as the product reads it. Every variable is declared here,
@@ -67,6 +68,28 @@ export class Environment {
   @IsString()
   @MinLength(8, { message: 'must be at least 8 characters' })
   ADMIN_PASSWORD?: string;
+
+  /**
+   * Which proxies' X-Forwarded-For and X-Forwarded-Proto the admin believes (see
+   * trust-proxy.ts): unset or false, none; a number of hops; or their addresses.
+   */
+  @IsOptional()
+  @ValidateBy({ name: 'trustProxy', validator: { validate: (value) => trustProxyProblem(value) === null, defaultMessage: (args) => trustProxyProblem(args?.value) ?? '' } })
+  TRUST_PROXY?: string;
+
+  /** An admin's log-in ends this many hours after it began, however busy. */
+  @Transform(({ value }) => (value === undefined ? value : Number(value)))
+  @IsInt({ message: 'must be a whole number' })
+  @Min(1)
+  @Max(24 * 7)
+  ADMIN_SESSION_MAX_HOURS = 12;
+
+  /** ... and after this many minutes without a request. */
+  @Transform(({ value }) => (value === undefined ? value : Number(value)))
+  @IsInt({ message: 'must be a whole number' })
+  @Min(1)
+  @Max(24 * 60)
+  ADMIN_SESSION_IDLE_MINUTES = 30;
 
   /** 32 bytes as 64 hex digits or base64; unset: a key is generated once and kept in SECRETS_DIR. */
   @IsOptional()
@@ -126,7 +149,7 @@ export class ConfigError extends Error {
 /** Reads the environment once; unset or empty variables take their defaults. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const declared = Object.keys(new Environment());
-  const optional = ['ADMIN_API_TOKEN', 'ADMIN_USERNAME', 'ADMIN_PASSWORD', 'SETTINGS_ENCRYPTION_KEY', 'SMART_ASSESSOR_BASE_URL'];
+  const optional = ['ADMIN_API_TOKEN', 'ADMIN_USERNAME', 'ADMIN_PASSWORD', 'SETTINGS_ENCRYPTION_KEY', 'SMART_ASSESSOR_BASE_URL', 'TRUST_PROXY'];
   const given: Record<string, string> = {};
   for (const name of [...declared, ...optional]) {
     const value = env[name];

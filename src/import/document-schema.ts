@@ -44,10 +44,8 @@ function RequiredText(max: number): PropertyDecorator {
 }
 
 /** Null, absent or a string of at most `max` characters. */
-function OptionalText(max?: number): PropertyDecorator {
-  const decorators = [IsOptional(), IsString({ message: 'must be a string or null' })];
-  if (max !== undefined) decorators.push(MaxLength(max, { message: `must be at most ${max} characters` }));
-  return decorate(...decorators);
+function OptionalText(max: number): PropertyDecorator {
+  return decorate(IsOptional(), IsString({ message: 'must be a string or null' }), MaxLength(max, { message: `must be at most ${max} characters` }));
 }
 
 const IsCalendarDate = () =>
@@ -69,6 +67,12 @@ function oneOf(values: readonly unknown[]): string {
 function NestedList(): PropertyDecorator {
   return decorate(ValidateIf(isPresent), IsArray({ message: 'must be an array' }), ValidateNested({ each: true, message: 'must be an object' }));
 }
+
+/**
+ * Review notes are prose (the demo's run to 60 characters, a long review write-up to a
+ * few thousand); the bound keeps one field from carrying megabytes into every page and job.
+ */
+export const REVIEW_NOTES_MAX = 10_000;
 
 export class ReviewTypeRecord {
   @RequiredText(32) code: string;
@@ -139,7 +143,7 @@ export class ReviewRecord {
   @IsIn(ATTENDED_STATUSES, { message: oneOf(ATTENDED_STATUSES) })
   attendedStatus?: string;
 
-  @OptionalText() notes?: string | null;
+  @OptionalText(REVIEW_NOTES_MAX) notes?: string | null;
   @OptionalText(64) smartAssessorSystemId?: string | null;
 }
 

@@ -1,6 +1,7 @@
 import type { DataSource } from 'typeorm';
 import { ValidationFailedError } from '../errors.js';
 import { logger } from '../logging/logger.js';
+import { newAddressProblems, type SettingsPatch } from '../settings/settings-patch.js';
 import type { SettingsService } from '../settings/settings-service.js';
 import { checkReferences } from './check-references.js';
 import { checkStructure } from './check-structure.js';
@@ -59,6 +60,10 @@ export async function importDocument(db: DataSource, document: unknown, options:
     await manager.query(IMPORT_LOCK_SQL);
     const known = await askDatabase(manager, document);
     checkReferences(document, known, problems);
+    if (options.settings && isPlainObject(document.settings) && document.settings.baseUrl !== undefined) {
+      const storedBaseUrl = (await options.settings.get(manager)).baseUrl;
+      for (const [field, reason] of Object.entries(newAddressProblems(document.settings as SettingsPatch, storedBaseUrl))) addProblem(problems, `settings.${field}`, reason);
+    }
     if (Object.keys(problems).length > 0) throw refused(problems);
     return writeDocument(manager, document as ImportDocument, known, options.settings);
   });

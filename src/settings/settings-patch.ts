@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { plainToInstance } from 'class-transformer';
-import { IsBoolean, IsIn, IsOptional, IsString, Matches, MaxLength, MinLength, ValidateIf, validateSync } from 'class-validator';
+import { IsBoolean, IsIn, IsOptional, IsString, Matches, MaxLength, MinLength, ValidateBy, ValidateIf, validateSync } from 'class-validator';
 import { DEMOGRAPHICS_MODES, SESSION_TYPES, type DemographicsMode, type SessionType } from '../../entities/enums.js';
 import { fieldProblems } from './field-problems.js';
 
@@ -30,6 +30,30 @@ export interface SettingsPatch {
 const READ_ONLY = new Set(['passwordSet', 'clientKeySet', 'lastSynchronisedAt']);
 
 const present = (_: object, value: unknown) => value !== undefined;
+/** Far beyond any real password or client key; only a bound on what is encrypted and stored. */
+const SECRET_MAX = 1000;
+/** As long as a review type's code may be (entities/review-type.ts). */
+const REVIEW_TYPE_CODE_MAX = 32;
+const HTTPS_ONLY = 'must be an https:// URL (http:// only to this machine: localhost, 127.0.0.1 or [::1])';
+
+/**
+ * The password and client key travel to this address, so it must be https:// — unless it
+ * is this machine (the built-in simulator, or a tunnel's local end), which no one else can
+ * listen on.
+ */
+export function httpsUnlessLoopback(value: unknown): boolean {
+  // Anything but an http:// URL is the URL check's to refuse, not this one's.
+  if (typeof value !== 'string' || !value.startsWith('http://')) return true;
+  try {
+    return isLoopbackHost(new URL(value).hostname);
+  } catch {
+    return true;
+  }
+}
+
+function isLoopbackHost(hostname: string): boolean {
+  return hostname === 'localhost' || hostname === '[::1]' || /^127(\.\d{1,3}){3}$/.test(hostname);
+}
 const MODES = `must be one of ${DEMOGRAPHICS_MODES.join(', ')}`;
 const BOOLEAN = 'must be true or false';
 
@@ -42,6 +66,7 @@ class SettingsPatchSchema {
   @IsString({ message: 'must be an http(s):// URL or null' })
   @MaxLength(500, { message: 'must be at most 500 characters' })
   @Matches(/^https?:\/\/[^\s/?#]+[^\s]*$/, { message: 'must be an http(s):// URL or null' })
+  @ValidateBy({ name: 'httpsUnlessLoopback', validator: { validate: httpsUnlessLoopback, defaultMessage: () => HTTPS_ONLY } })
   baseUrl?: string | null;
 
   @IsOptional()
@@ -53,11 +78,13 @@ class SettingsPatchSchema {
   @IsOptional()
   @IsString({ message: 'must be a string or null' })
   @MinLength(1, { message: 'must not be empty (null clears it)' })
+  @MaxLength(SECRET_MAX, { message: `must be at most ${SECRET_MAX} characters` })
   password?: string | null;
 
   @IsOptional()
   @IsString({ message: 'must be a string or null' })
   @MinLength(1, { message: 'must not be empty (null clears it)' })
+  @MaxLength(SECRET_MAX, { message: `must be at most ${SECRET_MAX} characters` })
   clientKey?: string | null;
 
   @ValidateIf(present)
@@ -152,11 +179,26 @@ export function settingsPatchProblems(patch: unknown): Record<string, string> {
           problems[path] = `is not a Smart Assessor session type (one of ${SESSION_TYPES.join(', ')})`;
         } else if (code !== null && (typeof code !== 'string' || code.trim() === '')) {
           problems[path] = 'must be a review type code or null (ignore these sessions)';
+        } else if (typeof code === 'string' && code.length > REVIEW_TYPE_CODE_MAX) {
+          problems[path] = `must be at most ${REVIEW_TYPE_CODE_MAX} characters`;
         }
       }
     }
   }
   return problems;
+}
+
+const SECRETS_OF_AN_ADDRESS = ['password', 'clientKey'] as const;
+
+/**
+ * admin-api.md, settings: the stored password and client key are never sent to a new
+ * address, so a patch that changes `baseUrl` (to another URL, or to null: the deployment's
+ * default) must carry both, new or null. Compared as written: any change needs them.
+ */
+export function newAddressProblems(patch: SettingsPatch, storedBaseUrl: string | null): Record<string, string> {
+  if (patch.baseUrl === undefined || patch.baseUrl === storedBaseUrl) return {};
+  const missing = SECRETS_OF_AN_ADDRESS.filter((key) => patch[key] === undefined);
+  return Object.fromEntries(missing.map((key) => [key, 'is required when baseUrl changes: the stored one is never sent to a new address']));
 }
 
 /** The review type codes a (structurally valid) patch maps session types to, each with its path. */

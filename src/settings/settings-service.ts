@@ -2,7 +2,7 @@ import type { DataSource, EntityManager } from 'typeorm';
 import { IntegrationSettings, SESSION_TYPES, type DemographicsMode, type SessionType } from '../../entities/index.js';
 import { PermanentError, ValidationFailedError } from '../errors.js';
 import { SecretBoxError, type SecretBox } from './secret-box.js';
-import { mappedReviewTypeCodes, settingsPatchProblems, type SettingsPatch } from './settings-patch.js';
+import { mappedReviewTypeCodes, newAddressProblems, settingsPatchProblems, type SettingsPatch } from './settings-patch.js';
 
 export type { SettingsPatch } from './settings-patch.js';
 
@@ -121,6 +121,7 @@ export class SettingsService {
   private async updateWithin(patch: unknown, manager: EntityManager): Promise<SettingsView> {
     const problems = settingsPatchProblems(patch);
     if (Object.keys(problems).length === 0) {
+      if ((patch as SettingsPatch).baseUrl !== undefined) Object.assign(problems, newAddressProblems(patch as SettingsPatch, (await this.get(manager)).baseUrl));
       Object.assign(problems, await unknownReviewTypeCodes(patch as SettingsPatch, manager));
     }
     if (Object.keys(problems).length > 0) {

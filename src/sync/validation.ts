@@ -7,9 +7,11 @@ import { aimRecord, learnerRecord, officerRecord, organisationRecord, type PicsL
 
 /**
  * SPEC.md §4: before anything is sent, PICS data is validated; invalid data fails the job
- * without retry, naming the record, the field, the value and the reason. Each check
- * answers the reason a value is wrong (worded to follow the value: `uln "123" must be
- * 10 digits`), or null when it is fine.
+ * without retry, naming the record, the field and the reason. Each check answers the
+ * reason a value is wrong (worded to follow the field's name: `uln must be 10 digits`),
+ * or null when it is fine. A reason never quotes the value or any part of it: it goes to
+ * logs and to the queues, where personal data must not (the value itself travels beside
+ * it, in FieldProblem.value, only as far as PostgreSQL).
  */
 
 /** ULN: 10 digits, not starting with 0, with the LRS mod-11 check digit (weights 10..2 over the first nine). */
@@ -20,8 +22,7 @@ export function ulnProblem(value: string): string | null {
   const remainder = digits.slice(0, 9).reduce((sum, digit, index) => sum + digit * (10 - index), 0) % 11;
   // A remainder of 0 would need a check digit of 10, so the LRS never issues such a number.
   if (remainder === 0) return 'is not a ULN: no check digit fits its first nine digits (mod 11)';
-  const checkDigit = 10 - remainder;
-  if (digits[9] !== checkDigit) return `fails the ULN check digit (mod 11): the last digit should be ${checkDigit}`;
+  if (digits[9] !== 10 - remainder) return 'fails the ULN check digit (mod 11)';
   return null;
 }
 
@@ -31,10 +32,9 @@ const NI_NEVER_ISSUED_PREFIXES = ['BG', 'GB', 'KN', 'NK', 'NT', 'TN', 'ZZ'];
 export function niNumberProblem(value: string): string | null {
   const ni = value.trim().toUpperCase();
   if (!/^[A-Z]{2}\d{6}[A-D]$/.test(ni)) return 'is not in the ILR format: two letters, six digits, then A, B, C or D';
-  if ('DFIQUV'.includes(ni[0])) return `cannot start with ${ni[0]}: the first letter is never D, F, I, Q, U or V`;
-  if ('DFIOQUV'.includes(ni[1])) return `cannot have ${ni[1]} as its second letter: it is never D, F, I, O, Q, U or V`;
-  const prefix = ni.slice(0, 2);
-  if (NI_NEVER_ISSUED_PREFIXES.includes(prefix)) return `has the prefix ${prefix}, which is never issued`;
+  if ('DFIQUV'.includes(ni[0])) return 'starts with a letter never used first (D, F, I, Q, U or V)';
+  if ('DFIOQUV'.includes(ni[1])) return 'has a second letter never used there (D, F, I, O, Q, U or V)';
+  if (NI_NEVER_ISSUED_PREFIXES.includes(ni.slice(0, 2))) return `has a prefix that is never issued (${NI_NEVER_ISSUED_PREFIXES.join(', ')})`;
   return null;
 }
 

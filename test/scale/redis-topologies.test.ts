@@ -1,10 +1,11 @@
 import { expect } from 'chai';
 import { connectRedis, producerConnection, queueKeyPrefix } from '../../queues/connection.js';
-import { LoginThrottle } from '../../src/admin/auth/login-throttle.js';
+import { LoginLockedError, LoginThrottle } from '../../src/admin/auth/login-throttle.js';
 import { logger } from '../../src/logging/logger.js';
 import { expectReferenceEndState, referenceRun, type Reference } from '../faults/support/reference.js';
 import { openFaultRig, type FaultRig } from '../faults/support/rig.js';
 import { waitFor } from '../faults/support/wait.js';
+import { rejectionOf } from '../support/rejection.js';
 import { startRedisCluster, startSentinelSet, type LocalRedisCluster, type LocalSentinelSet } from '../support/redis-topologies.js';
 
 /**
@@ -62,12 +63,12 @@ describe('Redis beyond one node', function () {
       const redis = connectRedis(producerConnection(cluster.url));
       try {
         const throttle = new LoginThrottle(redis, { attempts: 2, keyPrefix: `${queueKeyPrefix(cluster.url, 'sai-test')}:admin-login` });
-        expect(await throttle.fail('admin', '10.0.0.1')).to.deep.equal({ allowed: true });
-        expect((await throttle.fail('admin', '10.0.0.1')).allowed).to.equal(false);
-        expect((await throttle.check('admin', '10.0.0.1')).allowed).to.equal(false);
-        expect((await throttle.check('admin', '10.0.0.2')).allowed).to.equal(true);
-        await throttle.succeed('admin', '10.0.0.1');
-        expect((await throttle.check('admin', '10.0.0.1')).allowed).to.equal(true);
+        expect((await throttle.attempt('admin', '10.0.0.1')).lastAllowed).to.equal(false);
+        expect((await throttle.attempt('admin', '10.0.0.1')).lastAllowed, 'the second failure uses the last attempt').to.equal(true);
+        await rejectionOf(throttle.attempt('admin', '10.0.0.1'), LoginLockedError);
+        const elsewhere = await throttle.attempt('admin', '10.0.0.2');
+        expect(elsewhere.lastAllowed, 'the same user from another address is not locked').to.equal(false);
+        await elsewhere.succeeded();
       } finally {
         redis.disconnect();
       }

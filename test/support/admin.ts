@@ -6,6 +6,7 @@ import type { DataSource } from 'typeorm';
 import { createProducers, type Producers } from '../../queues/producers.js';
 import type { PipelineQueues } from '../../queues/registry.js';
 import { ensureFirstAdmin } from '../../src/admin/auth/first-admin.js';
+import { PasswordHasher, type PasswordCost } from '../../src/admin/auth/passwords.js';
 import { startAdminServer, type AdminServerOptions, type RunningAdminServer } from '../../src/admin/server.js';
 import { createLogger, type Logger } from '../../src/logging/logger.js';
 import { SecretBox } from '../../src/settings/secret-box.js';
@@ -16,6 +17,8 @@ import { testRedisUrl, uniqueQueuePrefix } from './redis.js';
 export const TEST_ADMIN_USERNAME = 'test.admin';
 export const TEST_ADMIN_PASSWORD = 'correct horse battery staple';
 export const TEST_API_TOKEN = 'test-api-token-' + randomBytes(12).toString('hex');
+/** scrypt at 1 MiB and a few milliseconds: the tests log in often. */
+export const TEST_PASSWORD_COST: PasswordCost = { logN: 10, r: 8, p: 1 };
 
 /** Every line the admin server logged during the test, as written (after redaction). */
 export class CapturedLog {
@@ -99,7 +102,7 @@ export interface TestAdmin {
   anonymous: ApiClient;
   /** Logs in over the API and gives back a client carrying the session cookie and CSRF token. */
   login(username?: string, password?: string): Promise<ApiClient>;
-  /** Empties the database again and puts back the test admin (between tests sharing one server). */
+  /** Empties the database and the log-in counts again and puts back the test admin (between tests sharing one server). */
   reset(): Promise<void>;
   close(): Promise<void>;
 }
@@ -108,7 +111,7 @@ export type TestAdminOverrides = Partial<Omit<AdminServerOptions, 'db' | 'logger
 
 /**
  * The admin server as the tests run it, on what the test wired up: on a free port, with
- * the test admin and API token, a fast bcrypt, a login throttle under `prefix` and its
+ * the test admin and API token, a cheap password hash, a login throttle under `prefix` and its
  * log in `log`.
  */
 export function startAdminForTests(
@@ -121,15 +124,15 @@ export function startAdminForTests(
     ...parts,
     logger: log.logger,
     port: 0,
-    passwordRounds: 4,
-    loginThrottle: { keyPrefix: `${prefix}:login` },
+    passwordCost: TEST_PASSWORD_COST,
+    loginThrottle: { keyPrefix: loginThrottlePrefix(prefix) },
     ...overrides,
   });
 }
 
 /**
  * The admin server on a free port, over this run's database (emptied first) and a
- * Redis prefix of its own, with a fast bcrypt and a log that tests can read.
+ * Redis prefix of its own, with a cheap password hash and a log that tests can read.
  */
 export async function startTestAdmin(overrides: TestAdminOverrides = {}): Promise<TestAdmin> {
   const db = await testDataSource();
@@ -160,7 +163,9 @@ export async function startTestAdmin(overrides: TestAdminOverrides = {}): Promis
     login,
     async reset() {
       await resetDatabase(db);
-      await ensureFirstAdmin(db, { username: TEST_ADMIN_USERNAME, password: TEST_ADMIN_PASSWORD, passwordRounds: 4 });
+      const counts = await redis.keys(`${loginThrottlePrefix(prefix)}*`);
+      if (counts.length > 0) await redis.unlink(...counts);
+      await ensureFirstAdmin(db, { username: TEST_ADMIN_USERNAME, password: TEST_ADMIN_PASSWORD, passwords: new PasswordHasher(TEST_PASSWORD_COST) });
     },
     async close() {
       await server.close();
@@ -168,6 +173,10 @@ export async function startTestAdmin(overrides: TestAdminOverrides = {}): Promis
       redis.disconnect();
     },
   };
+}
+
+function loginThrottlePrefix(prefix: string): string {
+  return `${prefix}:login`;
 }
 
 /** The `name=value` of the session cookie a log-in answer set. */

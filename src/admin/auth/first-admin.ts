@@ -1,12 +1,13 @@
 import { randomBytes } from 'node:crypto';
 import type { DataSource } from 'typeorm';
 import { AdminUser } from '../../../entities/index.js';
-import { hashPassword } from './passwords.js';
+import { PasswordHasher } from './passwords.js';
 
 export interface FirstAdminOptions {
   username?: string;
   password?: string;
-  passwordRounds?: number;
+  /** How the password is hashed (the product's scrypt cost by default; tests pass a cheap one). */
+  passwords?: PasswordHasher;
   /** Where a generated password is shown, once. The console by default: never the log. */
   announce?: (text: string) => void;
 }
@@ -23,14 +24,15 @@ export const GENERATED_ADMIN_USERNAME = 'admin';
  */
 export async function ensureFirstAdmin(db: DataSource, options: FirstAdminOptions = {}): Promise<FirstAdminOutcome> {
   const repository = db.getRepository(AdminUser);
+  const passwords = options.passwords ?? new PasswordHasher();
   if (options.username && options.password) {
     if (await repository.existsBy({ username: options.username })) return 'unchanged';
-    const created = await insertIfAbsent(db, options.username, await hashPassword(options.password, options.passwordRounds));
+    const created = await insertIfAbsent(db, options.username, await passwords.hash(options.password));
     return created ? 'created-from-environment' : 'unchanged';
   }
   if ((await repository.count()) > 0) return 'unchanged';
   const password = randomBytes(18).toString('base64url');
-  const created = await insertIfAbsent(db, GENERATED_ADMIN_USERNAME, await hashPassword(password, options.passwordRounds));
+  const created = await insertIfAbsent(db, GENERATED_ADMIN_USERNAME, await passwords.hash(password));
   if (!created) return 'unchanged';
   const announce = options.announce ?? ((text: string) => process.stdout.write(text + '\n'));
   announce(

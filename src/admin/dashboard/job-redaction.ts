@@ -1,14 +1,19 @@
 import { isPersonalKey, redact, redactText, REDACTED } from '../../logging/redact.js';
 
-const QUOTED = /"[^"\n]*"/g;
+/**
+ * From the first double quote to the last, across lines: a quoted value may itself hold
+ * quotes or line breaks, and whatever it holds lies between those two.
+ */
+const QUOTED = /"[\s\S]*"/g;
 const EMAIL = /[^\s@"'<>]+@[^\s@"'<>]+\.[^\s@"'<>]+/g;
 const NI_NUMBER = /\b[A-Za-z]{2}\s?\d{2}\s?\d{2}\s?\d{2}\s?[A-Da-d]\b/g;
 const LONG_NUMBER = /(?<![\w-])\+?\d[\d ]{8,}\d(?![\w-])/g;
 
 /**
- * A failure reason, stack trace or job log line as the dashboard may show it. Such text
- * names the learner by ident but may quote the offending value (a ULN, an email…), so
- * quoted values and anything shaped like personal data are masked.
+ * A failure reason, stack trace or job log line as the dashboard may show it. The runner
+ * leaves no values in Redis (src/errors.ts), but jobs that failed before it did, and text
+ * from elsewhere (a Smart Assessor error message), may quote one: quoted text and anything
+ * shaped like personal data are masked.
  */
 export function redactJobText(text: string): string {
   return redactText(text)

@@ -1,4 +1,5 @@
 import { createBullBoard } from '@bull-board/api';
+import type { QueueAdapterOptions } from '@bull-board/api/typings/app';
 import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
 import { ExpressAdapter } from '@bull-board/express';
 import type { Job, Queue } from 'bullmq';
@@ -8,12 +9,20 @@ import { redactJobText, redactJobValue } from './job-redaction.js';
 export const DASHBOARD_PATH = '/admin/queues';
 
 /**
+ * Retries offered for failed jobs only. BaseAdapter reads `allowCompletedRetries`, but
+ * BullMQAdapter's constructor type (9.10.1) leaves it out, hence the widened type.
+ */
+const BOARD_OPTIONS: Partial<QueueAdapterOptions> = { readOnlyMode: false, allowRetries: true, ...{ allowCompletedRetries: false } };
+
+/**
  * Every job the dashboard reads passes through here: its failure reason and stack trace
  * are masked before bull-board turns the job into JSON. Retrying still acts on the real job.
+ * The board offers retries of failed jobs only (bull-board's own options); what else it
+ * may change is refused in front of it (dashboard-actions.ts).
  */
 class RedactingBullMQAdapter extends BullMQAdapter {
   constructor(queue: Queue) {
-    super(queue, { readOnlyMode: false, allowRetries: true });
+    super(queue, BOARD_OPTIONS);
     this.setFormatter('data', redactJobValue);
     this.setFormatter('returnValue', redactJobValue);
     this.setFormatter('progress', redactJobValue);

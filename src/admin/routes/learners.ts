@@ -5,6 +5,7 @@ import { setLearnerSmartAssessorId } from '../../enrolment/manual-links.js';
 import { ukToday } from '../../sync/index.js';
 import { SmartAssessorIdBody } from '../http/dtos.js';
 import { NotFoundError } from '../http/errors.js';
+import { checkParamText } from '../http/request-shape.js';
 import { parsePaging, queryBoolean, queryText, validateBody } from '../http/validation.js';
 import { learnerHistory } from '../learners/learner-history.js';
 import { searchLearners } from '../learners/learner-search.js';
@@ -19,6 +20,7 @@ export interface LearnerRoutesOptions {
 /** The learner list, the learner page's data and enrolment preview, its history, and the Smart Assessor ID edit. */
 export function learnerRoutes({ db, now }: LearnerRoutesOptions): Router {
   const router = Router();
+  checkParamText(router, 'ident');
 
   const viewOrNotFound = async (ident: string): Promise<LearnerView> => {
     const view = await loadLearnerView(db, ident, ukToday(now()));

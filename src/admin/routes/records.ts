@@ -7,6 +7,7 @@ import { NotFoundError, type ErrorTranslator } from '../http/errors.js';
 import { AdditionalIdBody } from '../http/dtos.js';
 import { parsePaging, queryBoolean, queryText, validateBody, type PageOf } from '../http/validation.js';
 import { recordHistory, type SyncEventView } from '../learners/learner-history.js';
+import { checkParamText } from '../http/request-shape.js';
 import { officerView, searchOfficers } from '../records/officers.js';
 import { organisationView, searchOrganisations } from '../records/organisations.js';
 
@@ -16,6 +17,7 @@ export const translateRecordErrors: ErrorTranslator = (error) =>
 /** Organisations, officers (with their sync history), the qualification catalogue and review types, and the Additional ID links. */
 export function recordRoutes(db: DataSource): Router {
   const router = Router();
+  checkParamText(router, 'ref');
 
   router.get('/api/organisations', async (req, res) => {
     const query = req.query as Record<string, unknown>;

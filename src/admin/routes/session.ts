@@ -3,9 +3,10 @@ import { Router, type Request } from 'express';
 import type { DataSource } from 'typeorm';
 import { sessionCookieOptions, SESSION_COOKIE } from '../auth/cookies.js';
 import { requireAdmin, requireCsrf, sessionOf } from '../auth/authenticate.js';
-import type { LoginThrottle } from '../auth/login-throttle.js';
-import { verifyPassword } from '../auth/passwords.js';
-import { findAdminByUsername, type SessionStore } from '../auth/sessions.js';
+import { LoginLockedError, type LoginThrottle } from '../auth/login-throttle.js';
+import { PasswordChecksBusyError, type PasswordHasher } from '../auth/passwords.js';
+import { findAdminByUsername, saveAdminPasswordHash, type SessionStore } from '../auth/sessions.js';
+import type { Logger } from '../../logging/logger.js';
 import { HttpError, UnauthorizedError } from '../http/errors.js';
 import { validateBody } from '../http/validation.js';
 
@@ -23,6 +24,8 @@ export interface SessionRoutesOptions {
   db: DataSource;
   sessions: SessionStore;
   throttle: LoginThrottle;
+  passwords: PasswordHasher;
+  log: Logger;
 }
 
 class TooManyLoginsError extends HttpError {
@@ -31,9 +34,15 @@ class TooManyLoginsError extends HttpError {
     super(
       429,
       'too_many_attempts',
-      `Too many failed log-ins for this username from your address; try again in ${minutes} minute${minutes === 1 ? '' : 's'}`,
+      `Too many failed log-ins for this username or from your address; try again in ${minutes} minute${minutes === 1 ? '' : 's'}`,
       { 'Retry-After': String(retryAfterSeconds) },
     );
+  }
+}
+
+class LoginsBusyError extends HttpError {
+  constructor() {
+    super(429, 'login_busy', 'Too many log-ins are being checked at once; try again in a moment', { 'Retry-After': '1' });
   }
 }
 
@@ -44,16 +53,30 @@ export function sessionRoutes(options: SessionRoutesOptions): Router {
   router.post('/api/session', async (req, res) => {
     refuseForeignOrigin(req);
     const { username, password } = await validateBody(LoginBody, req.body);
+    // The socket's address, or what a trusted proxy says it is (TRUST_PROXY): never a header the client chose.
     const ip = req.ip ?? 'unknown';
-    const decision = await options.throttle.check(username, ip);
-    if (!decision.allowed) throw new TooManyLoginsError(decision.retryAfterSeconds);
-    const user = await findAdminByUsername(options.db, username);
-    if (!(await verifyPassword(password, user?.passwordHash)) || !user) {
-      const after = await options.throttle.fail(username, ip);
-      if (!after.allowed) throw new TooManyLoginsError(after.retryAfterSeconds);
-      throw new UnauthorizedError('Wrong username or password');
-    }
-    await options.throttle.succeed(username, ip);
+    const user = await options.passwords
+      .exclusive(async () => {
+        const attempt = await options.throttle.attempt(username, ip);
+        const found = await findAdminByUsername(options.db, username);
+        const check = await options.passwords.verify(password, found?.passwordHash);
+        if (!found || !check.matches) {
+          options.log.warn('log-in refused', { username, ip, locked: attempt.lastAllowed });
+          if (attempt.lastAllowed) throw new TooManyLoginsError(attempt.retryAfterSeconds);
+          throw new UnauthorizedError('Wrong username or password');
+        }
+        await attempt.succeeded();
+        if (check.needsRehash) await saveAdminPasswordHash(options.db, found.id, await options.passwords.hash(password));
+        return found;
+      })
+      .catch((error: unknown) => {
+        if (error instanceof PasswordChecksBusyError) throw new LoginsBusyError();
+        if (error instanceof LoginLockedError) {
+          options.log.warn('log-in refused while locked', { username, ip });
+          throw new TooManyLoginsError(error.retryAfterSeconds);
+        }
+        throw error;
+      });
     const issued = await options.sessions.open(user.id);
     res.cookie(SESSION_COOKIE, issued.token, sessionCookieOptions(req, issued.expiresAt));
     res.set('Cache-Control', 'no-store');

@@ -6,6 +6,7 @@ import { requestEnrolment } from '../../enrolment/request.js';
 import { ActiveRunError, LearnerNotFoundError, listRuns, NotEnrolledError, requestLearnerSync, runView, startRun } from '../../runs/index.js';
 import { IntegrationDisabledError } from '../../settings/integration-switch.js';
 import { ConflictError, NotFoundError, type ErrorTranslator } from '../http/errors.js';
+import { checkParamText } from '../http/request-shape.js';
 import { parsePaging } from '../http/validation.js';
 import { isRunId, LearnersDoneCounter, runFailures, runTrend } from '../runs/run-reports.js';
 
@@ -29,6 +30,7 @@ export const translateRunErrors: ErrorTranslator = (error) => {
 /** Work that goes to the queues (answered 202 at once) and the runs' progress and history. */
 export function syncRoutes({ db, producers, now }: SyncRoutesOptions): Router {
   const router = Router();
+  checkParamText(router, 'ident', 'runId');
   const learnersDone = new LearnersDoneCounter(db);
 
   router.post('/api/learners/:ident/enrolment', async (req, res) => {

@@ -4,6 +4,7 @@ import { SyncRunCounters1795900000000 } from './1795900000000-sync-run-counters.
 import { SyncEventFailedIndex1796000000000 } from './1796000000000-sync-event-failed-index.js';
 import { RoomForDailyUpdates1796100000000 } from './1796100000000-room-for-daily-updates.js';
 import { RunSettingsAndRecordHistory1797100000000 } from './1797100000000-run-settings-and-record-history.js';
+import { AdminSessionLastSeen1797200000000 } from './1797200000000-admin-session-last-seen.js';
 
 /** In order. A new migration is added here and never edited once released. */
 export const MIGRATIONS = [
@@ -13,4 +14,5 @@ export const MIGRATIONS = [
   SyncEventFailedIndex1796000000000,
   RoomForDailyUpdates1796100000000,
   RunSettingsAndRecordHistory1797100000000,
+  AdminSessionLastSeen1797200000000,
 ];

@@ -201,7 +201,9 @@ describe('enrolment: a learner uploaded to Smart Assessor once, with employer, a
       ['learner L000001', 'mainOfficer', undefined],
     ]);
     expect(problems.every((problem) => problem.reason.length > 0)).to.equal(true);
-    expect(error.message).to.contain('learner L000001: uln "1234567890" fails the ULN check digit');
+    expect(error.message).to.contain('learner L000001: uln fails the ULN check digit');
+    expect(error.message, 'the message goes to logs and Redis: no values').not.to.match(/1234567890|QQ123456Z|NOT A CODE|amira@/);
+    expect((error as InvalidDataError).adminDetail).to.contain('learner L000001: uln "1234567890" fails the ULN check digit');
     expect(classifyFailure(error).kind).to.equal('fail-now');
     expect(bed.simulator.store.counters.requests).to.equal(0);
     expect((await bed.learner('L000001')).smartAssessorId).to.equal(null);

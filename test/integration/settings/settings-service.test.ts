@@ -79,7 +79,7 @@ describe('SettingsService', () => {
   });
 
   it('says plainly when the stored secrets were sealed with another key', async () => {
-    await new SettingsService(db, box).update({ baseUrl: 'http://sa', username: 'u', password: 'pw', clientKey: 'ck' });
+    await new SettingsService(db, box).update({ baseUrl: 'https://sa.example', username: 'u', password: 'pw', clientKey: 'ck' });
     const error = await new SettingsService(db, new SecretBox(randomBytes(32))).connection().catch((caught: Error) => caught);
     expect(error).to.be.instanceOf(PermanentError);
     expect((error as Error).message).to.contain('The stored Smart Assessor password cannot be read');

@@ -2,7 +2,9 @@ import { expect } from 'chai';
 import { ValidationFailedError } from '../../../src/errors.js';
 import { sameSecret } from '../../../src/admin/auth/tokens.js';
 import { SmartAssessorIdBody } from '../../../src/admin/http/dtos.js';
+import { jsonBodyProblem, MAX_JSON_DEPTH } from '../../../src/admin/http/request-shape.js';
 import { parsePaging, queryBoolean, queryText, validateBody } from '../../../src/admin/http/validation.js';
+import { isSameSitePath } from '../../../src/admin/pages.js';
 import { containsAll, namedBinder, positionalBinder } from '../../../src/admin/search-terms.js';
 
 function refusal(action: () => unknown): Record<string, string> {
@@ -86,6 +88,38 @@ describe('admin request input', () => {
       expect(sameSecret('token-abc', 'token-abc')).to.equal(true);
       expect(sameSecret('token-ab', 'token-abc')).to.equal(false);
       expect(sameSecret('', 'token-abc')).to.equal(false);
+    });
+  });
+
+  describe('jsonBodyProblem', () => {
+    it('names the first field or key holding a NUL character by its path', () => {
+      expect(jsonBodyProblem({ learners: [{ learnerIdent: 'L1' }, { reviews: [{ notes: 'a\u0000b' }] }] })?.fields).to.deep.equal({
+        'learners[1].reviews[0].notes': 'must not contain a NUL character (\\u0000)',
+      });
+      expect(jsonBodyProblem({ ['se\u0000arch']: 'x' })?.fields).to.have.keys('se\u0000arch');
+      expect(jsonBodyProblem({ learners: [{ firstName: 'Amira', plannedOtjHours: 278, smartAssessorId: null }] })).to.equal(undefined);
+    });
+
+    it(`refuses the whole body when it nests deeper than ${MAX_JSON_DEPTH} objects and arrays`, () => {
+      const nest = (depth: number): unknown => (depth === 1 ? {} : { a: nest(depth - 1) });
+      expect(jsonBodyProblem(nest(MAX_JSON_DEPTH))).to.equal(undefined);
+      expect(jsonBodyProblem(nest(MAX_JSON_DEPTH + 1))?.fields).to.have.keys('body');
+      expect(jsonBodyProblem([[[[['deep enough']]]]])).to.equal(undefined);
+    });
+  });
+
+  describe('isSameSitePath', () => {
+    it('accepts paths on this site', () => {
+      for (const next of ['/learners', '/learners/L000123?tab=history#top', '/admin/queues/queue/enrolment?status=failed', '/learners/L%20X']) {
+        expect(isSameSitePath(next), next).to.equal(true);
+      }
+    });
+
+    it('refuses what a browser would take off the site, encoded or not', () => {
+      for (const next of ['//evil.example', '/\\evil.example', '/%5Cevil.example', '/%2F/evil.example', '/%252F%252Fevil.example', 'https://evil.example', 'javascript:alert(1)', 'evil.example', '/\t/evil.example', '', '/%E0%A4%A']) {
+        expect(isSameSitePath(next), next).to.equal(false);
+      }
+      expect(isSameSitePath(['/learners'])).to.equal(false);
     });
   });
 });

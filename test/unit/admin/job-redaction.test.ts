@@ -18,6 +18,13 @@ describe('job redaction for the queue dashboard', () => {
     expect(masked).to.include('aim L000123-1 of run 6f1c2d3e-0000-4000-8000-123456789012');
   });
 
+  it('masks a quoted value that holds quotes or line breaks of its own, whole', () => {
+    for (const value of ['amira"leaked.tail@example.org', 'AB12"34"56C', 'first line\nsecond "line" tail']) {
+      const masked = redactJobText(`learner L000123: email "${value}" is not a valid email address`);
+      expect(masked).to.equal('learner L000123: email "[redacted]" is not a valid email address');
+    }
+  });
+
   it('masks personal and secret fields of job data by key, and the values of changes to personal fields', () => {
     const value = {
       learnerId: 7,

@@ -1,5 +1,6 @@
 import { expect } from 'chai';
 import { ConfigError, loadConfig } from '../../../src/config/environment.js';
+import { trustProxySetting } from '../../../src/config/trust-proxy.js';
 
 describe('configuration', () => {
   it('has defaults that reach a local PostgreSQL and Redis', () => {
@@ -31,5 +32,21 @@ describe('configuration', () => {
     expect(error.message).to.contain('(got "mysql://x")');
     expect(error.message).not.to.contain('short');
     expect(error.message).not.to.contain('nope');
+  });
+
+  it('reads TRUST_PROXY as Express\'s trust proxy: off unless set, hops or proxies, never "true"', () => {
+    expect(trustProxySetting(loadConfig({}).TRUST_PROXY)).to.equal(false);
+    expect(trustProxySetting(loadConfig({ TRUST_PROXY: 'false' }).TRUST_PROXY)).to.equal(false);
+    expect(trustProxySetting(loadConfig({ TRUST_PROXY: '1' }).TRUST_PROXY)).to.equal(1);
+    expect(trustProxySetting(loadConfig({ TRUST_PROXY: 'loopback, 10.0.0.0/8,::1' }).TRUST_PROXY)).to.deep.equal(['loopback', '10.0.0.0/8', '::1']);
+    for (const value of ['true', 'proxy.example', '10.0.0.0/33', '11']) {
+      expect(() => loadConfig({ TRUST_PROXY: value }), value).to.throw(ConfigError, /TRUST_PROXY/);
+    }
+  });
+
+  it('reads the admin session lifetimes', () => {
+    expect(loadConfig({})).to.include({ ADMIN_SESSION_MAX_HOURS: 12, ADMIN_SESSION_IDLE_MINUTES: 30 });
+    expect(loadConfig({ ADMIN_SESSION_MAX_HOURS: '8', ADMIN_SESSION_IDLE_MINUTES: '15' })).to.include({ ADMIN_SESSION_MAX_HOURS: 8, ADMIN_SESSION_IDLE_MINUTES: 15 });
+    expect(() => loadConfig({ ADMIN_SESSION_IDLE_MINUTES: '0' })).to.throw(ConfigError, /ADMIN_SESSION_IDLE_MINUTES/);
   });
 });

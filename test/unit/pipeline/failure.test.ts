@@ -22,7 +22,11 @@ describe('failure classification', function () {
 
   it('fails at once on invalid data, permanent MIS states, and non-retryable Smart Assessor answers', function () {
     const invalid = new InvalidDataError([{ record: 'learner L1', field: 'niNumber', value: 'QQ1', reason: 'is not a National Insurance number' }]);
-    expect(classifyFailure(invalid)).to.deep.equal({ kind: 'fail-now', reason: 'learner L1: niNumber "QQ1" is not a National Insurance number' });
+    expect(classifyFailure(invalid)).to.deep.equal({
+      kind: 'fail-now',
+      reason: 'learner L1: niNumber is not a National Insurance number',
+      adminDetail: 'learner L1: niNumber "QQ1" is not a National Insurance number',
+    });
     expect(classifyFailure(new PermanentError('no placement')).kind).to.equal('fail-now');
     expect(classifyFailure(new UnrecoverableError('stop')).kind).to.equal('fail-now');
     for (const kind of ['auth', 'not-found', 'permanent'] as const) {

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { isIanaTimeZone, mappedReviewTypeCodes, settingsPatchProblems } from '../../../src/settings/settings-patch.js';
+import { httpsUnlessLoopback, isIanaTimeZone, mappedReviewTypeCodes, newAddressProblems, settingsPatchProblems } from '../../../src/settings/settings-patch.js';
 
 describe('settings patch validation', () => {
   it('accepts every setting with a good value, and an empty patch', () => {
@@ -84,5 +84,26 @@ describe('settings patch validation', () => {
       { path: 'reviewTypeMappings.FormalReview', code: 'PR' },
       { path: 'reviewTypeMappings.ExitSession', code: 'EXIT' },
     ]);
+  });
+
+  it('wants https:// for a Smart Assessor address, but for this machine', () => {
+    for (const url of ['https://sa.example/api/v1', 'http://127.0.0.1:4010/api/v1', 'http://127.8.9.10/x', 'http://localhost:4010', 'http://LOCALHOST/', 'http://[::1]:4010/api/v1']) {
+      expect(httpsUnlessLoopback(url), url).to.equal(true);
+    }
+    for (const url of ['http://sa.example/api/v1', 'http://127.0.0.1.nip.io/', 'http://localhost.example/', 'http://10.0.0.1/', 'http://[::2]/']) {
+      expect(httpsUnlessLoopback(url), url).to.equal(false);
+      expect(settingsPatchProblems({ baseUrl: url }), url).to.have.keys('baseUrl');
+    }
+  });
+
+  it('wants a password and client key with a patch that moves the base URL, new ones or null', () => {
+    const reason = 'is required when baseUrl changes: the stored one is never sent to a new address';
+    expect(newAddressProblems({ baseUrl: 'https://elsewhere.example' }, 'https://sa.example')).to.deep.equal({ password: reason, clientKey: reason });
+    expect(newAddressProblems({ baseUrl: null, password: null }, 'https://sa.example')).to.deep.equal({ clientKey: reason });
+    expect(newAddressProblems({ baseUrl: 'https://sa.example' }, null)).to.have.keys('password', 'clientKey');
+    expect(newAddressProblems({ baseUrl: 'https://elsewhere.example', password: 'p', clientKey: null }, 'https://sa.example')).to.deep.equal({});
+    expect(newAddressProblems({ baseUrl: 'https://sa.example' }, 'https://sa.example'), 'unchanged').to.deep.equal({});
+    expect(newAddressProblems({ baseUrl: null }, null), 'unchanged').to.deep.equal({});
+    expect(newAddressProblems({ username: 'u' }, 'https://sa.example'), 'not given').to.deep.equal({});
   });
 });

@@ -2,10 +2,17 @@
 const form = document.getElementById('login-form');
 const error = document.getElementById('login-error');
 
-/** Only a path on this site, so a crafted ?next= cannot send the admin elsewhere. */
+/**
+ * Only a path on this site, so a crafted ?next= cannot send the admin elsewhere (the
+ * server drops such a next before this page loads; this is the page's own check): it must
+ * resolve to this origin, and hold no backslash or control character, which browsers
+ * read in surprising ways (/\host is another host).
+ */
 function destination() {
   const next = new URLSearchParams(location.search).get('next');
-  return next && next.startsWith('/') && !next.startsWith('//') ? next : '/learners';
+  if (!next || !next.startsWith('/') || /[\\\u0000-\u001f\u007f]/.test(next)) return '/learners';
+  const url = new URL(next, location.origin);
+  return url.origin === location.origin ? url.pathname + url.search + url.hash : '/learners';
 }
 
 form.addEventListener('submit', async (event) => {
