@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import 'reflect-metadata';
 import { ConfigError } from './config/environment.js';
+import { StartupError } from './errors.js';
 import { logger } from './logging/logger.js';
 
 /** Each command lives in src/commands/<name>.ts and exports `run(args)`. */
@@ -41,7 +42,7 @@ main(process.argv.slice(2)).then(
     if (code !== 0) process.exitCode = code;
   },
   (error: unknown) => {
-    if (error instanceof ConfigError) {
+    if (error instanceof ConfigError || error instanceof StartupError) {
       process.stderr.write(error.message + '\n');
     } else {
       logger.error('command failed', { error });

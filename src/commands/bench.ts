@@ -3,6 +3,7 @@ import { logger } from '../logging/logger.js';
 import { formatBenchResult } from '../bench/report.js';
 import { runBench, type BenchOptions } from '../bench/run-bench.js';
 import { parseCommandLine, wholeFlag } from './command-line.js';
+import { checkServices } from './service-check.js';
 
 const USAGE = `usage: sai bench --learners N [options]
   --learners N       enrolled learners to generate (required)
@@ -47,6 +48,7 @@ export async function run(args: string[]): Promise<number> {
     process.stderr.write(`${problems.join('\n')}\n${USAGE}\n`);
     return 2;
   }
+  await checkServices(config, { createsDatabase: true, redis: true });
   // The import and the runner log at info; the bench's own lines say what is happening.
   if (!process.env.LOG_LEVEL) logger.level = 'warn';
   const result = await runBench(config, options, (line) => process.stdout.write(`${line}\n`));
