@@ -10,12 +10,14 @@ import { Organisation } from './organisation.js';
 import { Qualification } from './qualification.js';
 import { Review } from './review.js';
 import { ReviewType } from './review-type.js';
+import { RunNotification } from './run-notification.js';
 import { SyncEvent } from './sync-event.js';
 import { SyncRun } from './sync-run.js';
 
 export * from './enums.js';
 export type { FieldChange, SyncSubject } from './sync-event.js';
 export type { ReviewTypeMappings } from './integration-settings.js';
+export { RUN_NOTIFICATION_EVENTS, type RunNotificationEvent } from './run-notification.js';
 export {
   AdminSession,
   AdminUser,
@@ -29,6 +31,7 @@ export {
   Qualification,
   Review,
   ReviewType,
+  RunNotification,
   SyncEvent,
   SyncRun,
 };
@@ -46,6 +49,7 @@ export const ENTITIES = [
   Qualification,
   Review,
   ReviewType,
+  RunNotification,
   SyncEvent,
   SyncRun,
 ];

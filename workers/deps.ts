@@ -3,6 +3,7 @@ import type { DataSource } from 'typeorm';
 import type { IntegrationSettings } from '../entities/index.js';
 import type { Config } from '../src/config/environment.js';
 import { logger as processLogger, type Logger } from '../src/logging/logger.js';
+import { smartAssessorCounting, type ProcessMetrics } from '../src/metrics/process-metrics.js';
 import type { SettingsService } from '../src/settings/settings-service.js';
 import { createSmartAssessorClient, deploymentBudgetKey, type SmartAssessorClient } from '../src/smart-assessor/client.js';
 import type { WorkerDeps } from './processor.js';
@@ -19,6 +20,8 @@ export interface WorkerDepsOptions {
   settingsMaxAgeMs?: number;
   /** How long a Smart Assessor request may take; default the client's (30 s). */
   smartAssessorTimeoutMs?: number;
+  /** The process's counters: the runner counts jobs, the Smart Assessor client its requests. */
+  metrics?: ProcessMetrics;
 }
 
 export interface ClosableWorkerDeps extends WorkerDeps {
@@ -35,7 +38,7 @@ const RETIRED_CLIENT_GRACE_MS = 60_000;
  * the settings (secrets decrypted by the SettingsService) and rebuilt when the row
  * changes, sharing the deployment's request budget through Redis.
  */
-export function createWorkerDeps({ db, redis, config, settings, logger = processLogger, settingsMaxAgeMs = 5_000, smartAssessorTimeoutMs }: WorkerDepsOptions): ClosableWorkerDeps {
+export function createWorkerDeps({ db, redis, config, settings, logger = processLogger, settingsMaxAgeMs = 5_000, smartAssessorTimeoutMs, metrics }: WorkerDepsOptions): ClosableWorkerDeps {
   let row: { value: IntegrationSettings; readAt: number } | undefined;
   let reading: Promise<IntegrationSettings> | undefined;
   let client: { updatedAt: number; value: SmartAssessorClient } | undefined;
@@ -63,6 +66,7 @@ export function createWorkerDeps({ db, redis, config, settings, logger = process
       logger: logger.child({ component: 'smart-assessor' }),
       budgetKey: deploymentBudgetKey(config.QUEUE_PREFIX, connection),
       timeoutMs: smartAssessorTimeoutMs,
+      ...(metrics ? smartAssessorCounting(metrics) : {}),
     });
     const retired = client?.value;
     if (retired) setTimeout(() => retired.close(), RETIRED_CLIENT_GRACE_MS).unref();
@@ -74,6 +78,7 @@ export function createWorkerDeps({ db, redis, config, settings, logger = process
     db,
     redis,
     logger,
+    metrics,
     settings: currentSettings,
     async smartAssessor() {
       const updatedAt = (await currentSettings()).updatedAt.getTime();

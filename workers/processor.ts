@@ -3,6 +3,7 @@ import type { DataSource, EntityManager } from 'typeorm';
 import type { EventOutcome, FieldChange, IntegrationSettings, SyncSubject } from '../entities/index.js';
 import type { JobName, QueueJob, QueueName } from '../queues/definitions.js';
 import type { Logger } from '../src/logging/logger.js';
+import type { ProcessMetrics } from '../src/metrics/process-metrics.js';
 import type { SmartAssessorApi } from '../src/smart-assessor/types.js';
 import type { SqlStatement } from '../src/db/statement-batch.js';
 
@@ -48,6 +49,8 @@ export interface WorkerDeps {
   /** The integration settings row, re-read at most every few seconds (every job needs it). */
   settings(): Promise<IntegrationSettings>;
   logger: Logger;
+  /** The process's counters (jobs, Smart Assessor calls); absent: nothing is counted. */
+  metrics?: ProcessMetrics;
 }
 
 /**

@@ -6,6 +6,7 @@ import { recordAndSettle, recordOutcome, subjectOf, type OutcomeRecord } from '.
 import { outcomeGroupFor } from '../src/runs/outcome-group.js';
 import { settleRunSoon } from '../src/runs/settle-soon.js';
 import type { SqlStatement } from '../src/db/statement-batch.js';
+import type { JobAttemptOutcome } from '../src/metrics/process-metrics.js';
 import { classifyFailure } from './failure.js';
 import type { JobContext, JobResult, MisWrite, Processor, WorkerDeps } from './processor.js';
 import type { ProcessorMap } from './registry.js';
@@ -94,6 +95,8 @@ function outcomeRecord(queue: QueueName, jobId: string, runId: string | null, re
  * PostgreSQL before BullMQ hears of it, so the run's counts never wait on Redis.
  */
 async function runJob<Q extends QueueName>({ queue, processor, deps, job, pauseQueue }: JobRun<Q>): Promise<JobSummary> {
+  const started = performance.now();
+  const counted = (outcome: JobAttemptOutcome) => deps.metrics?.jobFinished(queue, outcome, (performance.now() - started) / 1000);
   const jobId = String(job.id);
   const data = job.data as Partial<{ runId: string; learnerId: number }>;
   const runId = queue === 'enrolment' ? null : (data.runId ?? null);
@@ -101,6 +104,7 @@ async function runJob<Q extends QueueName>({ queue, processor, deps, job, pauseQ
   const problem = payloadProblem(queue, job.name, job.data);
   if (problem) {
     log.error('job refused', { reason: problem });
+    counted('failed');
     throw new UnrecoverableError(problem);
   }
 
@@ -139,15 +143,18 @@ async function runJob<Q extends QueueName>({ queue, processor, deps, job, pauseQ
     const result = await processor({ name: job.name, data: job.data } as QueueJob<Q>, context, deps);
     if (!committed) await commitWithOthers(outcomeRecord(queue, jobId, runId, result), []);
     log.debug('job done', { outcome: result.outcome, changes: result.changes.length, learnerIdent: result.subject.type === 'learner' ? result.subject.ref : undefined });
+    counted(result.outcome);
     return { outcome: result.outcome, changes: result.changes.length };
   } catch (error) {
     const disposition = classifyFailure(error);
     if (disposition.kind === 'rate-limited') {
       log.warn('smart assessor asked us to wait', { waitMs: disposition.waitMs });
+      counted('rate-limited');
       await pauseQueue(disposition.waitMs);
       throw Worker.RateLimitError();
     }
     const final = disposition.kind === 'fail-now' || job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
+    counted(final ? 'failed' : 'retried');
     if (final) {
       try {
         const subject = await subjectOf(deps.db, payloadSubject(job.name, job.data as object));

@@ -3,6 +3,8 @@ import { AdminSearchIndexes1795860570446 } from './1795860570446-admin-search-in
 import { SyncRunCounters1795900000000 } from './1795900000000-sync-run-counters.js';
 import { SyncEventFailedIndex1796000000000 } from './1796000000000-sync-event-failed-index.js';
 import { RoomForDailyUpdates1796100000000 } from './1796100000000-room-for-daily-updates.js';
+import { BoundedHistory1797400000000 } from './1797400000000-bounded-history.js';
+import { RunNotifications1797410000000 } from './1797410000000-run-notifications.js';
 
 /** In order. A new migration is added here and never edited once released. */
 export const MIGRATIONS = [
@@ -11,4 +13,6 @@ export const MIGRATIONS = [
   SyncRunCounters1795900000000,
   SyncEventFailedIndex1796000000000,
   RoomForDailyUpdates1796100000000,
+  BoundedHistory1797400000000,
+  RunNotifications1797410000000,
 ];

@@ -32,4 +32,23 @@ describe('configuration', () => {
     expect(error.message).not.to.contain('short');
     expect(error.message).not.to.contain('nope');
   });
+
+  it('keeps changes two years and unchanged outcomes 35 days unless told otherwise, and refuses a shorter life for changes', () => {
+    const defaults = loadConfig({});
+    expect([defaults.HISTORY_KEEP_CHANGES_DAYS, defaults.HISTORY_KEEP_UNCHANGED_DAYS, defaults.HISTORY_PRUNE_BATCH]).to.deep.equal([730, 35, 2_000]);
+    expect(defaults.RUN_OVERDUE_AFTER_MINUTES).to.equal(480);
+    const set = loadConfig({ HISTORY_KEEP_CHANGES_DAYS: '400', HISTORY_KEEP_UNCHANGED_DAYS: '7', ADMIN_PUBLIC_URL: 'https://sai.provider.example' });
+    expect([set.HISTORY_KEEP_CHANGES_DAYS, set.HISTORY_KEEP_UNCHANGED_DAYS, set.ADMIN_PUBLIC_URL]).to.deep.equal([400, 7, 'https://sai.provider.example']);
+
+    let caught: unknown;
+    try {
+      loadConfig({ HISTORY_KEEP_CHANGES_DAYS: '30', HISTORY_KEEP_UNCHANGED_DAYS: '35', HISTORY_PRUNE_BATCH: '5', RUN_OVERDUE_AFTER_MINUTES: 'soon' });
+    } catch (error) {
+      caught = error;
+    }
+    expect(caught).to.be.instanceOf(ConfigError);
+    const { problems } = caught as ConfigError;
+    expect(Object.keys(problems).sort()).to.deep.equal(['HISTORY_KEEP_UNCHANGED_DAYS', 'HISTORY_PRUNE_BATCH', 'RUN_OVERDUE_AFTER_MINUTES']);
+    expect(problems.HISTORY_KEEP_UNCHANGED_DAYS).to.equal('must not be more than HISTORY_KEEP_CHANGES_DAYS (30) (got "35")');
+  });
 });
