@@ -13,8 +13,10 @@ import { recordOutcome } from '../runs/outcomes.js';
  * settings: the first pass after a year (every run older than 35 days loses its
  * unchanged and skipped outcomes: the most one pass ever does) and the next day's pass
  * (one run's worth: what it does every day). While the first pass runs, the statement
- * that records a job's outcome runs beside it, ten at a time, as workers would; the
- * same is measured alone just before, so the two show what the prune costs a sync going on.
+ * that records a job's outcome runs beside it, ten at a time, as workers would, for a
+ * learner's run (the prune waits while a whole-provider run is going, not for those);
+ * the same is measured alone just before, so the two show what the prune costs work
+ * going on beside it.
  */
 
 export interface PruneYearOptions {
@@ -140,7 +142,8 @@ export async function runPruneYearBench(config: Config, options: PruneYearOption
     print(`  ${events.toLocaleString('en-GB')} sync events (${size} with indexes) written in ${((performance.now() - filling) / 1000).toFixed(1)} s`);
     print(`  retention: changes ${config.HISTORY_KEEP_CHANGES_DAYS} days, unchanged ${config.HISTORY_KEEP_UNCHANGED_DAYS} days; batches of ${config.HISTORY_PRUNE_BATCH} events, resting as long as each took`);
 
-    const [active] = (await db.query(`INSERT INTO sync_run (trigger, state, as_of_date, started_at) VALUES ('manual', 'running', CURRENT_DATE, now()) RETURNING id`)) as Array<{ id: string }>;
+    // A learner's run: the prune gives way to whole-provider runs (it would wait for this probe), not to these.
+    const [active] = (await db.query(`INSERT INTO sync_run (trigger, state, as_of_date, started_at) VALUES ('learner', 'running', CURRENT_DATE, now()) RETURNING id`)) as Array<{ id: string }>;
     const aloneUntil = performance.now() + PROBE_ALONE_MS;
     const alone = await probeOutcomes(db, active!.id, () => performance.now() > aloneUntil);
     let pruning = true;
@@ -158,7 +161,7 @@ export async function runPruneYearBench(config: Config, options: PruneYearOption
       ...describePrune('First prune after a year', first),
       ...describePrune("A day's prune after that", daily),
       describeProbe('Recording outcomes alone', alone),
-      describeProbe('Recording outcomes during the first prune', during),
+      describeProbe("Recording outcomes during the first prune (a learner's run)", during),
     ])
       print(line);
   } finally {

@@ -2,7 +2,8 @@ import { expect } from 'chai';
 import { pruneHistory } from '../../../src/history/prune-history.js';
 import { eventsKeptFor, SHORT_LIVED_OUTCOMES, type RetentionPolicy } from '../../../src/history/retention.js';
 import { ProcessMetrics } from '../../../src/metrics/process-metrics.js';
-import { startTestAdmin, type TestAdmin } from '../../support/admin.js';
+import { CapturedLog, startTestAdmin, type TestAdmin } from '../../support/admin.js';
+import { waitFor } from '../../support/pipeline.js';
 
 const DAY_MS = 86_400_000;
 /** Shorter than the defaults, so that a year shows all three stages of a run's events. */
@@ -51,9 +52,9 @@ describe('history retention across a simulated year', function () {
     const metrics = new ProcessMetrics();
     const runs: Generated[] = [];
     const outside: Array<{ at: Date; outcome: string }> = [];
-    // A run that never finished (stuck since the first day) is never pruned.
+    // A run that never finished (a learner's, stuck since the first day) is never pruned.
     const [stuck] = (await admin.db.query(
-      `INSERT INTO sync_run (trigger, state, as_of_date, created_at, started_at) VALUES ('manual', 'running', $1::date, $2, $2) RETURNING id`,
+      `INSERT INTO sync_run (trigger, state, as_of_date, created_at, started_at) VALUES ('learner', 'running', $1::date, $2, $2) RETURNING id`,
       [start.toISOString().slice(0, 10), start],
     )) as Array<{ id: string }>;
     await admin.db.query(`INSERT INTO sync_event (at, run_id, queue, subject_type, subject_ref, outcome) VALUES ($1, $2, 'otj', 'learner', 'L1', 'unchanged')`, [start, stuck!.id]);
@@ -131,5 +132,22 @@ describe('history retention across a simulated year', function () {
     expect((await admin.api.get(`/api/sync/runs/${watched!.runId}`)).body).to.deep.equal(pagesBefore!.run);
     expect((await admin.api.get(`/api/sync/runs/${watched!.runId}/failures`)).body).to.deep.equal(pagesBefore!.failures);
     expect((pagesBefore!.run as { learnersDone: number }).learnersDone).to.equal(3);
+  });
+
+  it('waits between batches while a whole-provider run is going, and goes on once it is over', async () => {
+    await admin.reset();
+    const longAgo = new Date(Date.now() - 100 * DAY_MS);
+    const old = await dailyRun(admin, 0, longAgo);
+    const [running] = (await admin.db.query(`INSERT INTO sync_run (trigger, state, as_of_date, started_at) VALUES ('schedule', 'running', CURRENT_DATE, now()) RETURNING id`)) as Array<{
+      id: string;
+    }>;
+    const log = new CapturedLog();
+    const pruning = pruneHistory(admin.db, { policy: POLICY, batchSize: 100, restRatio: 0, yieldPollMs: 50, log: log.logger });
+    await waitFor('the prune to wait for the run', async () => log.text().includes('history prune waits for the run to finish'));
+    const count = async () => ((await admin.db.query(`SELECT count(*)::int AS count FROM sync_event WHERE run_id = $1`, [old.runId])) as Array<{ count: number }>)[0]!.count;
+    expect(await count()).to.equal(old.outcomes.length);
+    await admin.db.query(`UPDATE sync_run SET state = 'completed', finished_at = now() WHERE id = $1`, [running!.id]);
+    expect((await pruning).unchanged).to.equal(old.outcomes.filter((outcome) => outcome === 'unchanged' || outcome === 'skipped').length);
+    expect(await count()).to.equal(old.outcomes.filter((outcome) => outcome === 'changed' || outcome === 'failed').length);
   });
 });
