@@ -4,7 +4,6 @@ import { formatBenchResult } from '../bench/report.js';
 import { runPruneYearBench } from '../bench/prune-year.js';
 import { runBench, type BenchOptions } from '../bench/run-bench.js';
 import { parseCommandLine, wholeFlag } from './command-line.js';
-import { checkServices } from './service-check.js';
 
 const USAGE = `usage: sai bench --learners N [options]
   --learners N       enrolled learners to generate (required)
@@ -53,7 +52,6 @@ export async function run(args: string[]): Promise<number> {
     process.stderr.write(`${problems.join('\n')}\n${USAGE}\n`);
     return 2;
   }
-  await checkServices(config, { createsDatabase: true, redis: true });
   // The import and the runner log at info; the bench's own lines say what is happening.
   if (!process.env.LOG_LEVEL) logger.level = 'warn';
   if (values['prune-year']) {

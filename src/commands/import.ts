@@ -29,7 +29,7 @@ export async function run(args: string[]): Promise<number> {
     return 1;
   }
 
-  const runtime = await Runtime.open({ migrate: true, usesRedis: false, poolSize: 2, applicationName: 'sai-import' });
+  const runtime = await Runtime.open({ migrate: true, poolSize: 2, applicationName: 'sai-import' });
   try {
     const settings = await runtime.settings();
     const started = performance.now();

@@ -2,7 +2,7 @@ import { logger } from '../logging/logger.js';
 import { Runtime } from './runtime.js';
 
 export async function run(): Promise<number> {
-  const runtime = await Runtime.open({ migrate: true, usesRedis: false, poolSize: 2, applicationName: 'sai-migrate' });
+  const runtime = await Runtime.open({ migrate: true, poolSize: 2, applicationName: 'sai-migrate' });
   try {
     const applied = await runtime.db.query('SELECT name FROM schema_migrations ORDER BY id');
     logger.info('database is up to date', { migrations: applied.length });

@@ -9,7 +9,6 @@ import { logger } from '../logging/logger.js';
 import { ProcessMetrics } from '../metrics/process-metrics.js';
 import { MetricsFlusher, sharedMetricsKey } from '../metrics/shared-metrics.js';
 import { connectionDefaults } from '../settings/connection-defaults.js';
-import { checkServices } from './service-check.js';
 import { loadSecretBox } from '../settings/secret-box.js';
 import { SettingsService, type SmartAssessorConnection } from '../settings/settings-service.js';
 
@@ -25,8 +24,6 @@ export interface RuntimeOptions {
   migrate: boolean;
   /** Already loaded by a command that needed it to read its flags. */
   config?: Config;
-  /** false for the commands that never touch Redis (migrate, import): it is then not checked at start. */
-  usesRedis?: boolean;
 }
 
 /**
@@ -46,7 +43,6 @@ export class Runtime {
   static async open(options: RuntimeOptions): Promise<Runtime> {
     const config = options.config ?? loadConfig();
     const { poolSize, applicationName } = options;
-    await checkServices(config, { createsDatabase: options.migrate, redis: options.usesRedis ?? true });
     if (options.migrate) {
       await ensureDatabaseExists(config.DATABASE_URL);
       return new Runtime(config, await openDatabase({ url: config.DATABASE_URL, poolSize, applicationName }));

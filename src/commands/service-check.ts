@@ -12,7 +12,7 @@ const RETRY_EVERY_MS = 250;
 export interface ServiceNeeds {
   /** The command creates a missing database (it owns the schema): a server without it is fine. */
   createsDatabase: boolean;
-  /** The command uses Redis (every one but `migrate` and `import`). */
+  /** The command uses Redis (all but `migrate` and `import`). */
   redis: boolean;
 }
 

@@ -1,6 +1,17 @@
 import { expect } from 'chai';
 import { ConfigError, loadConfig } from '../../../src/config/environment.js';
 
+/** The ConfigError that loading `env` throws. */
+function refusal(env: NodeJS.ProcessEnv): ConfigError {
+  try {
+    loadConfig(env);
+  } catch (error) {
+    expect(error).to.be.instanceOf(ConfigError);
+    return error as ConfigError;
+  }
+  throw new Error('the configuration was accepted');
+}
+
 describe('configuration', () => {
   it('has defaults that reach a local PostgreSQL and Redis', () => {
     const config = loadConfig({});
@@ -18,14 +29,7 @@ describe('configuration', () => {
   });
 
   it('names every bad variable and why, without echoing secrets', () => {
-    let caught: unknown;
-    try {
-      loadConfig({ PORT: 'eighty', DATABASE_URL: 'mysql://x', ADMIN_API_TOKEN: 'short', SETTINGS_ENCRYPTION_KEY: 'nope' });
-    } catch (error) {
-      caught = error;
-    }
-    expect(caught).to.be.instanceOf(ConfigError);
-    const error = caught as ConfigError;
+    const error = refusal({ PORT: 'eighty', DATABASE_URL: 'mysql://x', ADMIN_API_TOKEN: 'short', SETTINGS_ENCRYPTION_KEY: 'nope' });
     expect(Object.keys(error.problems).sort()).to.deep.equal(['ADMIN_API_TOKEN', 'DATABASE_URL', 'PORT', 'SETTINGS_ENCRYPTION_KEY']);
     expect(error.problems.PORT).to.contain('must be a whole number');
     expect(error.message).to.contain('(got "mysql://x")');
@@ -40,14 +44,7 @@ describe('configuration', () => {
     const set = loadConfig({ HISTORY_KEEP_CHANGES_DAYS: '400', HISTORY_KEEP_UNCHANGED_DAYS: '7', ADMIN_PUBLIC_URL: 'https://sai.provider.example' });
     expect([set.HISTORY_KEEP_CHANGES_DAYS, set.HISTORY_KEEP_UNCHANGED_DAYS, set.ADMIN_PUBLIC_URL]).to.deep.equal([400, 7, 'https://sai.provider.example']);
 
-    let caught: unknown;
-    try {
-      loadConfig({ HISTORY_KEEP_CHANGES_DAYS: '30', HISTORY_KEEP_UNCHANGED_DAYS: '35', HISTORY_PRUNE_BATCH: '5', RUN_OVERDUE_AFTER_MINUTES: 'soon' });
-    } catch (error) {
-      caught = error;
-    }
-    expect(caught).to.be.instanceOf(ConfigError);
-    const { problems } = caught as ConfigError;
+    const { problems } = refusal({ HISTORY_KEEP_CHANGES_DAYS: '30', HISTORY_KEEP_UNCHANGED_DAYS: '35', HISTORY_PRUNE_BATCH: '5', RUN_OVERDUE_AFTER_MINUTES: 'soon' });
     expect(Object.keys(problems).sort()).to.deep.equal(['HISTORY_KEEP_UNCHANGED_DAYS', 'HISTORY_PRUNE_BATCH', 'RUN_OVERDUE_AFTER_MINUTES']);
     expect(problems.HISTORY_KEEP_UNCHANGED_DAYS).to.equal('must not be more than HISTORY_KEEP_CHANGES_DAYS (30) (got "35")');
   });
