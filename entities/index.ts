@@ -17,7 +17,7 @@ import { SyncRun } from './sync-run.js';
 export * from './enums.js';
 export type { FieldChange, SyncSubject } from './sync-event.js';
 export type { ReviewTypeMappings } from './integration-settings.js';
-export { RUN_NOTIFICATION_EVENTS, type RunNotificationEvent } from './run-notification.js';
+export type { RunNotificationEvent } from './run-notification.js';
 export {
   AdminSession,
   AdminUser,

@@ -1,8 +1,7 @@
 import { Check, Column, Entity, Generated, Index, JoinColumn, ManyToOne, PrimaryColumn, type Relation } from 'typeorm';
 import { SyncRun } from './sync-run.js';
 
-export const RUN_NOTIFICATION_EVENTS = ['finished-with-failures', 'failed', 'overdue'] as const;
-export type RunNotificationEvent = (typeof RUN_NOTIFICATION_EVENTS)[number];
+export type RunNotificationEvent = 'finished-with-failures' | 'failed' | 'overdue';
 
 /**
  * The outbox of run alerts for the notification webhook: one row per run and event,

@@ -131,7 +131,7 @@ async function firstFailures(db: DataSource, runId: string): Promise<RunFailureL
   return rows.map((row) => ({ queue: row.queue, subjectType: row.subject_type, subjectRef: row.subject_ref, error: row.error === null ? null : redactJobText(row.error) }));
 }
 
-export function runLink(adminUrl: string, runId: string): string {
+function runLink(adminUrl: string, runId: string): string {
   return `${adminUrl.replace(/\/+$/, '')}/runs/${runId}`;
 }
 
