@@ -10,6 +10,7 @@ import { Organisation } from './organisation.js';
 import { Qualification } from './qualification.js';
 import { Review } from './review.js';
 import { ReviewType } from './review-type.js';
+import { RunNotification } from './run-notification.js';
 import { SyncEvent } from './sync-event.js';
 import { SyncRun } from './sync-run.js';
 
@@ -17,6 +18,7 @@ export * from './enums.js';
 export type { FieldChange, SyncSubject } from './sync-event.js';
 export type { ReviewTypeMappings } from './integration-settings.js';
 export type { RunSettings } from './sync-run.js';
+export type { RunNotificationEvent } from './run-notification.js';
 export {
   AdminSession,
   AdminUser,
@@ -30,6 +32,7 @@ export {
   Qualification,
   Review,
   ReviewType,
+  RunNotification,
   SyncEvent,
   SyncRun,
 };
@@ -47,6 +50,7 @@ export const ENTITIES = [
   Qualification,
   Review,
   ReviewType,
+  RunNotification,
   SyncEvent,
   SyncRun,
 ];

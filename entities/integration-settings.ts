@@ -70,6 +70,10 @@ export class IntegrationSettings {
   @Column({ type: 'varchar', length: 64, default: 'Europe/London' })
   timezone: string;
 
+  /** Where run alerts are POSTed; sealed like the password (it often carries the receiver's token). */
+  @Column({ name: 'notification_webhook_url_encrypted', type: 'text', nullable: true })
+  notificationWebhookUrlEncrypted: string | null;
+
   @Column({ name: 'last_synchronised_at', type: 'timestamptz', nullable: true })
   lastSynchronisedAt: Date | null;
 

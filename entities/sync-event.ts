@@ -35,6 +35,8 @@ export interface SyncSubject {
 @Index('sync_event_learner_history_idx', ['learnerId', 'at'])
 @Index('sync_event_record_history_idx', ['subjectType', 'subjectRef', 'at'], { where: 'learner_id IS NULL' })
 @Index('sync_event_run_failed_idx', ['runId'], { where: `outcome = 'failed'` })
+/** Events outside any run (enrolment, an admin's edit), by time, for the history retention. */
+@Index('sync_event_outside_runs_idx', ['at'], { where: 'run_id IS NULL' })
 export class SyncEvent {
   @PrimaryGeneratedColumn({ type: 'bigint' })
   id: string;

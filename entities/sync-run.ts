@@ -37,6 +37,7 @@ export type RunSettings = Pick<
 @Entity('sync_run')
 @Check('sync_run_trigger_check', `trigger IN ('schedule', 'manual', 'learner')`)
 @Check('sync_run_state_check', `state IN ('queued', 'running', 'completed', 'failed')`)
+@Check('sync_run_events_kept_check', `events_kept IN ('all', 'changes', 'none')`)
 @Check('sync_run_counts_check', 'jobs_total >= 0 AND jobs_completed >= 0 AND jobs_failed >= 0 AND learners >= 0')
 /** At most one whole-provider run is active at a time (a second "sync now" answers 409); built in the migration. */
 @Index('sync_run_one_active_key', { synchronize: false })
@@ -98,4 +99,11 @@ export class SyncRun {
   /** Null for runs started before runs recorded their settings. */
   @Column({ type: 'jsonb', nullable: true })
   settings: RunSettings | null;
+  /** What the history retention has left of the run's sync events: all, changes and failures only, or none. */
+  @Column({ name: 'events_kept', type: 'varchar', length: 8, default: 'all' })
+  eventsKept: 'all' | 'changes' | 'none';
+
+  /** The run page's "learners done", kept before the retention thins the events it is counted from. */
+  @Column({ name: 'learners_done', type: 'int', nullable: true })
+  learnersDone: number | null;
 }

@@ -1,6 +1,8 @@
 #!/usr/bin/env node
 import 'reflect-metadata';
-import { ConfigError } from './config/environment.js';
+import type { ServiceNeeds } from './commands/service-check.js';
+import { ConfigError, loadConfig } from './config/environment.js';
+import { StartupError } from './errors.js';
 import { logger } from './logging/logger.js';
 
 /** Each command lives in src/commands/<name>.ts and exports `run(args)`. */
@@ -15,6 +17,22 @@ const COMMANDS: Record<string, string> = {
   migrate: 'apply pending database migrations',
   simulator: 'simulator [--port P]: the Smart Assessor simulator',
   bench: 'bench --learners N [--latency-ms L] [--rate-limit R]: measure a full daily run',
+};
+
+/**
+ * What each command needs running (src/commands/service-check.ts): checked before the
+ * command's code is even loaded, so a service that is down is reported in a few seconds
+ * however busy the machine. `createsDatabase`: the command makes a missing database.
+ */
+const NEEDS: Partial<Record<string, ServiceNeeds>> = {
+  start: { createsDatabase: true, redis: true },
+  worker: { createsDatabase: false, redis: true },
+  scheduler: { createsDatabase: false, redis: true },
+  admin: { createsDatabase: true, redis: true },
+  sync: { createsDatabase: false, redis: true },
+  import: { createsDatabase: true, redis: false },
+  migrate: { createsDatabase: true, redis: false },
+  bench: { createsDatabase: true, redis: true },
 };
 
 export interface Command {
@@ -32,6 +50,11 @@ async function main(argv: string[]): Promise<number> {
     process.stderr.write(usage() + '\n');
     return name && name !== '--help' && name !== 'help' ? 2 : 0;
   }
+  const needs = NEEDS[name];
+  if (needs && !args.includes('--help')) {
+    const { checkServices } = await import('./commands/service-check.js');
+    await checkServices(loadConfig(), needs);
+  }
   const command = (await import(new URL(`./commands/${name}.js`, import.meta.url).href)) as Command;
   return (await command.run(args)) ?? 0;
 }
@@ -41,7 +64,7 @@ main(process.argv.slice(2)).then(
     if (code !== 0) process.exitCode = code;
   },
   (error: unknown) => {
-    if (error instanceof ConfigError) {
+    if (error instanceof ConfigError || error instanceof StartupError) {
       process.stderr.write(error.message + '\n');
     } else {
       logger.error('command failed', { error });

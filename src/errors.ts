@@ -72,3 +72,15 @@ export class ValidationFailedError extends Error {
     this.name = 'ValidationFailedError';
   }
 }
+
+/**
+ * A process cannot start, for a reason one line states with the fix (a service that does
+ * not answer, a database missing its migrations). The command line prints the message
+ * alone, without a stack trace, and exits non-zero.
+ */
+export class StartupError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'StartupError';
+  }
+}

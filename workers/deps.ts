@@ -4,6 +4,7 @@ import type { RunSettings } from '../entities/index.js';
 import type { Config } from '../src/config/environment.js';
 import { logger as processLogger, type Logger } from '../src/logging/logger.js';
 import { recordedRunSettings, runSettingsOf } from '../src/settings/run-settings.js';
+import { smartAssessorCounting, type ProcessMetrics } from '../src/metrics/process-metrics.js';
 import type { SettingsService } from '../src/settings/settings-service.js';
 import { createSmartAssessorClient, deploymentBudgetKey, type SmartAssessorClient } from '../src/smart-assessor/client.js';
 import type { WorkerDeps, WorkerProcessDeps } from './processor.js';
@@ -18,6 +19,8 @@ export interface WorkerDepsOptions {
   logger?: Logger;
   /** How long a Smart Assessor request may take; default the client's (30 s). */
   smartAssessorTimeoutMs?: number;
+  /** The process's counters: the runner counts jobs, the Smart Assessor client its requests. */
+  metrics?: ProcessMetrics;
 }
 
 export interface ClosableWorkerDeps extends WorkerProcessDeps {
@@ -51,7 +54,7 @@ interface BuiltClient {
  * are newer than those it was built from, sharing the deployment's request budget
  * through Redis.
  */
-export function createWorkerDeps({ db, redis, config, settings, logger = processLogger, smartAssessorTimeoutMs }: WorkerDepsOptions): ClosableWorkerDeps {
+export function createWorkerDeps({ db, redis, config, settings, logger = processLogger, smartAssessorTimeoutMs, metrics }: WorkerDepsOptions): ClosableWorkerDeps {
   const runs = new Map<string, Promise<RunSettings>>();
   let client: BuiltClient | undefined;
   let building: Promise<BuiltClient> | undefined;
@@ -83,6 +86,7 @@ export function createWorkerDeps({ db, redis, config, settings, logger = process
       logger: logger.child({ component: 'smart-assessor' }),
       budgetKey: deploymentBudgetKey(config.QUEUE_PREFIX, connection),
       timeoutMs: smartAssessorTimeoutMs,
+      ...(metrics ? smartAssessorCounting(metrics) : {}),
     });
     const retired = client?.value;
     if (retired) setTimeout(() => retired.close(), RETIRED_CLIENT_GRACE_MS).unref();
@@ -108,6 +112,7 @@ export function createWorkerDeps({ db, redis, config, settings, logger = process
     db,
     redis,
     logger,
+    metrics,
     forJob(runId: string | null): WorkerDeps {
       let read: Promise<RunSettings> | undefined;
       const jobSettings = (): Promise<RunSettings> => (read ??= runId === null ? settings.get().then(runSettingsOf) : settingsOfRun(runId));
@@ -115,6 +120,7 @@ export function createWorkerDeps({ db, redis, config, settings, logger = process
         db,
         redis,
         logger,
+        metrics,
         settings: jobSettings,
         smartAssessor: async () => clientFor(Date.parse((await jobSettings()).savedAt)),
       };

@@ -3,6 +3,7 @@ import { QUEUE_NAMES, type QueueName } from '../queues/definitions.js';
 import { isQueueName } from '../queues/registry.js';
 import type { Config } from '../src/config/environment.js';
 import { createDataSource } from '../src/db/data-source.js';
+import { StartupError } from '../src/errors.js';
 
 /** What the `worker`, `scheduler` and `sync` commands share in setting up a process. */
 
@@ -45,7 +46,7 @@ export async function openMigratedDatabase(config: Pick<Config, 'DATABASE_URL'>,
   await db.initialize();
   if (await db.showMigrations()) {
     await db.destroy();
-    throw new Error('The database is missing migrations: run `sai migrate` (or `sai start`) first');
+    throw new StartupError('The database is missing migrations: run `sai migrate` (or `sai start`) first');
   }
   return db;
 }

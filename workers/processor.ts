@@ -4,6 +4,7 @@ import type { EventOutcome, FieldChange, RunSettings, SyncSubject } from '../ent
 import type { JobName, QueueJob, QueueName } from '../queues/definitions.js';
 import type { InvalidDataError } from '../src/errors.js';
 import type { Logger } from '../src/logging/logger.js';
+import type { ProcessMetrics } from '../src/metrics/process-metrics.js';
 import type { SmartAssessorApi } from '../src/smart-assessor/types.js';
 import type { SqlStatement } from '../src/db/statement-batch.js';
 
@@ -52,6 +53,8 @@ export interface WorkerProcessDeps {
   /** A plain (non-blocking) connection for caches shared by the workers, e.g. a run's Smart Assessor snapshot. */
   redis: RedisClient;
   logger: Logger;
+  /** The process's counters (jobs, Smart Assessor calls); absent: nothing is counted. */
+  metrics?: ProcessMetrics;
   /** What the processor of a job of run `runId` (null: outside a run, e.g. enrolment) may use. */
   forJob(runId: string | null): WorkerDeps;
 }

@@ -6,6 +6,7 @@ import { learnerLock, recordAndSettle, recordOutcome, subjectOf, type OutcomeRec
 import { outcomeGroupFor } from '../src/runs/outcome-group.js';
 import { settleRunSoon } from '../src/runs/settle-soon.js';
 import type { SqlStatement } from '../src/db/statement-batch.js';
+import type { JobAttemptOutcome } from '../src/metrics/process-metrics.js';
 import { adminText, classifyFailure } from './failure.js';
 import type { JobContext, JobResult, MisWrite, Processor, WorkerProcessDeps } from './processor.js';
 import type { ProcessorMap } from './registry.js';
@@ -97,6 +98,8 @@ function outcomeRecord(queue: QueueName, jobId: string, runId: string | null, re
  * the failure of a job that held data back, with the rest of its work, in its commit.
  */
 async function runJob<Q extends QueueName>({ queue, processor, deps, job, pauseQueue }: JobRun<Q>): Promise<JobSummary> {
+  const started = performance.now();
+  const counted = (outcome: JobAttemptOutcome) => deps.metrics?.jobFinished(queue, outcome, (performance.now() - started) / 1000);
   const jobId = String(job.id);
   const data = job.data as Partial<{ runId: string; learnerId: number }>;
   const runId = queue === 'enrolment' ? null : (data.runId ?? null);
@@ -104,6 +107,7 @@ async function runJob<Q extends QueueName>({ queue, processor, deps, job, pauseQ
   const problem = payloadProblem(queue, job.name, job.data);
   if (problem) {
     log.error('job refused', { reason: problem });
+    counted('failed');
     throw new UnrecoverableError(problem);
   }
 
@@ -151,10 +155,12 @@ async function runJob<Q extends QueueName>({ queue, processor, deps, job, pauseQ
     const disposition = classifyFailure(error);
     if (disposition.kind === 'rate-limited') {
       log.warn('smart assessor asked us to wait', { waitMs: disposition.waitMs });
+      counted('rate-limited');
       await pauseQueue(disposition.waitMs);
       throw Worker.RateLimitError();
     }
     const final = disposition.kind === 'fail-now' || job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
+    counted(final ? 'failed' : 'retried');
     if (final) {
       // Only the sync event (and the learner's last error) may quote the offending values: an admin sees them there, logged in.
       const kept = adminText(disposition);
@@ -178,9 +184,11 @@ async function runJob<Q extends QueueName>({ queue, processor, deps, job, pauseQ
     // Its failure is on record already, with the changes that went through: BullMQ only hears of it, and must not retry.
     const { reason } = classifyFailure(result.heldBack);
     log.error('job failed', { reason, learnerIdent, changes: result.changes.length });
+    counted('failed');
     throw new UnrecoverableError(reason);
   }
   log.debug('job done', { outcome: result.outcome, changes: result.changes.length, learnerIdent });
+  counted(result.outcome);
   return { outcome: result.outcome, changes: result.changes.length };
 }
 

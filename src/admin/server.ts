@@ -25,6 +25,9 @@ import { learnerRoutes } from './routes/learners.js';
 import { recordRoutes, translateRecordErrors } from './routes/records.js';
 import { sessionRoutes } from './routes/session.js';
 import { importRoutes } from './routes/import.js';
+import { metricsRoutes } from './routes/metrics.js';
+import { notificationRoutes } from './routes/notifications.js';
+import { sharedMetricsKey, type MetricsFlusher } from '../metrics/shared-metrics.js';
 import { settingsRoutes } from './routes/settings.js';
 import { smartAssessorRoutes } from './routes/smart-assessor.js';
 import { syncRoutes, translateRunErrors } from './routes/sync.js';
@@ -57,6 +60,10 @@ export interface AdminServerOptions {
   announce?: (text: string) => void;
   /** Largest import document accepted by POST /api/import. */
   importBodyLimit?: string;
+  /** This process's counters (its Smart Assessor calls), flushed to the shared totals before GET /metrics reads them. */
+  metrics?: MetricsFlusher;
+  /** The admin's address as its users reach it (ADMIN_PUBLIC_URL), for the links in notifications; default http://127.0.0.1:<port>. */
+  publicUrl?: string;
 }
 
 /**
@@ -105,7 +112,13 @@ export async function createAdminApp(options: AdminServerOptions): Promise<Admin
   });
   const sessions = new SessionStore(options.db, options.sessionLifetime ?? DEFAULT_SESSION_LIFETIME);
   const throttle = new LoginThrottle(options.redis, options.loginThrottle);
-  const smartAssessor = new SmartAssessorAccess({ settings: options.settings, redis: options.redis, queuePrefix: options.config.QUEUE_PREFIX, logger: log });
+  const smartAssessor = new SmartAssessorAccess({
+    settings: options.settings,
+    redis: options.redis,
+    queuePrefix: options.config.QUEUE_PREFIX,
+    logger: log,
+    metrics: options.metrics?.metrics,
+  });
 
   const app = express();
   app.disable('x-powered-by');
@@ -120,6 +133,16 @@ export async function createAdminApp(options: AdminServerOptions): Promise<Admin
   app.use(loginPage());
   app.use(identify({ sessions, apiToken: options.config.ADMIN_API_TOKEN }));
   app.use(assetRoutes());
+  app.use(
+    metricsRoutes({
+      db: options.db,
+      redis: options.redis,
+      producers: options.producers,
+      sharedKey: sharedMetricsKey(options.config.QUEUE_PREFIX),
+      flusher: options.metrics,
+      now,
+    }),
+  );
 
   // Every API answer may hold personal data (or a session's CSRF token): never kept in a cache.
   app.use('/api', noStore, checkQueryText);
@@ -131,6 +154,7 @@ export async function createAdminApp(options: AdminServerOptions): Promise<Admin
   app.use(learnerRoutes({ db: options.db, now }));
   app.use(recordRoutes(options.db));
   app.use(settingsRoutes(options.settings));
+  app.use(notificationRoutes(options.settings, options.publicUrl ?? `http://127.0.0.1:${options.port ?? 3000}`));
   app.use(importRoutes(options.db, options.settings));
   app.use(syncRoutes({ db: options.db, producers: options.producers, now }));
   app.use(smartAssessorRoutes(options.db, smartAssessor));

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type { RedisClient } from '../../queues/connection.js';
 import type { Logger } from '../logging/logger.js';
 import { redactText } from '../logging/redact.js';
+import { smartAssessorCounting, type ProcessMetrics } from '../metrics/process-metrics.js';
 import type { SettingsService, SmartAssessorConnection } from '../settings/settings-service.js';
 import { createSmartAssessorClient, deploymentBudgetKey, type SmartAssessorClient } from '../smart-assessor/client.js';
 import { isSmartAssessorError, type SmartAssessorError } from '../smart-assessor/errors.js';
@@ -16,6 +17,8 @@ export interface SmartAssessorAccessOptions {
   queuePrefix: string;
   logger?: Logger;
   timeoutMs?: number;
+  /** Counts the admin's Smart Assessor requests with the workers'. */
+  metrics?: ProcessMetrics;
 }
 
 /**
@@ -64,6 +67,7 @@ export class SmartAssessorAccess {
       budgetKey: deploymentBudgetKey(this.options.queuePrefix, connection),
       logger: this.options.logger,
       timeoutMs: this.options.timeoutMs ?? 15_000,
+      ...(this.options.metrics ? smartAssessorCounting(this.options.metrics) : {}),
     });
   }
 }

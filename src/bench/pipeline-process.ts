@@ -10,6 +10,8 @@ import { startWorkers, workerTuningOptions } from '../../workers/runner.js';
 import { loadConfig } from '../config/environment.js';
 import { createDataSource } from '../db/data-source.js';
 import { logger } from '../logging/logger.js';
+import { ProcessMetrics } from '../metrics/process-metrics.js';
+import { MetricsFlusher, sharedMetricsKey } from '../metrics/shared-metrics.js';
 import { startScheduler } from '../scheduler/index.js';
 import { loadSecretBox } from '../settings/secret-box.js';
 import { SettingsService } from '../settings/settings-service.js';
@@ -69,7 +71,10 @@ async function main(): Promise<void> {
     closers.push(async () => redis.disconnect());
     if (spec.role === 'workers') {
       const settings = new SettingsService(db, await loadSecretBox(config));
-      const deps = createWorkerDeps({ db, redis, config, settings, logger, smartAssessorTimeoutMs: spec.smartAssessorTimeoutMs });
+      // Counting as `sai worker` does: in memory per job, into Redis every few seconds.
+      const metrics = new MetricsFlusher(redis, sharedMetricsKey(config.QUEUE_PREFIX), new ProcessMetrics(), logger).start();
+      closers.unshift(() => metrics.stop());
+      const deps = createWorkerDeps({ db, redis, config, settings, logger, smartAssessorTimeoutMs: spec.smartAssessorTimeoutMs, metrics: metrics.metrics });
       const running = await startWorkers({
         connection,
         prefix: config.QUEUE_PREFIX,

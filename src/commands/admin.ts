@@ -2,6 +2,7 @@ import { createProducers } from '../../queues/producers.js';
 import { adminOptionsFromConfig, startAdminServer } from '../admin/server.js';
 import { loadConfig } from '../config/environment.js';
 import { logger } from '../logging/logger.js';
+import { adminPublicUrl } from '../notifications/webhook.js';
 import { parseCommandLine } from './command-line.js';
 import { Runtime } from './runtime.js';
 
@@ -33,6 +34,8 @@ export async function run(args: string[]): Promise<number> {
     port,
     host: values.host,
     ...adminOptionsFromConfig(config),
+    metrics: runtime.metrics(),
+    publicUrl: adminPublicUrl(config),
   });
   runtime.onClose(async () => {
     logger.info('admin stopping');

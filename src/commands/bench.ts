@@ -1,6 +1,7 @@
 import { loadConfig } from '../config/environment.js';
 import { logger } from '../logging/logger.js';
 import { formatBenchResult } from '../bench/report.js';
+import { runPruneYearBench } from '../bench/prune-year.js';
 import { runBench, type BenchOptions } from '../bench/run-bench.js';
 import { parseCommandLine, wholeFlag } from './command-line.js';
 
@@ -11,6 +12,9 @@ const USAGE = `usage: sai bench --learners N [options]
   --workers W        worker processes (default 1)
   --concurrency C    jobs at once per queue in each worker process (default WORKER_CONCURRENCY)
   --seed S           generator and simulator seed (default 1)
+  --prune-year       instead: a year of daily runs' sync events for N learners (database
+                     sai_bench_prune), then the history retention's prune timed, with the
+                     outcome statement measured beside it and alone
 Runs one full daily synchronisation against a simulator in its own process, in the
 database sai_bench (dropped and made again) and a queue prefix of its own on REDIS_URL,
 then the same number of no-op BullMQ jobs on the same Redis, and prints the figures.`;
@@ -27,6 +31,7 @@ export async function run(args: string[]): Promise<number> {
       workers: { type: 'string' },
       concurrency: { type: 'string' },
       seed: { type: 'string' },
+      'prune-year': { type: 'boolean' },
     },
     USAGE,
   );
@@ -49,6 +54,10 @@ export async function run(args: string[]): Promise<number> {
   }
   // The import and the runner log at info; the bench's own lines say what is happening.
   if (!process.env.LOG_LEVEL) logger.level = 'warn';
+  if (values['prune-year']) {
+    await runPruneYearBench(config, { learners: options.learners }, (line) => process.stdout.write(`${line}\n`));
+    return 0;
+  }
   const result = await runBench(config, options, (line) => process.stdout.write(`${line}\n`));
   process.stdout.write(`${formatBenchResult(result)}\n`);
   return 0;

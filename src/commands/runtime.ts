@@ -5,6 +5,8 @@ import { stopOnSignal } from '../../workers/shutdown.js';
 import { loadConfig, type Config } from '../config/environment.js';
 import { ensureDatabaseExists, openDatabase } from '../db/data-source.js';
 import { logger } from '../logging/logger.js';
+import { ProcessMetrics } from '../metrics/process-metrics.js';
+import { MetricsFlusher, sharedMetricsKey } from '../metrics/shared-metrics.js';
 import { connectionDefaults } from '../settings/connection-defaults.js';
 import { loadSecretBox } from '../settings/secret-box.js';
 import { SettingsService, type SmartAssessorConnection } from '../settings/settings-service.js';
@@ -30,6 +32,7 @@ export interface RuntimeOptions {
  */
 export class Runtime {
   readonly #closers: Array<() => unknown> = [];
+  #metrics: MetricsFlusher | undefined;
 
   private constructor(
     readonly config: Config,
@@ -54,6 +57,19 @@ export class Runtime {
     const redis = connectRedis(kind === 'producer' ? producerConnection(this.config.REDIS_URL) : sharedStateConnection(this.config.REDIS_URL));
     this.onClose(() => redis.disconnect());
     return redis;
+  }
+
+  /**
+   * This process's counters, added to the deployment's totals in Redis every few seconds
+   * (GET /metrics reads them) and once more on close. One per process.
+   */
+  metrics(): MetricsFlusher {
+    if (!this.#metrics) {
+      const flusher = new MetricsFlusher(this.redis('worker'), sharedMetricsKey(this.config.QUEUE_PREFIX), new ProcessMetrics(), logger).start();
+      this.onClose(() => flusher.stop());
+      this.#metrics = flusher;
+    }
+    return this.#metrics;
   }
 
   /** The settings, secrets sealed with this installation's key; the Smart Assessor connection falls back to `defaults`. */

@@ -3,12 +3,14 @@ import { createProducers } from '../../queues/producers.js';
 import { logger } from '../logging/logger.js';
 import { startScheduler } from '../scheduler/index.js';
 import { parseCommandLine } from './command-line.js';
+import { schedulerOperations } from './operations.js';
 import { Runtime } from './runtime.js';
 
 const USAGE = `usage: sai scheduler
 The daily run (at the time and zone in Settings, default 02:00 Europe/London), each
-run's fan-out and the reconciler that repairs runs whose jobs Redis lost. Any number of
-scheduler processes may run: each job is done by one of them.`;
+run's fan-out, the reconciler that repairs runs whose jobs Redis lost, the daily prune of
+the sync history (HISTORY_* variables) and the run alerts to the webhook in Settings. Any
+number of scheduler processes may run: each job is done by one of them.`;
 
 export async function run(args: string[]): Promise<number> {
   const values = parseCommandLine(args, {}, USAGE);
@@ -19,7 +21,8 @@ export async function run(args: string[]): Promise<number> {
   const connection = workerConnection(config.REDIS_URL);
   const producers = createProducers({ connection, prefix: config.QUEUE_PREFIX });
   runtime.onClose(() => producers.close());
-  const scheduler = await startScheduler({ db, producers, connection, prefix: config.QUEUE_PREFIX, logger });
+  const operations = schedulerOperations(config, await runtime.settings(), runtime.metrics());
+  const scheduler = await startScheduler({ db, producers, connection, prefix: config.QUEUE_PREFIX, logger, ...operations });
   runtime.onClose(() => scheduler.close());
 
   await runtime.untilSignal();

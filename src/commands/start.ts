@@ -11,7 +11,9 @@ import { loadConfig } from '../config/environment.js';
 import { logger } from '../logging/logger.js';
 import { startScheduler } from '../scheduler/index.js';
 import { startSimulator, type RunningSimulator } from '../simulator/server.js';
+import { adminPublicUrl } from '../notifications/webhook.js';
 import { parseCommandLine } from './command-line.js';
+import { schedulerOperations } from './operations.js';
 import { Runtime } from './runtime.js';
 
 const USAGE = `usage: sai start
@@ -53,7 +55,8 @@ export async function run(args: string[]): Promise<number> {
   const connection = workerConnection(config.REDIS_URL);
   const producers = createProducers({ connection: adminRedis, prefix: config.QUEUE_PREFIX });
   runtime.onClose(() => producers.close());
-  const deps = createWorkerDeps({ db, redis: workerRedis, config, settings, logger });
+  const metrics = runtime.metrics();
+  const deps = createWorkerDeps({ db, redis: workerRedis, config, settings, logger, metrics: metrics.metrics });
   runtime.onClose(() => deps.close());
   const workers = await startWorkers({
     connection,
@@ -67,7 +70,7 @@ export async function run(args: string[]): Promise<number> {
     const { forced } = await workers.close({ deadlineMs: SHUTDOWN_DEADLINE_MS });
     logger.info('workers stopped', { forced });
   });
-  const scheduler = await startScheduler({ db, producers, connection, prefix: config.QUEUE_PREFIX, logger });
+  const scheduler = await startScheduler({ db, producers, connection, prefix: config.QUEUE_PREFIX, logger, ...schedulerOperations(config, settings, metrics) });
   runtime.onClose(() => scheduler.close());
   const admin = await startAdminServer({
     config,
@@ -77,6 +80,8 @@ export async function run(args: string[]): Promise<number> {
     producers,
     port: config.PORT,
     ...adminOptionsFromConfig(config),
+    metrics,
+    publicUrl: adminPublicUrl(config),
   });
   runtime.onClose(() => admin.close());
   logger.info('started', { admin: admin.url, simulator: simulator?.baseUrl ?? null, concurrency: config.WORKER_CONCURRENCY });

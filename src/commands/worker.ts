@@ -32,7 +32,7 @@ export async function run(args: string[]): Promise<number> {
   const processors = processorMap(PROCESSOR_REGISTRATIONS);
 
   const runtime = await Runtime.open({ config, migrate: false, poolSize: workerPoolSize(queues.length * concurrency), applicationName: 'sai-worker' });
-  const deps = createWorkerDeps({ db: runtime.db, redis: runtime.redis('worker'), config, settings: await runtime.settings(), logger });
+  const deps = createWorkerDeps({ db: runtime.db, redis: runtime.redis('worker'), config, settings: await runtime.settings(), logger, metrics: runtime.metrics().metrics });
   runtime.onClose(() => deps.close());
   const running = await startWorkers({
     connection: workerConnection(config.REDIS_URL),

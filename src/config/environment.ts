@@ -130,6 +130,39 @@ export class Environment {
   @IsString()
   @MinLength(1)
   SIMULATOR_CLIENT_KEY = 'simulator-client-key';
+
+  /** Days a finished run's changes and failures are kept (the audit trail), then pruned. */
+  @Transform(({ value }) => (value === undefined ? value : Number(value)))
+  @IsInt({ message: 'must be a whole number of days' })
+  @Min(1)
+  @Max(36_500)
+  HISTORY_KEEP_CHANGES_DAYS = 730;
+
+  /** Days a finished run's unchanged and skipped outcomes are kept, then pruned. */
+  @Transform(({ value }) => (value === undefined ? value : Number(value)))
+  @IsInt({ message: 'must be a whole number of days' })
+  @Min(1)
+  @Max(36_500)
+  HISTORY_KEEP_UNCHANGED_DAYS = 35;
+
+  /** Sync events looked at per prune statement: each is a short transaction of its own. */
+  @Transform(({ value }) => (value === undefined ? value : Number(value)))
+  @IsInt({ message: 'must be a whole number' })
+  @Min(100)
+  @Max(100_000)
+  HISTORY_PRUNE_BATCH = 2_000;
+
+  /** A whole-provider run not finished this many minutes after it started is notified as overdue. */
+  @Transform(({ value }) => (value === undefined ? value : Number(value)))
+  @IsInt({ message: 'must be a whole number of minutes' })
+  @Min(5)
+  @Max(10_080)
+  RUN_OVERDUE_AFTER_MINUTES = 480;
+
+  /** The admin's address as its users reach it, for the run links in notifications; unset: http://127.0.0.1:PORT. */
+  @IsOptional()
+  @Matches(/^https?:\/\/[^\s/?#]+[^\s?#]*$/, { message: 'must be an http(s):// URL without a query' })
+  ADMIN_PUBLIC_URL?: string;
 }
 
 export type Config = Readonly<Environment>;
@@ -149,7 +182,7 @@ export class ConfigError extends Error {
 /** Reads the environment once; unset or empty variables take their defaults. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const declared = Object.keys(new Environment());
-  const optional = ['ADMIN_API_TOKEN', 'ADMIN_USERNAME', 'ADMIN_PASSWORD', 'SETTINGS_ENCRYPTION_KEY', 'SMART_ASSESSOR_BASE_URL', 'TRUST_PROXY'];
+  const optional = ['ADMIN_API_TOKEN', 'ADMIN_USERNAME', 'ADMIN_PASSWORD', 'SETTINGS_ENCRYPTION_KEY', 'SMART_ASSESSOR_BASE_URL', 'TRUST_PROXY', 'ADMIN_PUBLIC_URL'];
   const given: Record<string, string> = {};
   for (const name of [...declared, ...optional]) {
     const value = env[name];
@@ -157,15 +190,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   }
   const config = plainToInstance(Environment, given, { exposeDefaultValues: true });
   const errors = validateSync(config, { forbidUnknownValues: false });
-  if (errors.length > 0) {
-    const problems: Record<string, string> = {};
-    for (const error of errors) {
-      const value = given[error.property];
-      const shown = isSecretName(error.property) || value === undefined ? '' : ` (got "${withoutPassword(value)}")`;
-      problems[error.property] = Object.values(error.constraints ?? {}).join('; ') + shown;
-    }
-    throw new ConfigError(problems);
+  const problems: Record<string, string> = {};
+  for (const error of errors) {
+    const value = given[error.property];
+    const shown = isSecretName(error.property) || value === undefined ? '' : ` (got "${withoutPassword(value)}")`;
+    problems[error.property] = Object.values(error.constraints ?? {}).join('; ') + shown;
   }
+  if (!problems.HISTORY_KEEP_UNCHANGED_DAYS && !problems.HISTORY_KEEP_CHANGES_DAYS && config.HISTORY_KEEP_UNCHANGED_DAYS > config.HISTORY_KEEP_CHANGES_DAYS) {
+    problems.HISTORY_KEEP_UNCHANGED_DAYS = `must not be more than HISTORY_KEEP_CHANGES_DAYS (${config.HISTORY_KEEP_CHANGES_DAYS}) (got "${config.HISTORY_KEEP_UNCHANGED_DAYS}")`;
+  }
+  if (Object.keys(problems).length > 0) throw new ConfigError(problems);
   config.QUEUE_PREFIX = queueKeyPrefix(config.REDIS_URL, config.QUEUE_PREFIX);
   return Object.freeze(config);
 }

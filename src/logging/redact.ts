@@ -4,7 +4,7 @@
  */
 
 /** Keys whose values are credentials. Matched case-insensitively on the key alone. */
-const SECRET_KEY = /(password|passwd|secret|token|clientkey|client_key|authorization|cookie|apikey|api_key|encryptionkey)/i;
+const SECRET_KEY = /(password|passwd|secret|token|clientkey|client_key|authorization|cookie|apikey|api_key|encryptionkey|webhook)/i;
 
 /** Keys whose values are personal data about a learner or member of staff. */
 const PERSONAL_KEY =

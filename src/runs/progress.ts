@@ -1,5 +1,6 @@
 import type { DataSource } from 'typeorm';
 import type { RunSettings, RunState, RunTrigger } from '../../entities/index.js';
+import { PER_LEARNER_QUEUES } from '../../queues/definitions.js';
 
 /** A run as contracts/admin-api.md shows it (`SyncRun`). */
 export interface SyncRunView {
@@ -67,6 +68,15 @@ interface RunRow {
   jobs_failed: number;
   settings: RunSettings | null;
 }
+
+/**
+ * Learners of run $1 with an outcome on every per-learner queue (failures count as done),
+ * counted from the sync events through sync_event_run_subject_key.
+ */
+export const LEARNERS_DONE_SQL = `SELECT count(*)::int FROM (
+  SELECT subject_ref FROM sync_event
+   WHERE run_id = $1 AND queue = ANY('{${PER_LEARNER_QUEUES.join(',')}}'::varchar[]) AND subject_type = 'learner'
+   GROUP BY subject_ref HAVING count(DISTINCT queue) = ${PER_LEARNER_QUEUES.length}) AS finished`;
 
 /** A run's counts are its own columns plus its counter shards not yet folded in (a primary-key read of at most 16 rows). */
 const RUN_COLUMNS = `r.id, r.trigger, r.state, r.started_at, r.finished_at, r.fan_out_complete, r.learners, r.jobs_total, r.settings,

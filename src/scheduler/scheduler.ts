@@ -2,9 +2,20 @@ import { Worker, type ConnectionOptions, type Job } from 'bullmq';
 import type { DataSource } from 'typeorm';
 import { IntegrationSettings } from '../../entities/index.js';
 import type { Producers } from '../../queues/producers.js';
-import { RECONCILE_SCHEDULER_ID, RUN_CONTROL_QUEUE, type RunControlJobName, type RunControlJobs } from '../../queues/run-control.js';
+import {
+  NOTIFY_RUNS_SCHEDULER_ID,
+  PRUNE_HISTORY_SCHEDULER_ID,
+  RECONCILE_SCHEDULER_ID,
+  RUN_CONTROL_QUEUE,
+  type RunControlJobName,
+  type RunControlJobs,
+} from '../../queues/run-control.js';
 import { workerTuningOptions, type WorkerTuning } from '../../workers/runner.js';
+import { pruneHistory } from '../history/prune-history.js';
+import type { RetentionPolicy } from '../history/retention.js';
 import { logger as processLogger, type Logger } from '../logging/logger.js';
+import type { ProcessMetrics } from '../metrics/process-metrics.js';
+import { notifyRunEvents, type NotificationOptions } from '../notifications/run-notifications.js';
 import { fanOutRun, markRunFailed, reconcileRuns, startScheduledRun } from '../runs/index.js';
 import { applyDailySchedule } from './daily-schedule.js';
 import { redisProgressMemory } from './progress-memory.js';
@@ -21,6 +32,25 @@ export interface SchedulerOptions {
   /** Learners per fan-out page. */
   pageSize?: number;
   tuning?: WorkerTuning;
+  /** The daily prune of sync events (HISTORY_* variables); absent: history is kept. */
+  retention?: RetentionSchedule;
+  /** Run alerts to the webhook in Settings; absent: none are sent. */
+  notifications?: NotificationSchedule;
+  /** This process's counters (events pruned, notifications). */
+  metrics?: ProcessMetrics;
+}
+
+export interface RetentionSchedule {
+  policy: RetentionPolicy;
+  batchSize: number;
+  /** Default once a day (BullMQ counts from the epoch: at 00:00 UTC). */
+  everyMs?: number;
+}
+
+export interface NotificationSchedule extends Omit<NotificationOptions, 'metrics' | 'log'> {
+  webhookUrl(): Promise<string | null>;
+  /** How often events are looked for and due notifications sent; default 15 s. */
+  everyMs?: number;
 }
 
 export interface RunningScheduler {
@@ -28,9 +58,11 @@ export interface RunningScheduler {
 }
 
 export const DEFAULT_RECONCILE_EVERY_MS = 30_000;
+const DAY_MS = 86_400_000;
+const DEFAULT_NOTIFY_EVERY_MS = 15_000;
 
-/** Fan-out, reconcile and the daily trigger at once; a fan-out can take a while at 100,000 learners. */
-const CONTROL_CONCURRENCY = 3;
+/** Fan-out, reconcile, the daily trigger, the prune and the alerts at once; a fan-out or a first prune can take a while at 100,000 learners. */
+const CONTROL_CONCURRENCY = 5;
 
 async function currentSchedule(db: DataSource): Promise<Pick<IntegrationSettings, 'dailySchedule' | 'timezone'>> {
   const row = await db.getRepository(IntegrationSettings).findOneBy({ id: 1 });
@@ -45,8 +77,17 @@ async function currentSchedule(db: DataSource): Promise<Pick<IntegrationSettings
  */
 export async function startScheduler(options: SchedulerOptions): Promise<RunningScheduler> {
   const { db, producers, connection, prefix, logger = processLogger, reconcileEveryMs = DEFAULT_RECONCILE_EVERY_MS, pageSize, tuning = {} } = options;
+  const { retention, notifications, metrics } = options;
   const log = logger.child({ component: 'scheduler' });
   const progress = redisProgressMemory(producers.control);
+  /** Stops a prune between batches when the scheduler closes, so it does not hold the shutdown. */
+  const closing = new AbortController();
+
+  /** An interval job scheduler (named as its job), upserted only when its interval differs from what Redis holds. */
+  async function ensureEvery(name: RunControlJobName, every: number): Promise<void> {
+    if ((await producers.control.getJobScheduler(name))?.every === every) return;
+    await producers.control.upsertJobScheduler(name, { every }, { name, data: {}, opts: { removeOnComplete: true, removeOnFail: { count: 100 }, attempts: 1 } });
+  }
 
   /**
    * The job schedulers live in Redis: after a Redis restart without persistence they are
@@ -56,14 +97,9 @@ export async function startScheduler(options: SchedulerOptions): Promise<Running
   async function ensureJobSchedulers(): Promise<void> {
     const schedule = await currentSchedule(db);
     if (await applyDailySchedule(producers.control, schedule)) log.info('daily schedule set', schedule);
-    const reconciler = await producers.control.getJobScheduler(RECONCILE_SCHEDULER_ID);
-    if (reconciler?.every !== reconcileEveryMs) {
-      await producers.control.upsertJobScheduler(
-        RECONCILE_SCHEDULER_ID,
-        { every: reconcileEveryMs },
-        { name: 'reconcile', data: {}, opts: { removeOnComplete: true, removeOnFail: { count: 100 }, attempts: 1 } },
-      );
-    }
+    await ensureEvery(RECONCILE_SCHEDULER_ID, reconcileEveryMs);
+    if (retention) await ensureEvery(PRUNE_HISTORY_SCHEDULER_ID, retention.everyMs ?? DAY_MS);
+    if (notifications) await ensureEvery(NOTIFY_RUNS_SCHEDULER_ID, notifications.everyMs ?? DEFAULT_NOTIFY_EVERY_MS);
   }
 
   async function processControlJob(job: Job<RunControlJobs[RunControlJobName], unknown, RunControlJobName>): Promise<unknown> {
@@ -88,6 +124,12 @@ export async function startScheduler(options: SchedulerOptions): Promise<Running
       case 'reconcile':
         await reconcileRuns({ db, producers, logger: log, progress, pageSize });
         return null;
+      case 'prune-history':
+        if (!retention) return null;
+        return pruneHistory(db, { policy: retention.policy, batchSize: retention.batchSize, metrics, log, signal: closing.signal });
+      case 'notify-runs':
+        if (!notifications) return null;
+        return notifyRunEvents(db, notifications.webhookUrl, { ...notifications, metrics, log });
     }
   }
 
@@ -110,6 +152,7 @@ export async function startScheduler(options: SchedulerOptions): Promise<Running
   return {
     async close() {
       clearInterval(keeper);
+      closing.abort();
       await worker.close();
     },
   };

@@ -24,10 +24,12 @@ export interface SettingsPatch {
   reviewTypeMappings?: Partial<Record<SessionType, string | null>>;
   dailySchedule?: string;
   timezone?: string;
+  /** Where run alerts are POSTed (write-only, sealed like the password); null stops them. */
+  notificationWebhookUrl?: string | null;
 }
 
 /** Shown by the API but never written through it. */
-const READ_ONLY = new Set(['passwordSet', 'clientKeySet', 'lastSynchronisedAt']);
+const READ_ONLY = new Set(['passwordSet', 'clientKeySet', 'notificationWebhookUrlSet', 'lastSynchronisedAt']);
 
 const present = (_: object, value: unknown) => value !== undefined;
 /** Far beyond any real password or client key; only a bound on what is encrypted and stored. */
@@ -56,6 +58,7 @@ function isLoopbackHost(hostname: string): boolean {
 }
 const MODES = `must be one of ${DEMOGRAPHICS_MODES.join(', ')}`;
 const BOOLEAN = 'must be true or false';
+const WEBHOOK_URL = 'must be an https:// URL, or null for no notifications';
 
 class SettingsPatchSchema {
   @ValidateIf(present)
@@ -138,6 +141,23 @@ class SettingsPatchSchema {
   @IsString({ message: 'must be an IANA time zone such as Europe/London' })
   @MaxLength(64, { message: 'must be at most 64 characters' })
   timezone?: string;
+
+  @IsOptional()
+  @IsString({ message: WEBHOOK_URL })
+  @MaxLength(2000, { message: 'must be at most 2000 characters' })
+  @Matches(/^https?:\/\/[^\s/?#]+[^\s]*$/, { message: WEBHOOK_URL })
+  notificationWebhookUrl?: string | null;
+}
+
+/**
+ * Run alerts name runs and failures: over plain http they would cross the network
+ * readable, so only a receiver on this machine may take them without TLS.
+ */
+export function webhookUrlProblem(url: string): string | undefined {
+  const { protocol, hostname } = new URL(url);
+  if (protocol === 'https:') return undefined;
+  const loopback = hostname === 'localhost' || hostname === '[::1]' || /^127(\.\d{1,3}){3}$/.test(hostname);
+  return loopback ? undefined : 'must be https:// (http:// only for a receiver on this machine: localhost, 127.x.x.x, [::1])';
 }
 
 export function isIanaTimeZone(zone: string): boolean {
@@ -167,6 +187,10 @@ export function settingsPatchProblems(patch: unknown): Record<string, string> {
   const problems = fieldProblems(errors, '', (key) => (READ_ONLY.has(key) ? 'is read-only' : 'is not a setting'));
   if (patch.timezone !== undefined && typeof patch.timezone === 'string' && !problems.timezone && !isIanaTimeZone(patch.timezone)) {
     problems.timezone = 'must be an IANA time zone such as Europe/London';
+  }
+  if (typeof patch.notificationWebhookUrl === 'string' && !problems.notificationWebhookUrl) {
+    const problem = webhookUrlProblem(patch.notificationWebhookUrl);
+    if (problem) problems.notificationWebhookUrl = problem;
   }
   const mappings = patch.reviewTypeMappings;
   if (mappings !== undefined) {

@@ -35,6 +35,8 @@ export interface SettingsView {
   dailySchedule: string;
   timezone: string;
   lastSynchronisedAt: string | null;
+  /** The webhook itself is write-only, like the password. */
+  notificationWebhookUrlSet: boolean;
 }
 
 const SETTINGS_ROW = 1;
@@ -73,6 +75,7 @@ export function settingsView(row: IntegrationSettings): SettingsView {
     dailySchedule: row.dailySchedule,
     timezone: row.timezone,
     lastSynchronisedAt: row.lastSynchronisedAt ? row.lastSynchronisedAt.toISOString() : null,
+    notificationWebhookUrlSet: row.notificationWebhookUrlEncrypted !== null,
   };
 }
 
@@ -107,8 +110,8 @@ export class SettingsService {
     const connection: Partial<SmartAssessorConnection> = {
       baseUrl: row.baseUrl ?? this.defaults.baseUrl,
       username: row.username ?? this.defaults.username,
-      password: row.passwordEncrypted !== null ? this.open(row.passwordEncrypted, 'password') : this.defaults.password,
-      clientKey: row.clientKeyEncrypted !== null ? this.open(row.clientKeyEncrypted, 'client key') : this.defaults.clientKey,
+      password: row.passwordEncrypted !== null ? this.open(row.passwordEncrypted, 'Smart Assessor password') : this.defaults.password,
+      clientKey: row.clientKeyEncrypted !== null ? this.open(row.clientKeyEncrypted, 'Smart Assessor client key') : this.defaults.clientKey,
     };
     const labels: Record<keyof SmartAssessorConnection, string> = { baseUrl: 'base URL', username: 'username', password: 'password', clientKey: 'client key' };
     const missing = (Object.keys(labels) as Array<keyof SmartAssessorConnection>).filter((key) => !connection[key]);
@@ -116,6 +119,12 @@ export class SettingsService {
       throw new PermanentError(`The Smart Assessor connection is not configured: no ${missing.map((key) => labels[key]).join(', ')} (set them in Settings)`);
     }
     return connection as SmartAssessorConnection;
+  }
+
+  /** The run alerts' webhook, decrypted (never log or return it); null when none is set. */
+  async notificationWebhookUrl(): Promise<string | null> {
+    const row = await this.get();
+    return row.notificationWebhookUrlEncrypted === null ? null : this.open(row.notificationWebhookUrlEncrypted, 'notification webhook URL');
   }
 
   private async updateWithin(patch: unknown, manager: EntityManager): Promise<SettingsView> {
@@ -133,10 +142,13 @@ export class SettingsService {
   }
 
   private async write(patch: SettingsPatch, manager: EntityManager): Promise<void> {
-    const { password, clientKey, reviewTypeMappings, ...plain } = patch;
+    const { password, clientKey, notificationWebhookUrl, reviewTypeMappings, ...plain } = patch;
     const values: Record<string, unknown> = { ...plain };
     if (password !== undefined) values.passwordEncrypted = password === null ? null : this.secrets.encrypt(password);
     if (clientKey !== undefined) values.clientKeyEncrypted = clientKey === null ? null : this.secrets.encrypt(clientKey);
+    if (notificationWebhookUrl !== undefined) {
+      values.notificationWebhookUrlEncrypted = notificationWebhookUrl === null ? null : this.secrets.encrypt(notificationWebhookUrl);
+    }
     // Merged in SQL so two admins mapping different session types at once both keep theirs.
     if (reviewTypeMappings !== undefined) values.reviewTypeMappings = () => 'jsonb_strip_nulls(review_type_mappings || CAST(:mappings AS jsonb))';
     if (Object.keys(values).length === 0) return;
@@ -158,7 +170,7 @@ export class SettingsService {
     try {
       return this.secrets.decrypt(sealed);
     } catch (error) {
-      if (error instanceof SecretBoxError) throw new PermanentError(`The stored Smart Assessor ${label} cannot be read: ${error.message}`);
+      if (error instanceof SecretBoxError) throw new PermanentError(`The stored ${label} cannot be read: ${error.message}`);
       throw error;
     }
   }

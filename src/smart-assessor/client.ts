@@ -67,6 +67,8 @@ export interface SmartAssessorClientOptions {
   logger?: Logger;
   /** Called once per request sent (the token request too), for metrics. */
   onRequest?: (event: SmartAssessorRequestEvent) => void;
+  /** Called once per request with how long it waited for the request budget (sent or refused), for metrics. */
+  onBudgetWait?: (ms: number) => void;
   /** The share of the site's limit this deployment spends; default 0.95. */
   budgetShare?: number;
   /** The longest a call waits for budget before throwing rate-limited; default 10 s. */
@@ -376,7 +378,12 @@ export class SmartAssessorClient implements SmartAssessorApi {
   }
 
   private async send(request: Request, token?: string): Promise<Answer> {
-    await this.budget.spend(request.operation);
+    const waiting = performance.now();
+    try {
+      await this.budget.spend(request.operation);
+    } finally {
+      this.options.onBudgetWait?.(performance.now() - waiting);
+    }
     const started = performance.now();
     let status: number | 'error' = 'error';
     try {

@@ -1,6 +1,6 @@
 import type { DataSource } from 'typeorm';
 import type { RunState, RunTrigger, SubjectType } from '../../../entities/index.js';
-import { PER_LEARNER_QUEUES } from '../../../queues/definitions.js';
+import { LEARNERS_DONE_SQL } from '../../runs/progress.js';
 import type { PageOf, Paging } from '../http/validation.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -108,14 +108,11 @@ export class LearnersDoneCounter {
     return done;
   }
 
+  /** The count kept on the run once the history retention thinned its events, else counted from them. */
   private async query(runId: string): Promise<number> {
-    const [row] = (await this.db.query(
-      `SELECT count(*)::int AS done FROM (
-         SELECT subject_ref FROM sync_event
-          WHERE run_id = $1 AND queue = ANY($2::varchar[]) AND subject_type = 'learner'
-          GROUP BY subject_ref HAVING count(DISTINCT queue) = $3) AS finished`,
-      [runId, [...PER_LEARNER_QUEUES], PER_LEARNER_QUEUES.length],
-    )) as Array<{ done: number }>;
+    const [row] = (await this.db.query(`SELECT COALESCE((SELECT learners_done FROM sync_run WHERE id = $1), (${LEARNERS_DONE_SQL})) AS done`, [runId])) as Array<{
+      done: number;
+    }>;
     return row!.done;
   }
 }

@@ -5,6 +5,8 @@ import { SyncEventFailedIndex1796000000000 } from './1796000000000-sync-event-fa
 import { RoomForDailyUpdates1796100000000 } from './1796100000000-room-for-daily-updates.js';
 import { RunSettingsAndRecordHistory1797100000000 } from './1797100000000-run-settings-and-record-history.js';
 import { AdminSessionLastSeen1797200000000 } from './1797200000000-admin-session-last-seen.js';
+import { BoundedHistory1797400000000 } from './1797400000000-bounded-history.js';
+import { RunNotifications1797410000000 } from './1797410000000-run-notifications.js';
 
 /** In order. A new migration is added here and never edited once released. */
 export const MIGRATIONS = [
@@ -15,4 +17,6 @@ export const MIGRATIONS = [
   RoomForDailyUpdates1796100000000,
   RunSettingsAndRecordHistory1797100000000,
   AdminSessionLastSeen1797200000000,
+  BoundedHistory1797400000000,
+  RunNotifications1797410000000,
 ];

@@ -41,8 +41,9 @@ describe('SettingsService', () => {
       dailySchedule: '02:00',
       timezone: 'Europe/London',
       lastSynchronisedAt: null,
+      notificationWebhookUrlSet: false,
     });
-    expect(Object.keys(view)).to.have.length(18);
+    expect(Object.keys(view)).to.have.length(19);
     expect(view.reviewTypeMappings).to.deep.include({ FormalReview: null, EPA: null });
   });
 
@@ -58,6 +59,28 @@ describe('SettingsService', () => {
     expect(JSON.stringify(row)).not.to.match(/hunter2|ck-9f8e7d/);
 
     expect(await settings.connection()).to.deep.equal({ baseUrl: 'https://sa.example/api/v1', username: 'api.user', password: 'hunter2-pw', clientKey: 'ck-9f8e7d' });
+  });
+
+  it('seals the notification webhook URL like the password, takes plain http only for a receiver on this machine, and clears it on null', async () => {
+    const settings = new SettingsService(db, box);
+    const hook = 'https://hooks.example/services/T0/B1/xyzzy-webhook-token';
+    const view = await settings.update({ notificationWebhookUrl: hook });
+    expect(view.notificationWebhookUrlSet).to.equal(true);
+    expect(JSON.stringify(view) + JSON.stringify(await settings.view())).not.to.contain('xyzzy');
+    const [row] = await db.query('SELECT notification_webhook_url_encrypted FROM integration_settings');
+    expect(row.notification_webhook_url_encrypted).to.match(/^v1:/).and.not.to.contain('xyzzy');
+    expect(await settings.notificationWebhookUrl()).to.equal(hook);
+
+    const error = await refusal(settings.update({ notificationWebhookUrl: 'http://hooks.example/plain' }));
+    expect(error.fields).to.deep.equal({ notificationWebhookUrl: 'must be https:// (http:// only for a receiver on this machine: localhost, 127.x.x.x, [::1])' });
+    expect((await refusal(settings.update({ notificationWebhookUrl: 'hooks.example' }))).fields).to.deep.equal({
+      notificationWebhookUrl: 'must be an https:// URL, or null for no notifications',
+    });
+    expect(await settings.notificationWebhookUrl()).to.equal(hook);
+    await settings.update({ notificationWebhookUrl: 'http://127.0.0.1:9000/hook' });
+    expect(await settings.notificationWebhookUrl()).to.equal('http://127.0.0.1:9000/hook');
+    expect((await settings.update({ notificationWebhookUrl: null })).notificationWebhookUrlSet).to.equal(false);
+    expect(await settings.notificationWebhookUrl()).to.equal(null);
   });
 
   it('takes what the settings leave blank from the defaults it was given, and names what neither has', async () => {

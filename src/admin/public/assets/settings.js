@@ -1,4 +1,4 @@
-// SPEC.md §2 settings, the Connection Test and Refresh Qualification Links. The password and client key are write-only.
+// SPEC.md §2 settings, the Connection Test, Refresh Qualification Links and the notification Test. The password, client key and webhook URL are write-only.
 import { get, post, put } from './api.js';
 import { byId, dateTime, h, problemText, replace, say } from './dom.js';
 import { startPage } from './layout.js';
@@ -26,6 +26,7 @@ const FIELDS = [
   { name: 'pushChangesToLearnerEmployer', label: 'Push Changes to Learner Employer', type: 'checkbox' },
   { name: 'dailySchedule', label: 'Daily synchronisation at', type: 'time' },
   { name: 'timezone', label: 'Time zone', type: 'text' },
+  { name: 'notificationWebhookUrl', label: 'Notification webhook URL (run alerts)', type: 'secret', setFlag: 'notificationWebhookUrlSet' },
 ];
 
 function control(field, settings) {
@@ -115,6 +116,20 @@ byId('refresh-links').addEventListener('click', async (event) => {
     say(byId('connection-status'), `Qualification links: ${counts.linked} linked, ${counts.unlinked} unlinked, ${counts.unchanged} unchanged`, 'ok');
   } catch (error) {
     say(byId('connection-status'), problemText(error), 'error');
+  } finally {
+    event.target.disabled = false;
+  }
+});
+
+byId('notification-test').addEventListener('click', async (event) => {
+  event.target.disabled = true;
+  say(byId('notification-status'), 'Sending…', 'info');
+  try {
+    const result = await post('/api/notification-test');
+    if (result.ok) say(byId('notification-status'), `The webhook took the test notification (HTTP ${result.status})`, 'ok');
+    else say(byId('notification-status'), `Test notification failed: ${result.error}`, 'error');
+  } catch (error) {
+    say(byId('notification-status'), problemText(error), 'error');
   } finally {
     event.target.disabled = false;
   }
