@@ -67,12 +67,12 @@ describe('admin UI: nothing lost, shown plainly', function () {
     expect(await partial.count()).to.equal(1);
     expect(await partial.locator('.outcome').textContent()).to.equal('failed in part');
     expect(await partial.locator('.error-text').textContent()).to.equal(
-      `Held back, not sent: learner ${ident}: niNumber "QQ123456C" cannot start with Q: the first letter is never D, F, I, Q, U or V. The other changes went through.`,
+      `Held back, not sent: learner ${ident}: niNumber "QQ123456C" starts with a letter never used first (D, F, I, Q, U or V). The other changes went through.`,
     );
     expect(await partial.locator('ul.changes li').allTextContents()).to.satisfy((items: string[]) =>
       items.some((item) => item.startsWith(`learner ${ident} email: `) && item.endsWith('→ sent.anyway@example.org (to Smart Assessor)')),
     );
-    expect(await page.locator('#last-error').textContent()).to.equal(`demographics: learner ${ident}: niNumber "QQ123456C" cannot start with Q: the first letter is never D, F, I, Q, U or V`);
+    expect(await page.locator('#last-error').textContent()).to.equal(`demographics: learner ${ident}: niNumber "QQ123456C" starts with a letter never used first (D, F, I, Q, U or V)`);
 
     await partial.locator(`a[href="/runs/${runId}"]`).click();
     await page.waitForURL(`**/runs/${runId}`);

@@ -148,7 +148,7 @@ describe('daily synchronisation loses nothing', function () {
 
       const event = await eventOf(runId, 'demographics');
       expect(event.outcome).to.equal('failed');
-      expect(event.error).to.equal(`learner ${learner.learnerIdent}: niNumber "QQ123456C" cannot start with Q: the first letter is never D, F, I, Q, U or V`);
+      expect(event.error).to.equal(`learner ${learner.learnerIdent}: niNumber "QQ123456C" starts with a letter never used first (D, F, I, Q, U or V)`);
       expect(event.changes.map((change) => [change.field, change.direction, change.to])).to.have.deep.members([
         ['email', 'push', 'sent.anyway@example.org'],
         ['mobile', 'push', '07700 900555'],
