@@ -39,9 +39,10 @@ const REVIEW_TYPE_CODE_MAX = 32;
 const HTTPS_ONLY = 'must be an https:// URL (http:// only to this machine: localhost, 127.0.0.1 or [::1])';
 
 /**
- * The password and client key travel to this address, so it must be https:// — unless it
- * is this machine (the built-in simulator, or a tunnel's local end), which no one else can
- * listen on.
+ * What goes to these addresses must not cross a network readable — the Smart Assessor
+ * password and client key (the base URL), run alerts naming runs and failures (the
+ * webhook) — so they are https:// unless they are this machine (the built-in simulator, a
+ * tunnel's local end, a local receiver), which no one else can listen on.
  */
 export function httpsUnlessLoopback(value: unknown): boolean {
   // Anything but an http:// URL is the URL check's to refuse, not this one's.
@@ -56,6 +57,8 @@ export function httpsUnlessLoopback(value: unknown): boolean {
 function isLoopbackHost(hostname: string): boolean {
   return hostname === 'localhost' || hostname === '[::1]' || /^127(\.\d{1,3}){3}$/.test(hostname);
 }
+
+const HttpsUnlessLoopback = (message: string) => ValidateBy({ name: 'httpsUnlessLoopback', validator: { validate: httpsUnlessLoopback, defaultMessage: () => message } });
 const MODES = `must be one of ${DEMOGRAPHICS_MODES.join(', ')}`;
 const BOOLEAN = 'must be true or false';
 const WEBHOOK_URL = 'must be an https:// URL, or null for no notifications';
@@ -69,7 +72,7 @@ class SettingsPatchSchema {
   @IsString({ message: 'must be an http(s):// URL or null' })
   @MaxLength(500, { message: 'must be at most 500 characters' })
   @Matches(/^https?:\/\/[^\s/?#]+[^\s]*$/, { message: 'must be an http(s):// URL or null' })
-  @ValidateBy({ name: 'httpsUnlessLoopback', validator: { validate: httpsUnlessLoopback, defaultMessage: () => HTTPS_ONLY } })
+  @HttpsUnlessLoopback(HTTPS_ONLY)
   baseUrl?: string | null;
 
   @IsOptional()
@@ -146,18 +149,8 @@ class SettingsPatchSchema {
   @IsString({ message: WEBHOOK_URL })
   @MaxLength(2000, { message: 'must be at most 2000 characters' })
   @Matches(/^https?:\/\/[^\s/?#]+[^\s]*$/, { message: WEBHOOK_URL })
+  @HttpsUnlessLoopback('must be https:// (http:// only for a receiver on this machine: localhost, 127.x.x.x, [::1])')
   notificationWebhookUrl?: string | null;
-}
-
-/**
- * Run alerts name runs and failures: over plain http they would cross the network
- * readable, so only a receiver on this machine may take them without TLS.
- */
-export function webhookUrlProblem(url: string): string | undefined {
-  const { protocol, hostname } = new URL(url);
-  if (protocol === 'https:') return undefined;
-  const loopback = hostname === 'localhost' || hostname === '[::1]' || /^127(\.\d{1,3}){3}$/.test(hostname);
-  return loopback ? undefined : 'must be https:// (http:// only for a receiver on this machine: localhost, 127.x.x.x, [::1])';
 }
 
 export function isIanaTimeZone(zone: string): boolean {
@@ -187,10 +180,6 @@ export function settingsPatchProblems(patch: unknown): Record<string, string> {
   const problems = fieldProblems(errors, '', (key) => (READ_ONLY.has(key) ? 'is read-only' : 'is not a setting'));
   if (patch.timezone !== undefined && typeof patch.timezone === 'string' && !problems.timezone && !isIanaTimeZone(patch.timezone)) {
     problems.timezone = 'must be an IANA time zone such as Europe/London';
-  }
-  if (typeof patch.notificationWebhookUrl === 'string' && !problems.notificationWebhookUrl) {
-    const problem = webhookUrlProblem(patch.notificationWebhookUrl);
-    if (problem) problems.notificationWebhookUrl = problem;
   }
   const mappings = patch.reviewTypeMappings;
   if (mappings !== undefined) {
