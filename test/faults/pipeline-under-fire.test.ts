@@ -53,8 +53,9 @@ describe('the pipeline under fire', function () {
 
   it('survives worker processes killed (SIGKILL) in the middle of jobs, several times', async function () {
     const current = await open();
-    // Slower answers keep jobs in flight long enough to be caught by the kills.
-    current.simulator.setFaults({ latencyMs: 40 });
+    // Slow answers (still well inside the client's timeout) keep jobs in flight until the third kill, however
+    // long a loaded machine takes to start each new worker process: the run cannot finish before the kills do.
+    current.simulator.setFaults({ latencyMs: 800 });
     const runId = await current.startRun();
     const kills: string[] = [];
     for (let kill = 0; kill < 3; kill += 1) {
