@@ -1,11 +1,11 @@
 #!/usr/bin/env node
 import 'reflect-metadata';
 import type { ServiceNeeds } from './commands/service-check.js';
-import { ConfigError, loadConfig } from './config/environment.js';
-import { StartupError } from './errors.js';
-import { logger } from './logging/logger.js';
+import { ConfigError, loadConfig } from '../src/config/environment.js';
+import { StartupError } from '../src/errors.js';
+import { logger } from '../src/logging/logger.js';
 
-/** Each command lives in src/commands/<name>.ts and exports `run(args)`. */
+/** Each command lives in cli/commands/<name>.ts and exports `run(args)`. */
 const COMMANDS: Record<string, string> = {
   start: 'everything in one process: migrations, simulator (when no SMART_ASSESSOR_BASE_URL), workers, scheduler, admin',
   worker: 'workers for chosen queues: worker [--queues a,b] [--concurrency N]',
@@ -20,7 +20,7 @@ const COMMANDS: Record<string, string> = {
 };
 
 /**
- * What each command needs running (src/commands/service-check.ts): checked before the
+ * What each command needs running (cli/commands/service-check.ts): checked before the
  * command's code is even loaded, so a service that is down is reported in a few seconds
  * however busy the machine. `createsDatabase`: the command makes a missing database.
  */

@@ -1,8 +1,8 @@
 import { createProducers } from '../../queues/producers.js';
-import { adminOptionsFromConfig, startAdminServer } from '../admin/server.js';
-import { loadConfig } from '../config/environment.js';
-import { logger } from '../logging/logger.js';
-import { adminPublicUrl } from '../notifications/webhook.js';
+import { adminOptionsFromConfig, startAdminServer } from '../../src/admin/server.js';
+import { loadConfig } from '../../src/config/environment.js';
+import { logger } from '../../src/logging/logger.js';
+import { adminPublicUrl } from '../../src/notifications/webhook.js';
 import { parseCommandLine } from './command-line.js';
 import { Runtime } from './runtime.js';
 

@@ -1,8 +1,8 @@
-import { loadConfig } from '../config/environment.js';
-import { logger } from '../logging/logger.js';
-import { formatBenchResult } from '../bench/report.js';
-import { runPruneYearBench } from '../bench/prune-year.js';
-import { runBench, type BenchOptions } from '../bench/run-bench.js';
+import { loadConfig } from '../../src/config/environment.js';
+import { logger } from '../../src/logging/logger.js';
+import { formatBenchResult } from '../../tools/bench/report.js';
+import { runPruneYearBench } from '../../tools/bench/prune-year.js';
+import { runBench, type BenchOptions } from '../../tools/bench/run-bench.js';
 import { parseCommandLine, wholeFlag } from './command-line.js';
 
 const USAGE = `usage: sai bench --learners N [options]

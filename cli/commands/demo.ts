@@ -1,6 +1,6 @@
 import { createWriteStream } from 'node:fs';
 import { finished } from 'node:stream/promises';
-import { DemoProvider, writeDemoProvider } from '../demo/generate.js';
+import { DemoProvider, writeDemoProvider } from '../../tools/demo/generate.js';
 import { parseCommandLine, wholeFlag } from './command-line.js';
 
 const USAGE = `usage: sai demo --learners N [--seed S] [--today YYYY-MM-DD] [--out FILE]

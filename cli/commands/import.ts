@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
-import { ValidationFailedError } from '../errors.js';
-import { importDocument } from '../import/import-document.js';
-import { IMPORT_RECORD_TYPES, type ImportSummary } from '../import/import-format.js';
+import { ValidationFailedError } from '../../src/errors.js';
+import { importDocument } from '../../src/import/import-document.js';
+import { IMPORT_RECORD_TYPES, type ImportSummary } from '../../src/import/import-format.js';
 import { Runtime } from './runtime.js';
 
 const USAGE = 'usage: sai import FILE   (a provider document in the import format of contracts/admin-api.md)';

@@ -1,4 +1,4 @@
-import { logger } from '../logging/logger.js';
+import { logger } from '../../src/logging/logger.js';
 import { Runtime } from './runtime.js';
 
 export async function run(): Promise<number> {

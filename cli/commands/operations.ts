@@ -1,9 +1,9 @@
-import type { Config } from '../config/environment.js';
-import { retentionPolicy } from '../history/retention.js';
-import type { MetricsFlusher } from '../metrics/shared-metrics.js';
-import { adminPublicUrl } from '../notifications/webhook.js';
-import type { SchedulerOptions } from '../scheduler/scheduler.js';
-import type { SettingsService } from '../settings/settings-service.js';
+import type { Config } from '../../src/config/environment.js';
+import { retentionPolicy } from '../../src/history/retention.js';
+import type { MetricsFlusher } from '../../src/metrics/shared-metrics.js';
+import { adminPublicUrl } from '../../src/notifications/webhook.js';
+import type { SchedulerOptions } from '../../src/scheduler/scheduler.js';
+import type { SettingsService } from '../../src/settings/settings-service.js';
 
 /** What a scheduler process (`sai scheduler`, `sai start`) does beside the runs: the history's prune, run alerts, its counters. */
 export function schedulerOperations(

@@ -2,14 +2,14 @@ import type { DataSource } from 'typeorm';
 import { connectRedis, producerConnection, sharedStateConnection, type RedisClient } from '../../queues/connection.js';
 import { openMigratedDatabase } from '../../workers/process-setup.js';
 import { stopOnSignal } from '../../workers/shutdown.js';
-import { loadConfig, type Config } from '../config/environment.js';
-import { ensureDatabaseExists, openDatabase } from '../db/data-source.js';
-import { logger } from '../logging/logger.js';
-import { ProcessMetrics } from '../metrics/process-metrics.js';
-import { MetricsFlusher, sharedMetricsKey } from '../metrics/shared-metrics.js';
-import { connectionDefaults } from '../settings/connection-defaults.js';
-import { loadSecretBox } from '../settings/secret-box.js';
-import { SettingsService, type SmartAssessorConnection } from '../settings/settings-service.js';
+import { loadConfig, type Config } from '../../src/config/environment.js';
+import { ensureDatabaseExists, openDatabase } from '../../src/db/data-source.js';
+import { logger } from '../../src/logging/logger.js';
+import { ProcessMetrics } from '../../src/metrics/process-metrics.js';
+import { MetricsFlusher, sharedMetricsKey } from '../../src/metrics/shared-metrics.js';
+import { connectionDefaults } from '../../src/settings/connection-defaults.js';
+import { loadSecretBox } from '../../src/settings/secret-box.js';
+import { SettingsService, type SmartAssessorConnection } from '../../src/settings/settings-service.js';
 
 export interface RuntimeOptions {
   /** PostgreSQL's application_name for this process's connections. */

@@ -1,7 +1,7 @@
 import { workerConnection } from '../../queues/connection.js';
 import { createProducers } from '../../queues/producers.js';
-import { logger } from '../logging/logger.js';
-import { startScheduler } from '../scheduler/index.js';
+import { logger } from '../../src/logging/logger.js';
+import { startScheduler } from '../../src/scheduler/index.js';
 import { parseCommandLine } from './command-line.js';
 import { schedulerOperations } from './operations.js';
 import { Runtime } from './runtime.js';

@@ -1,8 +1,8 @@
 import { stopOnSignal } from '../../workers/shutdown.js';
-import { loadConfig } from '../config/environment.js';
-import { logger } from '../logging/logger.js';
-import type { FaultSettings } from '../simulator/faults.js';
-import { startSimulator } from '../simulator/server.js';
+import { loadConfig } from '../../src/config/environment.js';
+import { logger } from '../../src/logging/logger.js';
+import type { FaultSettings } from '../../tools/simulator/faults.js';
+import { startSimulator } from '../../tools/simulator/server.js';
 import { parseCommandLine } from './command-line.js';
 
 const USAGE = `usage: sai simulator [options]

@@ -1,9 +1,9 @@
 import { workerConnection } from '../../queues/connection.js';
 import { QUEUE_NAMES } from '../../queues/definitions.js';
 import { createProducers, type Producers } from '../../queues/producers.js';
-import { logger } from '../logging/logger.js';
-import { ActiveRunError, LearnerNotFoundError, NotEnrolledError, progressLine, requestLearnerSync, runView, startRun } from '../runs/index.js';
-import { startScheduler } from '../scheduler/index.js';
+import { logger } from '../../src/logging/logger.js';
+import { ActiveRunError, LearnerNotFoundError, NotEnrolledError, progressLine, requestLearnerSync, runView, startRun } from '../../src/runs/index.js';
+import { startScheduler } from '../../src/scheduler/index.js';
 import { parseCommandLine } from './command-line.js';
 import { Runtime } from './runtime.js';
 

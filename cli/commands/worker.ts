@@ -4,8 +4,8 @@ import { parseConcurrency, parseQueueList, workerPoolSize } from '../../workers/
 import { PROCESSOR_REGISTRATIONS, processorMap } from '../../workers/registry.js';
 import { startWorkers } from '../../workers/runner.js';
 import { SHUTDOWN_DEADLINE_MS } from '../../workers/shutdown.js';
-import { loadConfig } from '../config/environment.js';
-import { logger } from '../logging/logger.js';
+import { loadConfig } from '../../src/config/environment.js';
+import { logger } from '../../src/logging/logger.js';
 import { parseCommandLine } from './command-line.js';
 import { Runtime } from './runtime.js';
 

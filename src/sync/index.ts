@@ -33,7 +33,7 @@ export {
 } from './records.js';
 
 /** Comparing (every queue): normalise, then equal means no change; a blank never overwrites. */
-export { isBlank, normalise, sameValue, type ValueKind } from './normalise.js';
+export { isBlank, normalise, normaliseQualificationReference, sameValue, type ValueKind } from './normalise.js';
 
 /** UK calendar dates (scheduler, reviews, validation). */
 export { addCalendarMonths, isCalendarDate, latestDate, ukDateOf, ukToday, type IsoDate } from './dates.js';

@@ -1,12 +1,12 @@
 import { fork, spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
-import { nodeFlagsFor } from '../commands/process-heap.js';
+import { nodeFlagsFor } from '../../cli/commands/process-heap.js';
 import { BENCH_SPEC_VARIABLE, type BenchMessage, type BenchProcessSpec } from './process-protocol.js';
 
 /** Compiled JS beside this file: works from dist/ wherever the build went. */
 const PIPELINE_PROCESS = fileURLToPath(new URL('./pipeline-process.js', import.meta.url));
-const CLI = fileURLToPath(new URL('../cli.js', import.meta.url));
+const CLI = fileURLToPath(new URL('../../cli/main.js', import.meta.url));
 
 export type BenchReport = Extract<BenchMessage, { type: 'report' }>;
 

@@ -1,11 +1,11 @@
 import type { DataSource } from 'typeorm';
-import { normaliseQualificationReference } from '../demo/catalogue.js';
+import { normaliseQualificationReference } from '../../src/sync/normalise.js';
 import { generateDemoProvider } from '../demo/generate.js';
-import { importDocument, type ImportDocument, type ImportLearner, type ImportOfficer, type ImportOrganisation } from '../import/import-document.js';
-import type { SettingsPatch } from '../settings/settings-patch.js';
-import type { SettingsService, SmartAssessorConnection } from '../settings/settings-service.js';
+import { importDocument, type ImportDocument, type ImportLearner, type ImportOfficer, type ImportOrganisation } from '../../src/import/import-document.js';
+import type { SettingsPatch } from '../../src/settings/settings-patch.js';
+import type { SettingsService, SmartAssessorConnection } from '../../src/settings/settings-service.js';
 import type { SeedAssessor, SeedDocument, SeedEmployer, SeedLearner } from '../simulator/seed.js';
-import { assessorCreateBody, employerCreateBody, learnerCreateBody, validateEnrolment } from '../sync/index.js';
+import { assessorCreateBody, employerCreateBody, learnerCreateBody, validateEnrolment } from '../../src/sync/index.js';
 
 /**
  * A generated provider, imported into the MIS and "enrolled" in the simulator without

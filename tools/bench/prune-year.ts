@@ -1,9 +1,9 @@
 import type { DataSource } from 'typeorm';
-import type { Config } from '../config/environment.js';
-import { dropDatabase, ensureDatabaseExists, openDatabase } from '../db/data-source.js';
-import { pruneHistory, type PruneBatch, type PruneReport } from '../history/prune-history.js';
-import { retentionPolicy } from '../history/retention.js';
-import { recordOutcome } from '../runs/outcomes.js';
+import type { Config } from '../../src/config/environment.js';
+import { dropDatabase, ensureDatabaseExists, openDatabase } from '../../src/db/data-source.js';
+import { pruneHistory, type PruneBatch, type PruneReport } from '../../src/history/prune-history.js';
+import { retentionPolicy } from '../../src/history/retention.js';
+import { recordOutcome } from '../../src/runs/outcomes.js';
 
 /**
  * `sai bench --prune-year --learners N`: what the history retention costs. A database of

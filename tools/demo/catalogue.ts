@@ -20,8 +20,3 @@ export const DEMO_QUALIFICATIONS: readonly CatalogueQualification[] = [
   { reference: 'ST0385', title: 'Team Leader or Supervisor (Level 3)', supportedInSmartAssessor: false },
   { reference: 'ZPROG001', title: 'Apprenticeship programme aim', supportedInSmartAssessor: false },
 ];
-
-/** A qualification reference as Smart Assessor's `qanCode` holds it: no '/', no spaces, upper case. */
-export function normaliseQualificationReference(reference: string): string {
-  return reference.replace(/[\s/]/g, '').toUpperCase();
-}

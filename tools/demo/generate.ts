@@ -9,8 +9,8 @@ import type {
   ImportOrganisation,
   ImportReview,
   ImportReviewType,
-} from '../import/import-format.js';
-import type { SettingsPatch } from '../settings/settings-patch.js';
+} from '../../src/import/import-format.js';
+import type { SettingsPatch } from '../../src/settings/settings-patch.js';
 import { addDays, addMonths, addYears, earlier, later, ukToday } from './calendar.js';
 import { DEMO_QUALIFICATIONS } from './catalogue.js';
 import { NiNumberSource, postcode, UlnSource } from './identifiers.js';

@@ -1,4 +1,4 @@
-import type { SessionType } from '../smart-assessor/types.js';
+import type { SessionType } from '../../src/smart-assessor/types.js';
 import type { SeededRandom } from './random.js';
 import type { LearnerRecord, SessionRecord } from './records.js';
 import type { SimulatorStore } from './store.js';

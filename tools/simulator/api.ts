@@ -8,7 +8,7 @@ import type {
   LearnerCreate,
   LearnerUpdate,
   Page,
-} from '../smart-assessor/types.js';
+} from '../../src/smart-assessor/types.js';
 import type { SimulatorStore } from './store.js';
 import { SimulatorError } from './store.js';
 import { renderAssessor, renderCourse, renderEmployer, renderLearner, renderLearnerCourse, renderOtj, renderSession } from './render.js';

@@ -1,4 +1,4 @@
-import type { Assessor, Course, Employer, Learner, LearnerCourse, Session, SmartCoach } from '../smart-assessor/types.js';
+import type { Assessor, Course, Employer, Learner, LearnerCourse, Session, SmartCoach } from '../../src/smart-assessor/types.js';
 
 /**
  * The simulator's records: the contract's schemas (src/smart-assessor/types.ts) with every

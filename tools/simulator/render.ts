@@ -1,4 +1,4 @@
-import type { Assessor, Course, Employer, Learner, LearnerCourse, OtjHours, Session } from '../smart-assessor/types.js';
+import type { Assessor, Course, Employer, Learner, LearnerCourse, OtjHours, Session } from '../../src/smart-assessor/types.js';
 import type { AssessorRecord, CourseRecord, EmployerRecord, LearnerCourseRecord, LearnerRecord, SessionRecord } from './records.js';
 
 /** Records as the contract's schemas show them. */

@@ -1,4 +1,4 @@
-import { loadContract } from '../smart-assessor/contract.js';
+import { loadContract } from '../../src/smart-assessor/contract.js';
 import {
   COURSE_STATUSES,
   LEARNER_STATUSES,
@@ -10,7 +10,7 @@ import {
   type LearnerCreate,
   type LearnerStatus,
   type SmartCoach,
-} from '../smart-assessor/types.js';
+} from '../../src/smart-assessor/types.js';
 import type { SimulatorStore } from './store.js';
 
 /**

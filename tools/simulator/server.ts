@@ -1,8 +1,8 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { Environment } from '../config/environment.js';
-import type { Logger } from '../logging/logger.js';
-import { loadContract, problemsToFields, type ContractOperation } from '../smart-assessor/contract.js';
+import { Environment } from '../../src/config/environment.js';
+import type { Logger } from '../../src/logging/logger.js';
+import { loadContract, problemsToFields, type ContractOperation } from '../../src/smart-assessor/contract.js';
 import { API_HANDLERS, createToken, type ApiAnswer } from './api.js';
 import { handleControl } from './control.js';
 import { applyFaults, decideFaults, malform, NO_FAULTS, type FaultDecision, type FaultSettings } from './faults.js';

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { DEMO_QUALIFICATIONS, normaliseQualificationReference } from '../demo/catalogue.js';
+import { normaliseQualificationReference } from '../../src/sync/normalise.js';
+import { DEMO_QUALIFICATIONS } from '../demo/catalogue.js';
 import type {
   AssessorCreate,
   AssessorUpdate,
@@ -10,7 +11,7 @@ import type {
   LearnerCreate,
   LearnerUpdate,
   Page,
-} from '../smart-assessor/types.js';
+} from '../../src/smart-assessor/types.js';
 import { advanceDay, type DaySummary } from './advance-day.js';
 import { SeededRandom } from './random.js';
 import type { AssessorRecord, CourseRecord, EmployerRecord, LearnerCourseRecord, LearnerRecord, SessionRecord } from './records.js';
