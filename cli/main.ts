@@ -2,7 +2,7 @@
 import 'reflect-metadata';
 import type { ServiceNeeds } from './commands/service-check.js';
 import { ConfigError, loadConfig } from '../src/config/environment.js';
-import { StartupError } from '../src/errors.js';
+import { StartupError } from '../src/failure-kinds.js';
 import { logger } from '../src/logging/logger.js';
 
 /** Each command lives in cli/commands/<name>.ts and exports `run(args)`. */

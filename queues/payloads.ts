@@ -1,6 +1,6 @@
 import type { SubjectType } from '../entities/index.js';
 import type { QueueName } from './definitions.js';
-import { JOB_NAMES } from './registry.js';
+import { JOB_NAMES } from './pipeline-queues.js';
 
 /** Whom a job is about, read from its payload. */
 export interface PayloadSubject {

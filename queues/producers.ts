@@ -3,7 +3,7 @@ import { QUEUE_NAMES, type QueueName } from './definitions.js';
 import { enrolmentDeduplicationId } from './enrolment.js';
 import { fanOutJobId, repeatJobId, runJobId, subjectDeduplicationId } from './job-ids.js';
 import type { AnyJobName, AnyJobPayload, AnyRunJobKind } from './queue-spec.js';
-import { closeQueues, createQueues, type PipelineQueues } from './registry.js';
+import { closeQueues, createQueues, type PipelineQueues } from './pipeline-queues.js';
 import { createRunControlQueue, type RunControlQueue } from './run-control.js';
 
 /** One job of a run: what it does and to whom. */

@@ -1,7 +1,7 @@
 import type { FieldChange } from '../entities/index.js';
 import type { LearnerSyncJob, OrganisationSyncJob } from '../queues/definitions.js';
-import { InvalidDataError, PermanentError } from '../src/errors.js';
-import { isSmartAssessorError } from '../src/smart-assessor/errors.js';
+import { InvalidDataError, PermanentError } from '../src/failure-kinds.js';
+import { isSmartAssessorError } from '../src/smart-assessor/smart-assessor-error.js';
 import type { Learner } from '../src/smart-assessor/types.js';
 import { finished, readLinked, recordGone, skipped, startLearnerJob } from '../src/daily/job-results.js';
 import { LearnerSnapshot, snapshotReaders } from '../src/daily/learner-snapshot.js';

@@ -1,4 +1,4 @@
-import { InvalidDataError } from '../src/errors.js';
+import { InvalidDataError } from '../src/failure-kinds.js';
 import { finished, readLinked, startLearnerJob } from '../src/daily/job-results.js';
 import { loadOtjLearner } from '../src/daily/mis-records.js';
 import { learnerColumnsUpdate } from '../src/daily/mis-writes.js';

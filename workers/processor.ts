@@ -2,7 +2,7 @@ import type { RedisClient } from '../queues/connection.js';
 import type { DataSource, EntityManager } from 'typeorm';
 import type { EventOutcome, FieldChange, RunSettings, SyncSubject } from '../entities/index.js';
 import type { JobName, QueueJob, QueueName } from '../queues/definitions.js';
-import type { InvalidDataError } from '../src/errors.js';
+import type { InvalidDataError } from '../src/failure-kinds.js';
 import type { Logger } from '../src/logging/logger.js';
 import type { ProcessMetrics } from '../src/metrics/process-metrics.js';
 import type { SmartAssessorApi } from '../src/smart-assessor/types.js';
@@ -74,7 +74,7 @@ export interface WorkerDeps extends Omit<WorkerProcessDeps, 'forJob'> {
 
 /**
  * One per queue: plain async functions, no BullMQ or HTTP set-up inside. Throw an
- * `InvalidDataError` or `PermanentError` (src/errors.ts) or a non-retryable
+ * `InvalidDataError` or `PermanentError` (src/failure-kinds.ts) or a non-retryable
  * `SmartAssessorError` to fail at once; anything else is retried with backoff.
  */
 export type Processor<Q extends QueueName> = (job: QueueJob<Q>, context: JobContext<Q>, deps: WorkerDeps) => Promise<JobResult>;

@@ -9,7 +9,7 @@ import type { SqlStatement } from '../src/db/statement-batch.js';
 import type { JobAttemptOutcome } from '../src/metrics/process-metrics.js';
 import { adminText, classifyFailure } from './failure.js';
 import type { JobContext, JobResult, MisWrite, Processor, WorkerProcessDeps } from './processor.js';
-import type { ProcessorMap } from './registry.js';
+import type { ProcessorMap } from './processors.js';
 
 /** BullMQ worker settings a deployment (or a test, to be quick) may change. */
 export interface WorkerTuning {

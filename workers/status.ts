@@ -1,7 +1,7 @@
 import type { SyncSubject } from '../entities/index.js';
 import { linkOrCreateAssessor } from '../src/enrolment/index.js';
-import { InvalidDataError, PermanentError } from '../src/errors.js';
-import { isSmartAssessorError } from '../src/smart-assessor/errors.js';
+import { InvalidDataError, PermanentError } from '../src/failure-kinds.js';
+import { isSmartAssessorError } from '../src/smart-assessor/smart-assessor-error.js';
 import type { LearnerCourse, LearnerCourseCreate, LearnerCourseUpdate, SmartAssessorApi } from '../src/smart-assessor/types.js';
 import { finished, readLinked, startLearnerJob } from '../src/daily/job-results.js';
 import { LearnerSnapshot, snapshotReaders } from '../src/daily/learner-snapshot.js';

@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { ValidationFailedError } from '../../src/errors.js';
+import { ValidationFailedError } from '../../src/failure-kinds.js';
 import { importDocument } from '../../src/import/import-document.js';
 import { IMPORT_RECORD_TYPES, type ImportSummary } from '../../src/import/import-format.js';
 import { Runtime } from './runtime.js';

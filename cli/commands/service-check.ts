@@ -1,7 +1,7 @@
 import pg from 'pg';
 import { connectRedis, redisOptionsFromUrl } from '../../queues/connection.js';
 import type { Config } from '../../src/config/environment.js';
-import { StartupError } from '../../src/errors.js';
+import { StartupError } from '../../src/failure-kinds.js';
 
 /** How long a command waits for PostgreSQL and Redis to answer before it says which does not. */
 export const SERVICE_CHECK_MS = 3_000;

@@ -3,7 +3,7 @@ import { QUEUE_NAMES } from '../../queues/definitions.js';
 import { createProducers } from '../../queues/producers.js';
 import { createWorkerDeps } from '../../workers/deps.js';
 import { workerPoolSize } from '../../workers/process-setup.js';
-import { PROCESSOR_REGISTRATIONS, processorMap } from '../../workers/registry.js';
+import { PROCESSOR_REGISTRATIONS, processorMap } from '../../workers/processors.js';
 import { startWorkers } from '../../workers/runner.js';
 import { SHUTDOWN_DEADLINE_MS } from '../../workers/shutdown.js';
 import { adminOptionsFromConfig, startAdminServer } from '../../src/admin/server.js';

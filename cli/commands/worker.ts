@@ -1,7 +1,7 @@
 import { workerConnection } from '../../queues/connection.js';
 import { createWorkerDeps } from '../../workers/deps.js';
 import { parseConcurrency, parseQueueList, workerPoolSize } from '../../workers/process-setup.js';
-import { PROCESSOR_REGISTRATIONS, processorMap } from '../../workers/registry.js';
+import { PROCESSOR_REGISTRATIONS, processorMap } from '../../workers/processors.js';
 import { startWorkers } from '../../workers/runner.js';
 import { SHUTDOWN_DEADLINE_MS } from '../../workers/shutdown.js';
 import { loadConfig } from '../../src/config/environment.js';

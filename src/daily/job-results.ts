@@ -1,7 +1,7 @@
 import type { FieldChange, RunSettings, SyncSubject } from '../../entities/index.js';
 import type { JobResult, WorkerDeps } from '../../workers/processor.js';
-import { InvalidDataError, PermanentError, type FieldProblem } from '../errors.js';
-import { isSmartAssessorError } from '../smart-assessor/errors.js';
+import { InvalidDataError, PermanentError, type FieldProblem } from '../failure-kinds.js';
+import { isSmartAssessorError } from '../smart-assessor/smart-assessor-error.js';
 import { learnerSubject } from '../sync/index.js';
 import type { LearnerKey, MisReader } from './mis-records.js';
 

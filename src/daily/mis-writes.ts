@@ -1,5 +1,5 @@
 import type { EntityManager } from 'typeorm';
-import { PermanentError } from '../errors.js';
+import { PermanentError } from '../failure-kinds.js';
 import type { AssessorFields, EmployerFields, LearnerDemographics } from '../smart-assessor/types.js';
 import { isUniqueViolation } from '../enrolment/smart-assessor-ids.js';
 import { aimRecord, type AimProgressUpdate, type CourseTakeover, type PicsAimProgress, type ReviewCreate, type ReviewFields, type ReviewUpdate } from '../sync/index.js';

@@ -1,8 +1,8 @@
 import type { DataSource } from 'typeorm';
 import type { FieldChange, IntegrationSettings, Learner, Officer, Organisation, SyncSubject } from '../../entities/index.js';
-import { InvalidDataError, PermanentError } from '../errors.js';
+import { InvalidDataError, PermanentError } from '../failure-kinds.js';
 import type { Logger } from '../logging/logger.js';
-import { isSmartAssessorError } from '../smart-assessor/errors.js';
+import { isSmartAssessorError } from '../smart-assessor/smart-assessor-error.js';
 import type { SmartAssessorApi } from '../smart-assessor/types.js';
 import {
   aimRecord,

@@ -4,7 +4,7 @@
  * Smart Assessor ID, an admin's own edits of Smart Assessor ids, and the assessor link the
  * daily status job shares with enrolment.
  */
-export { AlreadyEnrolledError, RecordNotFoundError } from './errors.js';
+export { AlreadyEnrolledError, RecordNotFoundError } from './enrolment-refusals.js';
 export {
   enrolmentPreview,
   type AssessorPreview,

@@ -1,6 +1,6 @@
 import type { DataSource } from 'typeorm';
 import type { SyncSubject } from '../../entities/index.js';
-import { PermanentError } from '../errors.js';
+import { PermanentError } from '../failure-kinds.js';
 import type { SmartAssessorApi } from '../smart-assessor/types.js';
 import { assessorCreateBody, type PicsOfficer } from '../sync/index.js';
 import { ENROLMENT_QUEUE, recordHistory } from './history.js';

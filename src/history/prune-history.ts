@@ -1,7 +1,7 @@
 import type { DataSource } from 'typeorm';
 import type { Logger } from '../logging/logger.js';
 import type { ProcessMetrics, PrunedKind } from '../metrics/process-metrics.js';
-import { LEARNERS_DONE_SQL } from '../runs/progress.js';
+import { LEARNERS_DONE_SQL } from '../runs/run-views.js';
 import { EVERY_OUTCOME, eventsKeptFor, outcomesToRemove, retentionCutoffs, SHORT_LIVED_OUTCOMES, type EventsKept, type RetentionPolicy } from './retention.js';
 
 /**

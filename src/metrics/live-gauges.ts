@@ -2,7 +2,7 @@ import { Gauge, Registry } from 'prom-client';
 import type { DataSource } from 'typeorm';
 import { QUEUE_NAMES } from '../../queues/definitions.js';
 import type { Producers } from '../../queues/producers.js';
-import { runView } from '../runs/progress.js';
+import { runView } from '../runs/run-views.js';
 
 /**
  * What is true now, read at scrape time rather than counted: the runs from PostgreSQL

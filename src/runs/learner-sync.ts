@@ -3,7 +3,7 @@ import type { Producers, RunSubject, UrgentJob } from '../../queues/producers.js
 import { refuseWhileDisabled } from '../settings/integration-switch.js';
 import { currentRunSettings } from '../settings/run-settings.js';
 import { isBlank, ukToday } from '../sync/index.js';
-import { LearnerNotFoundError, NotEnrolledError } from './errors.js';
+import { LearnerNotFoundError, NotEnrolledError } from './run-refusals.js';
 import { eventSubject, recordAndSettle, recordCovered, settleRun } from './outcomes.js';
 import { oneLearnerSubjects } from './run-subjects.js';
 

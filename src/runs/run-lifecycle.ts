@@ -3,7 +3,7 @@ import type { Producers } from '../../queues/producers.js';
 import { IntegrationDisabledError, refuseWhileDisabled } from '../settings/integration-switch.js';
 import { currentRunSettings } from '../settings/run-settings.js';
 import { ukToday } from '../sync/index.js';
-import { ActiveRunError } from './errors.js';
+import { ActiveRunError } from './run-refusals.js';
 import { settleRun } from './outcomes.js';
 
 export type WholeProviderTrigger = 'manual' | 'schedule';

@@ -10,7 +10,7 @@ import { subjectOf } from '../../src/runs/outcomes.js';
 import { currentRunSettings } from '../../src/settings/run-settings.js';
 import type { SmartAssessorApi } from '../../src/smart-assessor/types.js';
 import type { JobResult, Processor, WorkerDeps, WorkerProcessDeps } from '../../workers/processor.js';
-import type { ProcessorMap } from '../../workers/registry.js';
+import type { ProcessorMap } from '../../workers/processors.js';
 import { startWorkers, type RunningWorkers, type WorkerTuning } from '../../workers/runner.js';
 import { testRedisUrl, uniqueQueuePrefix } from './redis.js';
 

@@ -1,7 +1,7 @@
 import { fork, spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
-import { nodeFlagsFor } from '../../cli/commands/process-heap.js';
+import { nodeFlagsFor } from '../../src/config/process-heap.js';
 import { BENCH_SPEC_VARIABLE, type BenchMessage, type BenchProcessSpec } from './process-protocol.js';
 
 /** Compiled JS beside this file: works from dist/ wherever the build went. */

@@ -5,7 +5,7 @@ import { connectRedis, sharedStateConnection, workerConnection } from '../../que
 import { createProducers } from '../../queues/producers.js';
 import { createWorkerDeps } from '../../workers/deps.js';
 import { workerPoolSize } from '../../workers/process-setup.js';
-import { PROCESSOR_REGISTRATIONS, processorMap } from '../../workers/registry.js';
+import { PROCESSOR_REGISTRATIONS, processorMap } from '../../workers/processors.js';
 import { startWorkers, workerTuningOptions } from '../../workers/runner.js';
 import { loadConfig } from '../../src/config/environment.js';
 import { createDataSource } from '../../src/db/data-source.js';

@@ -3,7 +3,7 @@ import type { DataSource } from 'typeorm';
 import { connectRedis, isCluster, producerConnection, workerConnection, type RedisClient } from '../../queues/connection.js';
 import { QUEUE_NAMES, type QueueName } from '../../queues/definitions.js';
 import { createProducers } from '../../queues/producers.js';
-import { closeQueues, createQueues, JOB_NAMES } from '../../queues/registry.js';
+import { closeQueues, createQueues, JOB_NAMES } from '../../queues/pipeline-queues.js';
 import type { Config } from '../../src/config/environment.js';
 import { dropDatabase, ensureDatabaseExists, openDatabase } from '../../src/db/data-source.js';
 import { snapshotKey } from '../../src/daily/learner-snapshot.js';

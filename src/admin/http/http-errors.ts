@@ -1,5 +1,5 @@
 import type { ErrorRequestHandler } from 'express';
-import { ValidationFailedError } from '../../errors.js';
+import { ValidationFailedError } from '../../failure-kinds.js';
 import type { Logger } from '../../logging/logger.js';
 
 /** An answer other than 2xx that the admin API gives on purpose, with its error code. */

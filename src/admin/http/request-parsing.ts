@@ -1,6 +1,6 @@
 import { plainToInstance, type ClassConstructor } from 'class-transformer';
 import { validate, type ValidationError } from 'class-validator';
-import { ValidationFailedError } from '../../errors.js';
+import { ValidationFailedError } from '../../failure-kinds.js';
 
 /**
  * Checks a JSON body against a DTO class: every bad field is named with its reason, and

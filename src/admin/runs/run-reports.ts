@@ -1,7 +1,7 @@
 import type { DataSource } from 'typeorm';
 import type { RunState, RunTrigger, SubjectType } from '../../../entities/index.js';
-import { LEARNERS_DONE_SQL } from '../../runs/progress.js';
-import type { PageOf, Paging } from '../http/validation.js';
+import { LEARNERS_DONE_SQL } from '../../runs/run-views.js';
+import type { PageOf, Paging } from '../http/request-parsing.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 

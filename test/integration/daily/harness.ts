@@ -11,7 +11,7 @@ import { SettingsService } from '../../../src/settings/settings-service.js';
 import { ukToday } from '../../../src/sync/index.js';
 import { createWorkerDeps, type ClosableWorkerDeps } from '../../../workers/deps.js';
 import type { JobContext, JobResult } from '../../../workers/processor.js';
-import { PROCESSOR_REGISTRATIONS, processorMap } from '../../../workers/registry.js';
+import { PROCESSOR_REGISTRATIONS, processorMap } from '../../../workers/processors.js';
 import { startWorkers } from '../../../workers/runner.js';
 import { resetDatabase, testDataSource } from '../../support/database.js';
 import { enrolledProvider, type EnrolledProvider } from '../../support/enrolled-provider.js';

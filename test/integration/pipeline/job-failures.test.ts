@@ -1,9 +1,9 @@
 import { expect } from 'chai';
 import type { DataSource } from 'typeorm';
 import { runJobId } from '../../../queues/job-ids.js';
-import { adminDetailOf, InvalidDataError, PermanentError } from '../../../src/errors.js';
+import { adminDetailOf, InvalidDataError, PermanentError } from '../../../src/failure-kinds.js';
 import { runView } from '../../../src/runs/index.js';
-import { SmartAssessorError } from '../../../src/smart-assessor/errors.js';
+import { SmartAssessorError } from '../../../src/smart-assessor/smart-assessor-error.js';
 import type { Processor } from '../../../workers/processor.js';
 import type { RunningWorkers } from '../../../workers/runner.js';
 import { resetDatabase, testDataSource } from '../../support/database.js';

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { expect } from 'chai';
-import { HEAP_LIMIT_MB } from '../../../cli/commands/process-heap.js';
+import { HEAP_LIMIT_MB } from '../../../src/config/process-heap.js';
 import { testDatabaseUrl, testDataSource } from '../../support/database.js';
 import { waitFor } from '../../support/pipeline.js';
 import { testRedisUrl, uniqueQueuePrefix } from '../../support/redis.js';

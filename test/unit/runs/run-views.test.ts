@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { etaSeconds, progressLine, type RunProgress, type SyncRunView } from '../../../src/runs/progress.js';
+import { etaSeconds, progressLine, type RunProgress, type SyncRunView } from '../../../src/runs/run-views.js';
 
 describe('run progress', function () {
   const now = new Date('2026-03-31T02:10:00Z');
