@@ -10,25 +10,7 @@ import type { JobAttemptOutcome } from '../src/metrics/process-metrics.js';
 import { adminText, classifyFailure } from './failure.js';
 import type { JobContext, JobResult, MisWrite, Processor, WorkerProcessDeps } from './processor.js';
 import type { ProcessorMap } from './processors.js';
-
-/** BullMQ worker settings a deployment (or a test, to be quick) may change. */
-export interface WorkerTuning {
-  /** How long a job's lock lasts without renewal; a worker that dies holds its jobs this long. */
-  lockDuration?: number;
-  stalledInterval?: number;
-  maxStalledCount?: number;
-  /** Seconds a worker waits for a job on an empty queue before looking again. */
-  drainDelay?: number;
-}
-
-/**
- * The tuning as BullMQ worker options. Only the settings given are passed: BullMQ
- * spreads its options over its defaults, so a key present as undefined would wipe the
- * default out (and the worker refuses to start).
- */
-export function workerTuningOptions(tuning: WorkerTuning): WorkerTuning {
-  return Object.fromEntries(Object.entries(tuning).filter(([, value]) => value !== undefined)) as WorkerTuning;
-}
+import { workerTuningOptions, type WorkerTuning } from '../queues/worker-tuning.js';
 
 export interface RunnerOptions {
   /** Options, not a shared instance: each worker makes its own connections, one of them blocking. */

@@ -11,7 +11,8 @@ import { currentRunSettings } from '../../src/settings/run-settings.js';
 import type { SmartAssessorApi } from '../../src/smart-assessor/types.js';
 import type { JobResult, Processor, WorkerDeps, WorkerProcessDeps } from '../../workers/processor.js';
 import type { ProcessorMap } from '../../workers/processors.js';
-import { startWorkers, type RunningWorkers, type WorkerTuning } from '../../workers/runner.js';
+import type { WorkerTuning } from '../../queues/worker-tuning.js';
+import { startWorkers, type RunningWorkers } from '../../workers/runner.js';
 import { testRedisUrl, uniqueQueuePrefix } from './redis.js';
 
 /**

@@ -1,4 +1,4 @@
-import type { WorkerTuning } from '../../workers/runner.js';
+import type { WorkerTuning } from '../../queues/worker-tuning.js';
 
 /** What the bench and its pipeline processes say to each other over the IPC channel. */
 

@@ -10,7 +10,7 @@ import { startRun } from '../../../src/runs/index.js';
 import { startScheduler, type RunningScheduler } from '../../../src/scheduler/index.js';
 import { SecretBox } from '../../../src/settings/secret-box.js';
 import { SettingsService } from '../../../src/settings/settings-service.js';
-import type { WorkerTuning } from '../../../workers/runner.js';
+import type { WorkerTuning } from '../../../queues/worker-tuning.js';
 import { resetDatabase, testDatabaseUrl, testDataSource } from '../../support/database.js';
 import { enrolledProvider, type EnrolledProvider } from '../../support/enrolled-provider.js';
 import { silentLogger } from '../../support/pipeline.js';
