@@ -1,42 +1,5 @@
 import { Queue, type BackoffOptions, type ConnectionOptions } from 'bullmq';
-import { QUEUE_NAMES, type JobName, type JobPayload, type QueueName } from './definitions.js';
-import { demographicsQueue, learnerDemographicsJob } from './demographics.js';
-import { enrolmentQueue } from './enrolment.js';
-import { officerDetailsJob, officersQueue } from './officers.js';
-import { learnerEmployerJob, organisationDetailsJob, organisationsQueue } from './organisations.js';
-import { learnerOtjJob, otjQueue } from './otj.js';
-import { learnerProgressJob, qualificationProgressQueue } from './qualification-progress.js';
-import type { AnyRunJobKind, QueueSpec } from './queue-spec.js';
-import { learnerReviewsJob, reviewsQueue } from './reviews.js';
-import { learnerStatusJob, statusQueue } from './status.js';
-
-export const QUEUE_SPECS: { [Q in QueueName]: QueueSpec<Q> } = {
-  enrolment: enrolmentQueue,
-  'qualification-progress': qualificationProgressQueue,
-  reviews: reviewsQueue,
-  otj: otjQueue,
-  demographics: demographicsQueue,
-  officers: officersQueue,
-  organisations: organisationsQueue,
-  status: statusQueue,
-};
-
-/** Every job name of each queue, for checking what comes out of Redis. */
-export const JOB_NAMES: { [Q in QueueName]: ReadonlyArray<JobName<Q>> } = {
-  enrolment: ['enrol-learner'],
-  'qualification-progress': ['learner-progress'],
-  reviews: ['learner-reviews'],
-  otj: ['learner-otj'],
-  demographics: ['learner-demographics'],
-  officers: ['officer-details'],
-  organisations: ['organisation-details', 'learner-employer'],
-  status: ['learner-status'],
-};
-
-/** The jobs every learner of a run gets, one per per-learner queue. */
-export const PER_LEARNER_JOBS: readonly AnyRunJobKind[] = [learnerProgressJob, learnerReviewsJob, learnerOtjJob, learnerDemographicsJob, learnerStatusJob];
-
-export { learnerEmployerJob, officerDetailsJob, organisationDetailsJob };
+import { QUEUE_NAMES, queueJobOptions, type JobName, type JobPayload, type QueueName } from './definitions.js';
 
 export type PipelineQueue<Q extends QueueName> = Queue<JobPayload<Q>, unknown, JobName<Q>>;
 export type PipelineQueues = { [Q in QueueName]: PipelineQueue<Q> };
@@ -51,7 +14,7 @@ export interface QueueConnection {
 }
 
 export function createQueue<Q extends QueueName>(name: Q, { connection, prefix, firstRetryMs }: QueueConnection): PipelineQueue<Q> {
-  const { jobOptions } = QUEUE_SPECS[name];
+  const jobOptions = queueJobOptions(name);
   const defaultJobOptions = firstRetryMs === undefined ? jobOptions : { ...jobOptions, backoff: { ...(jobOptions.backoff as BackoffOptions), delay: firstRetryMs } };
   return new Queue<JobPayload<Q>, unknown, JobName<Q>>(name, { connection, prefix, defaultJobOptions });
 }
@@ -65,8 +28,4 @@ export function createQueues(options: QueueConnection): PipelineQueues {
 
 export async function closeQueues(queues: PipelineQueues): Promise<void> {
   await Promise.all(QUEUE_NAMES.map((name) => queues[name].close()));
-}
-
-export function isQueueName(value: string): value is QueueName {
-  return (QUEUE_NAMES as readonly string[]).includes(value);
 }

@@ -1,8 +1,6 @@
 import type { ConnectionOptions, Job, Queue } from 'bullmq';
-import { QUEUE_NAMES, type QueueName } from './definitions.js';
-import { enrolmentDeduplicationId } from './enrolment.js';
-import { fanOutJobId, repeatJobId, runJobId, subjectDeduplicationId } from './job-ids.js';
-import type { AnyJobName, AnyJobPayload, AnyRunJobKind } from './queue-spec.js';
+import { QUEUE_NAMES, type AnyJobName, type AnyJobPayload, type AnyRunJobKind, type QueueName } from './definitions.js';
+import { enrolmentDeduplicationId, fanOutJobId, repeatJobId, runJobId, subjectDeduplicationId } from './job-ids.js';
 import { closeQueues, createQueues, type PipelineQueues } from './pipeline-queues.js';
 import { createRunControlQueue, type RunControlQueue } from './run-control.js';
 

@@ -1,5 +1,5 @@
 import { Queue } from 'bullmq';
-import { jobOptionsFor } from './queue-spec.js';
+import { jobOptionsFor } from './definitions.js';
 import type { QueueConnection } from './pipeline-queues.js';
 
 /**

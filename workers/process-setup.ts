@@ -1,6 +1,5 @@
 import type { DataSource } from 'typeorm';
-import { QUEUE_NAMES, type QueueName } from '../queues/definitions.js';
-import { isQueueName } from '../queues/pipeline-queues.js';
+import { isQueueName, QUEUE_NAMES, type QueueName } from '../queues/definitions.js';
 import type { Config } from '../src/config/environment.js';
 import { createDataSource } from '../src/db/data-source.js';
 import { StartupError } from '../src/failure-kinds.js';

@@ -1,7 +1,7 @@
 import { Queue, UnrecoverableError, Worker, type ConnectionOptions, type Job } from 'bullmq';
 import type { EntityManager } from 'typeorm';
 import type { JobName, JobPayload, QueueJob, QueueName } from '../queues/definitions.js';
-import { payloadProblem, payloadSubject } from '../queues/payloads.js';
+import { payloadProblem, payloadSubject } from '../queues/definitions.js';
 import { learnerLock, recordAndSettle, recordOutcome, subjectOf, type OutcomeRecord } from '../src/runs/outcomes.js';
 import { outcomeGroupFor } from '../src/runs/outcome-group.js';
 import { settleRunSoon } from '../src/runs/settle-soon.js';

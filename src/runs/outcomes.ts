@@ -1,7 +1,6 @@
 import { QueryFailedError, type DataSource, type EntityManager } from 'typeorm';
 import type { EventOutcome, FieldChange, SyncSubject } from '../../entities/index.js';
-import type { QueueName } from '../../queues/definitions.js';
-import type { PayloadSubject } from '../../queues/payloads.js';
+import type { PayloadSubject, QueueName } from '../../queues/definitions.js';
 import type { CoveredSubject, RunSubject } from '../../queues/producers.js';
 import { queryPrepared } from '../db/prepared-statement.js';
 import { runAsOneTransaction, type SqlStatement } from '../db/statement-batch.js';

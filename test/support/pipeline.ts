@@ -3,7 +3,7 @@ import winston from 'winston';
 import type { DataSource } from 'typeorm';
 import { workerConnection } from '../../queues/connection.js';
 import type { QueueName } from '../../queues/definitions.js';
-import { payloadSubject } from '../../queues/payloads.js';
+import { payloadSubject } from '../../queues/definitions.js';
 import { createProducers, type Producers } from '../../queues/producers.js';
 import { createLogger, type Logger } from '../../src/logging/logger.js';
 import { subjectOf } from '../../src/runs/outcomes.js';
