@@ -4,7 +4,7 @@ import { enrolmentProcessor } from './enrolment.js';
 import { officersProcessor } from './officers.js';
 import { organisationsProcessor } from './organisations.js';
 import { otjProcessor } from './otj.js';
-import type { Processor } from './processor.js';
+import type { Processor } from '../src/jobs/job-contract.js';
 import { qualificationProgressProcessor } from './qualification-progress.js';
 import { reviewsProcessor } from './reviews.js';
 import { statusProcessor } from './status.js';

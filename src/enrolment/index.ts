@@ -22,4 +22,4 @@ export { refreshQualificationLinks, type QualificationLinksRefresh } from './qua
 export { lookUpAssessors, lookUpEmployers, LOOK_UP_MAX_PAGE_SIZE, LOOK_UP_PAGE_SIZE, type AssessorLookUp, type EmployerLookUp } from './look-up.js';
 export { setLearnerSmartAssessorId, setOfficerAdditionalId, setOrganisationAdditionalId, smartAssessorIdProblem } from './manual-links.js';
 export { ENROLMENT_QUEUE, MANUAL_EDIT_QUEUE } from './history.js';
-export { linkOrCreateAssessor, type LinkHistory, type SavedLink } from './save-link.js';
+export { issuedIdSaver, linkOrCreateAssessor, type LinkHistory, type SavedLink, type SaveIssuedId } from './save-link.js';

@@ -1,14 +1,25 @@
-import type { RedisClient } from '../queues/connection.js';
-import type { DataSource, EntityManager } from 'typeorm';
-import type { EventOutcome, FieldChange, RunSettings, SyncSubject } from '../entities/index.js';
-import type { JobName, QueueJob, QueueName } from '../queues/definitions.js';
-import type { InvalidDataError } from '../src/failure-kinds.js';
-import type { Logger } from '../src/logging/logger.js';
-import type { ProcessMetrics } from '../src/metrics/process-metrics.js';
-import type { SmartAssessorApi } from '../src/smart-assessor/types.js';
-import type { SqlStatement } from '../src/db/statement-batch.js';
+import type { DataSource } from 'typeorm';
+import type { EventOutcome, FieldChange, RunSettings, SyncSubject } from '../../entities/index.js';
+import type { RedisClient } from '../../queues/connection.js';
+import type { JobName, QueueJob, QueueName } from '../../queues/definitions.js';
+import type { LearnerSnapshotReads } from '../daily/learner-snapshot.js';
+import type { SaveIssuedId } from '../enrolment/save-link.js';
+import type { InvalidDataError } from '../failure-kinds.js';
+import type { Logger } from '../logging/logger.js';
+import type { ProcessMetrics } from '../metrics/process-metrics.js';
+import type { MisWrite } from '../runs/outcomes.js';
+import type { SmartAssessorApi } from '../smart-assessor/types.js';
 
-/** What a processor did. `failed` is the runner's to record, on the final attempt only. */
+/**
+ * The contract between the runner (workers/runner.ts) and the processors (workers/, one
+ * per queue). A processor reads, plans and answers what its job changes; the runner owns
+ * everything around it: the job's Smart Assessor writes pass through a gate it controls
+ * (JobWrites), it commits the answer's MIS writes with the sync event in the shape it
+ * chooses (with other jobs' or alone), and it keeps the run's snapshot (releases what the
+ * job read, puts back what it wrote) once that commit is done.
+ */
+
+/** What a processor answers. `failed` is the runner's to record, on the final attempt only. */
 export interface JobResult {
   subject: SyncSubject;
   outcome: Exclude<EventOutcome, 'failed'>;
@@ -19,8 +30,14 @@ export interface JobResult {
    * changes that did go through and this error's reason, and does not retry it.
    */
   heldBack?: InvalidDataError;
+  /**
+   * The job's changes to the MIS, in order. The runner commits them with the sync event
+   * in one transaction, so a crash can never keep one without the other.
+   */
+  misWrites?: readonly MisWrite[];
 }
 
+/** What a processor knows of its job, and what the runner lends it for the job's life. */
 export interface JobContext<Q extends QueueName = QueueName> {
   queue: Q;
   jobName: JobName<Q>;
@@ -31,21 +48,17 @@ export interface JobContext<Q extends QueueName = QueueName> {
   attempt: number;
   log: Logger;
   /**
-   * Writes the job's MIS changes and its sync event in one transaction, so a crash can
-   * never keep one without the other. A processor that writes to PostgreSQL calls this
-   * once, at the end; if it does not, the runner records the returned result itself.
+   * The run's shared Smart Assessor reads of the job's learner (src/daily/learner-snapshot.ts).
+   * Opened, the runner releases the job's part of it once the job's outcome is committed,
+   * and puts back what the job wrote to Smart Assessor meanwhile.
    */
-  commit(result: JobResult, write?: MisWrite): Promise<void>;
+  learnerSnapshot(saLearnerId: string): LearnerSnapshotReads;
+  /**
+   * Keeps an id Smart Assessor has just issued on its MIS record at once, before the job's
+   * commit: other jobs sharing the record (learners of one new officer) must find it.
+   */
+  saveIssuedId: SaveIssuedId;
 }
-
-/**
- * A job's MIS changes. Statements that need no answer to go on are sent with the sync
- * event in one round trip, as one transaction, usually with the jobs finishing beside it
- * (src/runs/outcome-group.ts); a write that reads as it goes (and may refuse) is a
- * function, run with the sync event in a transaction of its own. Either way the
- * subject's learner row is locked before the writes (see OutcomeGroup for why).
- */
-export type MisWrite = readonly SqlStatement[] | ((manager: EntityManager) => Promise<void>);
 
 /** What the runner holds for a worker process: built once, shared by its jobs. */
 export interface WorkerProcessDeps {
@@ -68,7 +81,10 @@ export interface WorkerDeps extends Omit<WorkerProcessDeps, 'forJob'> {
    * is enabled is read afresh with each job's record instead (src/daily/mis-records.ts).
    */
   settings(): Promise<RunSettings>;
-  /** A Smart Assessor client built from connection settings at least as new as the job's settings. */
+  /**
+   * A Smart Assessor client built from connection settings at least as new as the job's
+   * settings. In a job, its writes go through the runner's gate (JobWrites).
+   */
   smartAssessor(): Promise<SmartAssessorApi>;
 }
 

@@ -1,11 +1,12 @@
 import type { FieldChange, RunSettings, SyncSubject } from '../../entities/index.js';
-import type { JobResult, WorkerDeps } from '../../workers/processor.js';
+import type { LearnerSnapshotReads } from '../daily/learner-snapshot.js';
+import type { LearnerKey, MisReader } from '../daily/mis-records.js';
 import { InvalidDataError, PermanentError, type FieldProblem } from '../failure-kinds.js';
 import { isSmartAssessorError } from '../smart-assessor/smart-assessor-error.js';
 import { learnerSubject } from '../sync/index.js';
-import type { LearnerKey, MisReader } from './mis-records.js';
+import type { JobContext, JobResult, WorkerDeps } from './job-contract.js';
 
-/** The outcomes of the daily jobs and the failures they share. */
+/** The results jobs answer, how the daily jobs start, and the failures they share. */
 
 /** Nothing to do for this subject in this run (integration disabled, a mode of None, nothing linked). */
 export function skipped(subject: SyncSubject): JobResult {
@@ -13,13 +14,19 @@ export function skipped(subject: SyncSubject): JobResult {
 }
 
 /**
- * The job's outcome from its changes: `changed` when something was written (a kept value
- * is recorded but changed nothing). Problems with MIS data that held fields back make
- * the job fail once it is recorded (see JobResult.heldBack).
+ * A result from the job's changes: `changed` when something was written (a kept value
+ * is recorded but changed nothing), with the MIS writes that go with them. Problems with
+ * MIS data that held fields back make the job fail once it is recorded (see
+ * JobResult.heldBack).
  */
-export function finished(subject: SyncSubject, changes: FieldChange[], heldBack: readonly FieldProblem[] = []): JobResult {
+export function resultOfChanges(
+  subject: SyncSubject,
+  changes: FieldChange[],
+  { heldBack = [], misWrites = [] }: { heldBack?: readonly FieldProblem[]; misWrites?: JobResult['misWrites'] } = {},
+): JobResult {
   const outcome = changes.some((change) => change.direction !== 'kept') ? 'changed' : 'unchanged';
-  return heldBack.length > 0 ? { subject, outcome, changes, heldBack: new InvalidDataError([...heldBack]) } : { subject, outcome, changes };
+  const result: JobResult = misWrites.length > 0 ? { subject, outcome, changes, misWrites } : { subject, outcome, changes };
+  return heldBack.length > 0 ? { ...result, heldBack: new InvalidDataError([...heldBack]) } : result;
 }
 
 /** A per-learner daily job's learner, enrolled, with the settings it runs under. */
@@ -29,14 +36,19 @@ export interface LearnerJob<L extends LearnerKey> {
   settings: RunSettings;
   /** The learner's Smart Assessor id. */
   saLearnerId: string;
+  /** The run's shared Smart Assessor reads of the learner. */
+  snapshot: LearnerSnapshotReads;
 }
 
 /**
  * How every per-learner daily job starts: its learner, read by `load` (gone: a permanent
  * failure), and the settings (the two reads go together). While the integration is
- * disabled or the learner is not enrolled there is nothing to do: the job answers `skipped`.
+ * disabled or the learner is not enrolled there is nothing to do: the job answers
+ * `skipped`. Otherwise the run's snapshot of the learner is opened: from here on the
+ * runner releases the job's part of it when the job is done.
  */
 export async function startLearnerJob<L extends LearnerKey>(
+  context: Pick<JobContext, 'learnerSnapshot'>,
   deps: WorkerDeps,
   learnerId: number,
   load: (reader: MisReader, learnerId: number) => Promise<L | null>,
@@ -46,7 +58,7 @@ export async function startLearnerJob<L extends LearnerKey>(
   const subject = learnerSubject(learner);
   const saLearnerId = learner.smartAssessorId;
   if (!learner.integrationEnabled || !saLearnerId) return { skipped: skipped(subject) };
-  return { learner, subject, settings, saLearnerId };
+  return { learner, subject, settings, saLearnerId, snapshot: context.learnerSnapshot(saLearnerId) };
 }
 
 /** The job's record was deleted after the run was fanned out: there is nothing to synchronise, and retrying cannot help. */
@@ -55,10 +67,11 @@ export function recordGone(kind: 'learner' | 'officer' | 'organisation', id: num
 }
 
 /**
- * A 404 for an id the MIS holds means the link is wrong (or the record was removed in
- * Smart Assessor): say which MIS record holds which id, so an admin can correct it.
+ * Reads a Smart Assessor record by the id an MIS record holds; its 404 becomes a
+ * permanent failure saying the link is wrong (or the record was removed in Smart
+ * Assessor): which MIS record holds which id, so an admin can correct it.
  */
-export async function readLinked<T>(record: string, field: string, id: string, read: () => Promise<T>): Promise<T> {
+export async function readOrFailWrongLink<T>(record: string, field: string, id: string, read: () => Promise<T>): Promise<T> {
   try {
     return await read();
   } catch (error) {

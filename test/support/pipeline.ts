@@ -9,7 +9,7 @@ import { createLogger, type Logger } from '../../src/logging/logger.js';
 import { subjectOf } from '../../src/runs/outcomes.js';
 import { currentRunSettings } from '../../src/settings/run-settings.js';
 import type { SmartAssessorApi } from '../../src/smart-assessor/types.js';
-import type { JobResult, Processor, WorkerDeps, WorkerProcessDeps } from '../../workers/processor.js';
+import type { JobResult, Processor, WorkerDeps, WorkerProcessDeps } from '../../src/jobs/job-contract.js';
 import type { ProcessorMap } from '../../workers/processors.js';
 import type { WorkerTuning } from '../../queues/worker-tuning.js';
 import { startWorkers, type RunningWorkers } from '../../workers/runner.js';

@@ -3,7 +3,7 @@ import type { Config } from '../../src/config/environment.js';
 import { dropDatabase, ensureDatabaseExists, openDatabase } from '../../src/db/data-source.js';
 import { pruneHistory, type PruneBatch, type PruneReport } from '../../src/history/prune-history.js';
 import { retentionPolicy } from '../../src/history/retention.js';
-import { recordOutcome } from '../../src/runs/outcomes.js';
+import { commitOutcome } from '../../src/runs/outcomes.js';
 
 /**
  * `sai bench --prune-year --learners N`: what the history retention costs. A database of
@@ -84,7 +84,7 @@ async function probeOutcomes(db: DataSource, runId: string, until: () => boolean
       while (!until()) {
         const n = (next += 1);
         const at = performance.now();
-        await recordOutcome(db, {
+        await commitOutcome(db, {
           runId,
           jobId: `probe-${n}`,
           queue: 'otj',
