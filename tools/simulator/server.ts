@@ -236,7 +236,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
     } else {
       work = Promise.resolve({ status: 404, body: errorBody('not_found', `No such path: ${url.pathname}; the API is under ${API_ROOT}`) });
     }
-    work
+    void work
       .catch((error: unknown) => {
         if (error instanceof SimulatorError) return { status: error.status, body: errorBody(error.code, error.message, error.details) } as Reply;
         options.logger?.error('simulator failed a request', { error });

@@ -195,7 +195,7 @@ export async function openFaultRig(options: FaultRigOptions = {}): Promise<Fault
           );
         } catch (error) {
           const row = await run(runId);
-          throw new Error(`${(error as Error).message}; the run: ${JSON.stringify(row)}\n${workersOutput()}`);
+          throw new Error(`${(error as Error).message}; the run: ${JSON.stringify(row)}\n${workersOutput()}`, { cause: error });
         }
         return run(runId);
       },

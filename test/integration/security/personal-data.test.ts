@@ -203,7 +203,7 @@ describe('security: personal data', function () {
       expect(job.id).to.equal(jobId);
       await job.moveToFailed(new Error('learner L000001: niNumber "QQ"123456C" cannot start with Q: the first letter is never D, F, I, Q, U or V'), token, false);
     } finally {
-      workers.workers.get('demographics')!.resume();
+      await workers.workers.get('demographics')!.resume();
       await hand.close();
     }
     const view = await browser.get(`/admin/queues/api/queues/demographics/${jobId}`);
