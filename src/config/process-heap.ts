@@ -2,15 +2,12 @@
  * How large a process lets V8's heap grow, by command.
  *
  * V8 lets the old generation grow to a multiple of what survived its last full
- * collection before it collects again, and that multiple follows the heap's limit (in
- * the bench's --trace-gc: about 3.7 under Node's default limit on this 24 GB machine,
- * about 1.7 under 512 MB). The scheduler holds about 30 MB live whatever the provider's
- * size, but its fan-out promotes a few MB of short-lived objects at every scavenge
- * (pages of 50 learners promoted as much as pages of 250), so under the default limit
- * its peak followed the length of the fan-out: 203 MB at 10,000 learners, 260 MB at
- * 100,000. Under 512 MB it collects in proportion to what it holds, and the peak is the
- * same at both sizes. The limit is some fifteen times the scheduler's live heap: a
- * ceiling a healthy scheduler never nears.
+ * collection before it collects again, and that multiple follows the heap's limit. The
+ * scheduler holds little live whatever the provider's size, but its fan-out promotes
+ * short-lived objects at every scavenge, so under Node's default limit its peak followed
+ * the length of the fan-out; under 512 MB it collects in proportion to what it holds and
+ * its peak stays flat (README, Benchmark, has the measurements). The limit is a ceiling
+ * a healthy scheduler never nears.
  *
  * `bin/sai` applies these when it starts a command (a test holds the two in step); the
  * bench starts its scheduler with them, so it measures the scheduler as it runs.

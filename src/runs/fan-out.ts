@@ -16,9 +16,8 @@ export interface FanOutDeps {
 
 /**
  * A page's jobs are built and sent at once, so the page bounds what the fan-out holds:
- * pages of 1,000 learners (5,000+ jobs) raised the scheduler's peak by a quarter in the
- * bench; 250 adds no more to it than 50 did, in fewer round trips. (What kept the peak
- * growing with N was V8's heap sizing, not the page: src/config/process-heap.ts.)
+ * small enough to keep the scheduler's peak down, large enough to keep its round trips
+ * few (README, Benchmark, says how 250 was chosen).
  */
 export const DEFAULT_PAGE_SIZE = 250;
 

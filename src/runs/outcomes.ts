@@ -29,12 +29,12 @@ import { settleRun } from './run-lifecycle.js';
  *   rows, by id (those it writes for and those it touches); then the rows its writes
  *   change (a learner's aims and reviews, officers, organisations, in the group's order:
  *   learner, queue, subject); then its sync events in that order; then one counter
- *   shard. (The foreign-key locks the sync events take on their learner
- *   and run conflict with none of these.) Locking every learner of a group up front would
- *   order them too, but costs ~10% more CPU per job in the worker and in PostgreSQL (a row
- *   lock beside the sync events' foreign-key locks on the same learner becomes a
- *   multixact): only the learners a commit changes are locked, rows it would have locked
- *   anyway, earlier.
+ *   shard. (The foreign-key locks the sync events take on their learner and run
+ *   conflict with none of these.) Only the learners a commit changes are locked, rows it
+ *   would have locked anyway, earlier: locking every learner of a group up front would
+ *   order them too, but a row lock beside the sync events' foreign-key locks on the same
+ *   learner becomes a multixact, which costs CPU in the worker and in PostgreSQL
+ *   (README, Benchmark).
  * - If a subject's first record is lost to a racing job (both inserted; one waited for
  *   the other's commit), the statement fails, the transaction rolls back and is tried
  *   once more, when it finds the row.
