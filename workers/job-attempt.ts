@@ -1,25 +1,12 @@
-import type { JobName, QueueJob, QueueName } from '../queues/definitions.js';
+import type { QueueJob, QueueName } from '../queues/definitions.js';
 import { JobSnapshot } from '../src/daily/learner-snapshot.js';
 import { issuedIdSaver } from '../src/enrolment/save-link.js';
-import type { JobContext, JobResult, Processor, WorkerDeps, WorkerProcessDeps } from '../src/jobs/job-contract.js';
+import type { JobContext, JobIdentity, JobResult, Processor, WorkerDeps, WorkerProcessDeps } from '../src/jobs/job-contract.js';
 import { writingThrough, type JobWrites } from '../src/jobs/job-writes.js';
-import type { Logger } from '../src/logging/logger.js';
 import { outcomeGroupFor } from '../src/runs/outcome-group.js';
 import type { OutcomeRecord } from '../src/runs/outcomes.js';
 import { settleRunSoon } from '../src/runs/settle-soon.js';
 import { adminText, classifyFailure } from './failure.js';
-
-/** Which job an attempt is of. */
-export interface JobIdentity<Q extends QueueName> {
-  queue: Q;
-  jobName: JobName<Q>;
-  jobId: string;
-  /** Null for a job outside any run (enrolment). */
-  runId: string | null;
-  /** 1 on the first try. */
-  attempt: number;
-  log: Logger;
-}
 
 /** A job that held data back is recorded failed, with its reason and the changes that went through. */
 export function outcomeRecord(queue: QueueName, jobId: string, runId: string | null, result: JobResult): OutcomeRecord {

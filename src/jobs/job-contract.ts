@@ -37,8 +37,8 @@ export interface JobResult {
   misWrites?: readonly MisWrite[];
 }
 
-/** What a processor knows of its job, and what the runner lends it for the job's life. */
-export interface JobContext<Q extends QueueName = QueueName> {
+/** Which job an attempt is of. */
+export interface JobIdentity<Q extends QueueName = QueueName> {
   queue: Q;
   jobName: JobName<Q>;
   jobId: string;
@@ -47,6 +47,10 @@ export interface JobContext<Q extends QueueName = QueueName> {
   /** 1 on the first try. */
   attempt: number;
   log: Logger;
+}
+
+/** What a processor knows of its job, and what the runner lends it for the job's life. */
+export interface JobContext<Q extends QueueName = QueueName> extends JobIdentity<Q> {
   /**
    * The run's shared Smart Assessor reads of the job's learner (src/daily/learner-snapshot.ts).
    * Opened, the runner releases the job's part of it once the job's outcome is committed,
