@@ -3,7 +3,7 @@ import type { Producers, RunSubject, UrgentJob } from '../../queues/producers.js
 import { refuseWhileDisabled } from '../settings/integration-switch.js';
 import { currentRunSettings } from '../settings/run-settings.js';
 import { isBlank, ukToday } from '../sync/index.js';
-import { eventSubject, recordAndSettle, recordCovered } from './outcomes.js';
+import { recordCovered, recordNotRunHere } from './outcomes.js';
 import { finishLearnerRunFanOut, joinOrCreateLearnerRun, settleRun } from './run-lifecycle.js';
 import { LearnerNotFoundError, NotEnrolledError } from './run-refusals.js';
 import { oneLearnerSubjects } from './run-subjects.js';
@@ -16,16 +16,7 @@ import { oneLearnerSubjects } from './run-subjects.js';
 export async function queueLearnerRunJob(db: DataSource, producers: Producers, runId: string, subject: RunSubject, repeatTag?: string): Promise<UrgentJob> {
   const job = await producers.addUrgentJob(runId, subject, repeatTag);
   for (const taken of job.tookOver) {
-    await recordAndSettle(db, {
-      runId: taken.runId,
-      jobId: taken.jobId,
-      queue: subject.kind.queue,
-      subject: eventSubject(subject),
-      outcome: 'skipped',
-      changes: [],
-      error: `not run by this run: "Update Learner In Smart Assessor" ran it first (run ${runId}, job ${job.jobId})`,
-      touchLearner: false,
-    });
+    await recordNotRunHere(db, taken.runId, taken.jobId, subject, `"Update Learner In Smart Assessor" ran it first (run ${runId}, job ${job.jobId})`);
   }
   if (job.coveredBy) await recordCovered(db, runId, [{ subject, coveringJobId: job.coveredBy.jobId }]);
   return job;

@@ -375,18 +375,21 @@ export async function subjectOf(executor: DataSource | EntityManager, subject: P
   };
 }
 
+/** A subject of run `runId` that another job does instead: done in this run, as skipped, saying which job and why. */
+export async function recordNotRunHere(db: DataSource, runId: string, jobId: string | null, subject: RunSubject, why: string): Promise<void> {
+  await recordAndSettle(db, {
+    runId,
+    jobId,
+    queue: subject.kind.queue,
+    subject: eventSubject(subject),
+    outcome: 'skipped',
+    changes: [],
+    error: `not run by this run: ${why}`,
+    touchLearner: false,
+  });
+}
+
 /** Subjects a run left to another run's pending job: done here, as skipped, with a note of which job does them. */
 export async function recordCovered(db: DataSource, runId: string, covered: readonly CoveredSubject[]): Promise<void> {
-  for (const { subject, coveringJobId } of covered) {
-    await recordAndSettle(db, {
-      runId,
-      jobId: null,
-      queue: subject.kind.queue,
-      subject: eventSubject(subject),
-      outcome: 'skipped',
-      changes: [],
-      error: `not run by this run: job ${coveringJobId} was already queued for ${subject.ref}`,
-      touchLearner: false,
-    });
-  }
+  for (const { subject, coveringJobId } of covered) await recordNotRunHere(db, runId, null, subject, `job ${coveringJobId} was already queued for ${subject.ref}`);
 }
