@@ -121,7 +121,7 @@ export {
   type PicsAimProgress,
   type ProgressPlan,
   type SaCourseProgress,
-} from './qualification-progress.js';
+} from './progress-and-otj.js';
 
 /** Status queue: SA course status from the ILR, restart takeovers, learner status. */
 export {
