@@ -1,4 +1,4 @@
-import { readOrFailWrongLink, resultOfChanges, skipped, startLearnerJob } from '../src/jobs/job-results.js';
+import { readOrFailWrongLink, resultOfChanges, skippedResult, startLearnerJob } from '../src/jobs/job-results.js';
 import type { Processor } from '../src/jobs/job-contract.js';
 import { loadDemographicsLearner } from '../src/daily/mis-records.js';
 import { learnerColumnsUpdate } from '../src/daily/mis-writes.js';
@@ -14,7 +14,7 @@ export const demographicsProcessor: Processor<'demographics'> = async (job, cont
   const start = await startLearnerJob(context, deps, job.data.learnerId, loadDemographicsLearner);
   if ('skipped' in start) return start.skipped;
   const { learner, subject, settings, saLearnerId, snapshot } = start;
-  if (settings.learnerDemographicsMode === 'None' && !settings.updateRiskFromSmartCoach) return skipped(subject);
+  if (settings.learnerDemographicsMode === 'None' && !settings.updateRiskFromSmartCoach) return skippedResult(subject);
 
   const client = await deps.smartAssessor();
   const record = learnerRecord(learner.learnerIdent);

@@ -1,5 +1,5 @@
 import type { JobResult, Processor } from '../src/jobs/job-contract.js';
-import { skipped } from '../src/jobs/job-results.js';
+import { skippedResult } from '../src/jobs/job-results.js';
 import { enrolLearner } from '../src/enrolment/enrol-learner.js';
 import { recordHistory } from '../src/enrolment/history.js';
 import { subjectOf } from '../src/runs/outcomes.js';
@@ -13,7 +13,7 @@ import { ukToday } from '../src/sync/index.js';
  */
 export const enrolmentProcessor: Processor<'enrolment'> = async (job, context, deps) => {
   const settings = await deps.settings();
-  if (!settings.integrationEnabled) return skipped(await subjectOf(deps.db, { type: 'learner', id: job.data.learnerId }));
+  if (!settings.integrationEnabled) return skippedResult(await subjectOf(deps.db, { type: 'learner', id: job.data.learnerId }));
   const outcome = await enrolLearner(job.data.learnerId, {
     db: deps.db,
     smartAssessor: () => deps.smartAssessor(),

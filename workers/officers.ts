@@ -1,5 +1,5 @@
 import type { Processor } from '../src/jobs/job-contract.js';
-import { readOrFailWrongLink, recordGone, resultOfChanges, skipped } from '../src/jobs/job-results.js';
+import { readOrFailWrongLink, recordGone, resultOfChanges, skippedResult } from '../src/jobs/job-results.js';
 import { loadOfficer } from '../src/daily/mis-records.js';
 import { officerColumnsUpdate } from '../src/daily/mis-writes.js';
 import { holdBack, officerRecord, officerSubject, planOfficerDemographics, validateOfficerForSmartAssessor } from '../src/sync/index.js';
@@ -14,7 +14,7 @@ export const officersProcessor: Processor<'officers'> = async (job, _context, de
   if (!officer) throw recordGone('officer', job.data.officerId);
   const subject = officerSubject(officer);
   const assessorId = officer.additionalId;
-  if (!officer.integrationEnabled || settings.officerDemographicsMode === 'None' || !assessorId) return skipped(subject);
+  if (!officer.integrationEnabled || settings.officerDemographicsMode === 'None' || !assessorId) return skippedResult(subject);
 
   const client = await deps.smartAssessor();
   const assessor = await readOrFailWrongLink(officerRecord(officer.ref), 'additionalId', assessorId, () => client.getAssessor(assessorId));

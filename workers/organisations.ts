@@ -3,7 +3,7 @@ import type { LearnerSyncJob, OrganisationSyncJob } from '../queues/definitions.
 import { InvalidDataError, PermanentError } from '../src/failure-kinds.js';
 import { isSmartAssessorError } from '../src/smart-assessor/smart-assessor-error.js';
 import type { JobContext, JobResult, Processor, WorkerDeps } from '../src/jobs/job-contract.js';
-import { readOrFailWrongLink, recordGone, resultOfChanges, skipped, startLearnerJob } from '../src/jobs/job-results.js';
+import { readOrFailWrongLink, recordGone, resultOfChanges, skippedResult, startLearnerJob } from '../src/jobs/job-results.js';
 import { loadOrganisation, loadPlacementLearner } from '../src/daily/mis-records.js';
 import { organisationAdditionalIdSave, organisationColumnsUpdate } from '../src/daily/mis-writes.js';
 import {
@@ -37,7 +37,7 @@ async function organisationDetails(data: OrganisationSyncJob, deps: WorkerDeps):
   if (!organisation) throw recordGone('organisation', data.organisationId);
   const subject = organisationSubject(organisation);
   const employerId = organisation.additionalId;
-  if (!organisation.integrationEnabled || settings.organisationDemographicsMode === 'None' || !employerId) return skipped(subject);
+  if (!organisation.integrationEnabled || settings.organisationDemographicsMode === 'None' || !employerId) return skippedResult(subject);
 
   const client = await deps.smartAssessor();
   const employer = await readOrFailWrongLink(organisationRecord(organisation.ref), 'additionalId', employerId, () => client.getEmployer(employerId));
@@ -58,7 +58,7 @@ async function learnerEmployer(data: LearnerSyncJob, context: JobContext<'organi
   if ('skipped' in start) return start.skipped;
   const { learner, subject, settings, saLearnerId, snapshot } = start;
   const placement = learner.placement;
-  if (!settings.pushChangesToLearnerEmployer || !placement) return skipped(subject);
+  if (!settings.pushChangesToLearnerEmployer || !placement) return skippedResult(subject);
 
   const client = await deps.smartAssessor();
   const record = learnerRecord(learner.learnerIdent);

@@ -1,5 +1,5 @@
 import type { Processor } from '../src/jobs/job-contract.js';
-import { readOrFailWrongLink, resultOfChanges, skipped, startLearnerJob } from '../src/jobs/job-results.js';
+import { readOrFailWrongLink, resultOfChanges, skippedResult, startLearnerJob } from '../src/jobs/job-results.js';
 import { linkedAfterTakeovers } from '../src/daily/course-links.js';
 import { loadProgressLearner } from '../src/daily/mis-records.js';
 import { aimProgressUpdate } from '../src/daily/mis-writes.js';
@@ -11,7 +11,7 @@ export const qualificationProgressProcessor: Processor<'qualification-progress'>
   if ('skipped' in start) return start.skipped;
   const { learner, subject, saLearnerId, snapshot } = start;
   const linked = linkedAfterTakeovers(learner.aims);
-  if (linked.length === 0) return skipped(subject);
+  if (linked.length === 0) return skippedResult(subject);
 
   const client = await deps.smartAssessor();
   const courses = await readOrFailWrongLink(learnerRecord(learner.learnerIdent), 'smartAssessorId', saLearnerId, () => snapshot.courses(client));

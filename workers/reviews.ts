@@ -1,5 +1,5 @@
 import type { Processor } from '../src/jobs/job-contract.js';
-import { readOrFailWrongLink, resultOfChanges, skipped, startLearnerJob } from '../src/jobs/job-results.js';
+import { readOrFailWrongLink, resultOfChanges, skippedResult, startLearnerJob } from '../src/jobs/job-results.js';
 import { loadOfficersByAdditionalId, loadReviewsLearner } from '../src/daily/mis-records.js';
 import { reviewsSave } from '../src/daily/mis-writes.js';
 import { reviewIdentFor } from '../src/daily/review-idents.js';
@@ -18,7 +18,7 @@ export const reviewsProcessor: Processor<'reviews'> = async (job, context, deps)
   const mappings = settings.reviewTypeMappings ?? {};
   const anyMapped = Object.values(mappings).some((code) => typeof code === 'string' && code.trim() !== '');
   // With no session type mapped every session would be ignored: no need to ask for them.
-  if (!anyMapped) return skipped(subject);
+  if (!anyMapped) return skippedResult(subject);
 
   const client = await deps.smartAssessor();
   const sessions = await readOrFailWrongLink(learnerRecord(learner.learnerIdent), 'smartAssessorId', saLearnerId, () => client.listLearnerSessions(saLearnerId));

@@ -9,7 +9,7 @@ import type { JobContext, JobResult, WorkerDeps } from './job-contract.js';
 /** The results jobs answer, how the daily jobs start, and the failures they share. */
 
 /** Nothing to do for this subject in this run (integration disabled, a mode of None, nothing linked). */
-export function skipped(subject: SyncSubject): JobResult {
+export function skippedResult(subject: SyncSubject): JobResult {
   return { subject, outcome: 'skipped', changes: [] };
 }
 
@@ -57,7 +57,7 @@ export async function startLearnerJob<L extends LearnerKey>(
   if (!learner) throw recordGone('learner', learnerId);
   const subject = learnerSubject(learner);
   const saLearnerId = learner.smartAssessorId;
-  if (!learner.integrationEnabled || !saLearnerId) return { skipped: skipped(subject) };
+  if (!learner.integrationEnabled || !saLearnerId) return { skipped: skippedResult(subject) };
   return { learner, subject, settings, saLearnerId, snapshot: context.learnerSnapshot(saLearnerId) };
 }
 
