@@ -21,3 +21,8 @@ export function subjectDeduplicationId(jobName: string, subjectId: number): stri
 export function fanOutJobId(runId: string): string {
   return `fan-out.${runId}`;
 }
+
+/** One pending enrolment per learner. */
+export function enrolmentDeduplicationId(learnerId: number): string {
+  return `enrol-learner.${learnerId}`;
+}

@@ -1,9 +1,7 @@
 import type { ConnectionOptions, Job, Queue } from 'bullmq';
-import { QUEUE_NAMES, type QueueName } from './definitions.js';
-import { enrolmentDeduplicationId } from './enrolment.js';
-import { fanOutJobId, repeatJobId, runJobId, subjectDeduplicationId } from './job-ids.js';
-import type { AnyJobName, AnyJobPayload, AnyRunJobKind } from './queue-spec.js';
-import { closeQueues, createQueues, type PipelineQueues } from './registry.js';
+import { QUEUE_NAMES, type AnyJobName, type AnyJobPayload, type AnyRunJobKind, type QueueName } from './definitions.js';
+import { enrolmentDeduplicationId, fanOutJobId, repeatJobId, runJobId, subjectDeduplicationId } from './job-ids.js';
+import { closeQueues, createQueues, type PipelineQueues } from './pipeline-queues.js';
 import { createRunControlQueue, type RunControlQueue } from './run-control.js';
 
 /** One job of a run: what it does and to whom. */

@@ -1,6 +1,6 @@
 import { Queue } from 'bullmq';
-import { jobOptionsFor } from './queue-spec.js';
-import type { QueueConnection } from './registry.js';
+import { jobOptionsFor } from './definitions.js';
+import type { QueueConnection } from './pipeline-queues.js';
 
 /**
  * The pipeline's own queue, beside the eight: the daily trigger (a job scheduler), each

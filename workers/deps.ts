@@ -7,7 +7,7 @@ import { recordedRunSettings, runSettingsOf } from '../src/settings/run-settings
 import { smartAssessorCounting, type ProcessMetrics } from '../src/metrics/process-metrics.js';
 import type { SettingsService } from '../src/settings/settings-service.js';
 import { createSmartAssessorClient, deploymentBudgetKey, type SmartAssessorClient } from '../src/smart-assessor/client.js';
-import type { WorkerDeps, WorkerProcessDeps } from './processor.js';
+import type { WorkerDeps, WorkerProcessDeps } from '../src/jobs/job-contract.js';
 
 export interface WorkerDepsOptions {
   db: DataSource;

@@ -1,9 +1,9 @@
-import { skipped } from '../src/daily/job-results.js';
+import type { JobResult, Processor } from '../src/jobs/job-contract.js';
+import { skippedResult } from '../src/jobs/job-results.js';
 import { enrolLearner } from '../src/enrolment/enrol-learner.js';
 import { recordHistory } from '../src/enrolment/history.js';
 import { subjectOf } from '../src/runs/outcomes.js';
 import { ukToday } from '../src/sync/index.js';
-import type { JobResult, Processor } from './processor.js';
 
 /**
  * 'enrol-learner': the learner, their employer, assessor(s), supported qualifications and
@@ -13,7 +13,7 @@ import type { JobResult, Processor } from './processor.js';
  */
 export const enrolmentProcessor: Processor<'enrolment'> = async (job, context, deps) => {
   const settings = await deps.settings();
-  if (!settings.integrationEnabled) return skipped(await subjectOf(deps.db, { type: 'learner', id: job.data.learnerId }));
+  if (!settings.integrationEnabled) return skippedResult(await subjectOf(deps.db, { type: 'learner', id: job.data.learnerId }));
   const outcome = await enrolLearner(job.data.learnerId, {
     db: deps.db,
     smartAssessor: () => deps.smartAssessor(),
@@ -22,15 +22,15 @@ export const enrolmentProcessor: Processor<'enrolment'> = async (job, context, d
     log: context.log,
     today: ukToday(new Date()),
   });
-  const result: JobResult = { subject: outcome.subject, outcome: outcome.changed ? 'changed' : 'unchanged', changes: outcome.changes };
   const { skippedAims } = outcome;
-  await context.commit(
-    result,
-    skippedAims.length > 0
-      ? async (manager) => {
-          for (const entry of skippedAims) await recordHistory(manager, entry);
-        }
-      : undefined,
-  );
-  return result;
+  const result: JobResult = { subject: outcome.subject, outcome: outcome.changed ? 'changed' : 'unchanged', changes: outcome.changes };
+  if (skippedAims.length === 0) return result;
+  return {
+    ...result,
+    misWrites: [
+      async (manager) => {
+        for (const entry of skippedAims) await recordHistory(manager, entry);
+      },
+    ],
+  };
 };

@@ -1,8 +1,8 @@
 import { UnrecoverableError } from 'bullmq';
 import { QueryFailedError } from 'typeorm';
-import { adminDetailOf, InvalidDataError, PermanentError, ValidationFailedError } from '../src/errors.js';
+import { adminDetailOf, InvalidDataError, PermanentError, ValidationFailedError } from '../src/failure-kinds.js';
 import { redactText } from '../src/logging/redact.js';
-import { isSmartAssessorError } from '../src/smart-assessor/errors.js';
+import { isSmartAssessorError } from '../src/smart-assessor/smart-assessor-error.js';
 
 /** What the runner does with an error a processor threw. */
 export type FailureDisposition =
@@ -13,7 +13,7 @@ export type FailureDisposition =
   /**
    * Trying again cannot help: fail now with a reason a person can act on. The reason may
    * go anywhere (logs, BullMQ's failedReason); `adminDetail`, when the error has one, also
-   * quotes the offending values and is kept only in PostgreSQL (src/errors.ts).
+   * quotes the offending values and is kept only in PostgreSQL (src/failure-kinds.ts).
    */
   | { kind: 'fail-now'; reason: string; adminDetail?: string };
 

@@ -1,9 +1,9 @@
-import { InvalidDataError } from '../src/errors.js';
-import { finished, readLinked, startLearnerJob } from '../src/daily/job-results.js';
+import type { Processor } from '../src/jobs/job-contract.js';
+import { readOrFailWrongLink, resultOfChanges, startLearnerJob } from '../src/jobs/job-results.js';
 import { loadOtjLearner } from '../src/daily/mis-records.js';
 import { learnerColumnsUpdate } from '../src/daily/mis-writes.js';
+import { InvalidDataError } from '../src/failure-kinds.js';
 import { learnerRecord, plannedOtjHoursProblem, planOtjHours, planPlannedOtj } from '../src/sync/index.js';
-import type { Processor } from './processor.js';
 
 /**
  * SPEC.md §4 OTJ: the learner's actual OTJ hours := SA `actualHours`; and, keeping
@@ -15,13 +15,13 @@ import type { Processor } from './processor.js';
  * figure is right but that push goes unrecorded.
  */
 export const otjProcessor: Processor<'otj'> = async (job, context, deps) => {
-  const start = await startLearnerJob(deps, job.data.learnerId, loadOtjLearner);
+  const start = await startLearnerJob(context, deps, job.data.learnerId, loadOtjLearner);
   if ('skipped' in start) return start.skipped;
   const { learner, subject, saLearnerId } = start;
 
   const client = await deps.smartAssessor();
   const record = learnerRecord(learner.learnerIdent);
-  const otj = await readLinked(record, 'smartAssessorId', saLearnerId, () => client.getLearnerOtj(saLearnerId));
+  const otj = await readOrFailWrongLink(record, 'smartAssessorId', saLearnerId, () => client.getLearnerOtj(saLearnerId));
   const planned = planPlannedOtj(learner, otj);
   if (planned.plannedHours !== undefined) {
     const problem = plannedOtjHoursProblem(planned.plannedHours);
@@ -29,7 +29,5 @@ export const otjProcessor: Processor<'otj'> = async (job, context, deps) => {
     await client.setLearnerPlannedOtj(saLearnerId, planned.plannedHours);
   }
   const plan = planOtjHours(learner, otj);
-  const result = finished(subject, [...plan.changes, ...planned.changes]);
-  if (plan.changes.length > 0) await context.commit(result, learnerColumnsUpdate(learner.id, plan.misUpdates));
-  return result;
+  return resultOfChanges(subject, [...plan.changes, ...planned.changes], { misWrites: learnerColumnsUpdate(learner.id, plan.misUpdates) });
 };

@@ -1,9 +1,8 @@
 import type { DataSource } from 'typeorm';
-import { QUEUE_NAMES, type QueueName } from '../queues/definitions.js';
-import { isQueueName } from '../queues/registry.js';
+import { isQueueName, QUEUE_NAMES, type QueueName } from '../queues/definitions.js';
 import type { Config } from '../src/config/environment.js';
 import { createDataSource } from '../src/db/data-source.js';
-import { StartupError } from '../src/errors.js';
+import { StartupError } from '../src/failure-kinds.js';
 
 /** What the `worker`, `scheduler` and `sync` commands share in setting up a process. */
 

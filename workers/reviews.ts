@@ -1,9 +1,9 @@
-import { finished, readLinked, skipped, startLearnerJob } from '../src/daily/job-results.js';
+import type { Processor } from '../src/jobs/job-contract.js';
+import { readOrFailWrongLink, resultOfChanges, skippedResult, startLearnerJob } from '../src/jobs/job-results.js';
 import { loadOfficersByAdditionalId, loadReviewsLearner } from '../src/daily/mis-records.js';
-import { createReviews, updateReviews } from '../src/daily/mis-writes.js';
+import { reviewsSave } from '../src/daily/mis-writes.js';
 import { reviewIdentFor } from '../src/daily/review-idents.js';
 import { learnerRecord, planReviews, reviewTypeFor } from '../src/sync/index.js';
-import type { Processor } from './processor.js';
 
 /**
  * SPEC.md §4 reviews: SA sessions of a mapped type become MIS reviews, matched on
@@ -12,16 +12,16 @@ import type { Processor } from './processor.js';
  * so), none is ever deleted.
  */
 export const reviewsProcessor: Processor<'reviews'> = async (job, context, deps) => {
-  const start = await startLearnerJob(deps, job.data.learnerId, loadReviewsLearner);
+  const start = await startLearnerJob(context, deps, job.data.learnerId, loadReviewsLearner);
   if ('skipped' in start) return start.skipped;
   const { learner, subject, settings, saLearnerId } = start;
   const mappings = settings.reviewTypeMappings ?? {};
   const anyMapped = Object.values(mappings).some((code) => typeof code === 'string' && code.trim() !== '');
   // With no session type mapped every session would be ignored: no need to ask for them.
-  if (!anyMapped) return skipped(subject);
+  if (!anyMapped) return skippedResult(subject);
 
   const client = await deps.smartAssessor();
-  const sessions = await readLinked(learnerRecord(learner.learnerIdent), 'smartAssessorId', saLearnerId, () => client.listLearnerSessions(saLearnerId));
+  const sessions = await readOrFailWrongLink(learnerRecord(learner.learnerIdent), 'smartAssessorId', saLearnerId, () => client.listLearnerSessions(saLearnerId));
   const mapped = sessions.filter((session) => reviewTypeFor(session.sessionType, mappings) !== null);
 
   // A session's assessor is nearly always an officer already loaded; only a stranger costs a query.
@@ -36,13 +36,6 @@ export const reviewsProcessor: Processor<'reviews'> = async (job, context, deps)
     officers,
     newReviewIdent: (session) => reviewIdentFor(learner.learnerIdent, session.id),
   });
-  const result = finished(subject, plan.changes);
-  if (plan.creates.length > 0 || plan.updates.length > 0) {
-    // The commit locks the learner first: two jobs for one learner write their reviews one after the other.
-    await context.commit(result, async (manager) => {
-      await createReviews(manager, learner, plan.creates);
-      await updateReviews(manager, plan.updates);
-    });
-  }
-  return result;
+  // The commit locks the learner first: two jobs for one learner write their reviews one after the other.
+  return resultOfChanges(subject, plan.changes, { misWrites: reviewsSave(learner, plan.creates, plan.updates) });
 };

@@ -1,34 +1,12 @@
 import { Queue, UnrecoverableError, Worker, type ConnectionOptions, type Job } from 'bullmq';
-import type { EntityManager } from 'typeorm';
-import type { JobName, JobPayload, QueueJob, QueueName } from '../queues/definitions.js';
-import { payloadProblem, payloadSubject } from '../queues/payloads.js';
-import { learnerLock, recordAndSettle, recordOutcome, subjectOf, type OutcomeRecord } from '../src/runs/outcomes.js';
-import { outcomeGroupFor } from '../src/runs/outcome-group.js';
-import { settleRunSoon } from '../src/runs/settle-soon.js';
-import type { SqlStatement } from '../src/db/statement-batch.js';
+import { payloadProblem, payloadSubject, type JobName, type JobPayload, type QueueJob, type QueueName } from '../queues/definitions.js';
+import { workerTuningOptions, type WorkerTuning } from '../queues/worker-tuning.js';
+import type { JobResult, Processor, WorkerProcessDeps } from '../src/jobs/job-contract.js';
 import type { JobAttemptOutcome } from '../src/metrics/process-metrics.js';
+import { recordAndSettle, subjectOf } from '../src/runs/outcomes.js';
 import { adminText, classifyFailure } from './failure.js';
-import type { JobContext, JobResult, MisWrite, Processor, WorkerProcessDeps } from './processor.js';
-import type { ProcessorMap } from './registry.js';
-
-/** BullMQ worker settings a deployment (or a test, to be quick) may change. */
-export interface WorkerTuning {
-  /** How long a job's lock lasts without renewal; a worker that dies holds its jobs this long. */
-  lockDuration?: number;
-  stalledInterval?: number;
-  maxStalledCount?: number;
-  /** Seconds a worker waits for a job on an empty queue before looking again. */
-  drainDelay?: number;
-}
-
-/**
- * The tuning as BullMQ worker options. Only the settings given are passed: BullMQ
- * spreads its options over its defaults, so a key present as undefined would wipe the
- * default out (and the worker refuses to start).
- */
-export function workerTuningOptions(tuning: WorkerTuning): WorkerTuning {
-  return Object.fromEntries(Object.entries(tuning).filter(([, value]) => value !== undefined)) as WorkerTuning;
-}
+import { JobAttempt } from './job-attempt.js';
+import type { ProcessorMap } from './processors.js';
 
 export interface RunnerOptions {
   /** Options, not a shared instance: each worker makes its own connections, one of them blocking. */
@@ -76,26 +54,11 @@ interface JobRun<Q extends QueueName> {
   pauseQueue(ms: number): Promise<void>;
 }
 
-/** A job that held data back is recorded failed, with its reason and the changes that went through. */
-function outcomeRecord(queue: QueueName, jobId: string, runId: string | null, result: JobResult): OutcomeRecord {
-  return {
-    runId,
-    jobId,
-    queue,
-    subject: result.subject,
-    outcome: result.heldBack ? 'failed' : result.outcome,
-    changes: result.changes,
-    // Only PostgreSQL may keep the offending values (an admin sees them there, logged in).
-    error: result.heldBack ? adminText(classifyFailure(result.heldBack)) : null,
-    touchLearner: true,
-  };
-}
-
 /**
- * One job through its processor: the context with `commit`, the sync event when the
- * processor did not commit, and the error policy. A final failure is recorded in
- * PostgreSQL before BullMQ hears of it, so the run's counts never wait on Redis; so is
- * the failure of a job that held data back, with the rest of its work, in its commit.
+ * One job through its processor: the payload checked, the attempt planned and committed
+ * (JobAttempt), and the error policy. A final failure is recorded in PostgreSQL before
+ * BullMQ hears of it, so the run's counts never wait on Redis; so is the failure of a job
+ * that held data back, with the rest of its work, in its commit.
  */
 async function runJob<Q extends QueueName>({ queue, processor, deps, job, pauseQueue }: JobRun<Q>): Promise<JobSummary> {
   const started = performance.now();
@@ -111,46 +74,12 @@ async function runJob<Q extends QueueName>({ queue, processor, deps, job, pauseQ
     throw new UnrecoverableError(problem);
   }
 
-  /** Writes that need no answers, and the outcome, go with other jobs' in one transaction (see OutcomeGroup). */
-  const commitWithOthers = async (record: OutcomeRecord, writes: readonly SqlStatement[]) => {
-    const recorded = await outcomeGroupFor(deps.db).commit(record, writes);
-    if (recorded.settleRun && runId) await settleRunSoon(deps.db, runId);
-  };
-  let committed = false;
-  const context: JobContext<Q> = {
-    queue,
-    jobName: job.name,
-    jobId,
-    runId,
-    attempt: job.attemptsMade + 1,
-    log,
-    async commit(result: JobResult, write?: MisWrite) {
-      if (committed) throw new Error(`Job ${jobId} committed twice: a processor commits once, at the end`);
-      const record = outcomeRecord(queue, jobId, runId, result);
-      if (typeof write === 'function') {
-        const recorded = await deps.db.transaction(async (manager) => {
-          const { learnerId } = record.subject;
-          if (learnerId !== null) {
-            const lock = learnerLock(learnerId);
-            await manager.query(lock.text, [...lock.values]);
-          }
-          await write(manager);
-          return recordOutcome(manager, record);
-        });
-        committed = true;
-        if (recorded.settleRun && runId) await settleRunSoon(deps.db, runId);
-      } else {
-        await commitWithOthers(record, write ?? []);
-        committed = true;
-      }
-    },
-  };
-
   let result: JobResult;
   try {
+    const attempt = new JobAttempt({ queue, jobName: job.name, jobId, runId, attempt: job.attemptsMade + 1, log }, deps);
     // BullMQ types name and data apart; payloadProblem checked that they belong together.
-    result = await processor({ name: job.name, data: job.data } as QueueJob<Q>, context, deps.forJob(runId));
-    if (!committed) await commitWithOthers(outcomeRecord(queue, jobId, runId, result), []);
+    result = await attempt.plan(processor, { name: job.name, data: job.data } as QueueJob<Q>);
+    await attempt.commit(result);
   } catch (error) {
     const disposition = classifyFailure(error);
     if (disposition.kind === 'rate-limited') {

@@ -1,12 +1,12 @@
 import type { SyncSubject } from '../entities/index.js';
 import { linkOrCreateAssessor } from '../src/enrolment/index.js';
-import { InvalidDataError, PermanentError } from '../src/errors.js';
-import { isSmartAssessorError } from '../src/smart-assessor/errors.js';
+import { InvalidDataError, PermanentError } from '../src/failure-kinds.js';
+import { isSmartAssessorError } from '../src/smart-assessor/smart-assessor-error.js';
 import type { LearnerCourse, LearnerCourseCreate, LearnerCourseUpdate, SmartAssessorApi } from '../src/smart-assessor/types.js';
-import { finished, readLinked, startLearnerJob } from '../src/daily/job-results.js';
-import { LearnerSnapshot, snapshotReaders } from '../src/daily/learner-snapshot.js';
+import type { JobContext, Processor } from '../src/jobs/job-contract.js';
+import { readOrFailWrongLink, resultOfChanges, startLearnerJob } from '../src/jobs/job-results.js';
 import { loadStatusLearner, type OfficerRecord } from '../src/daily/mis-records.js';
-import { courseTakeoverUpdates, saveLearnerCourseLinks } from '../src/daily/mis-writes.js';
+import { courseTakeoverUpdates, learnerCourseLinksSave } from '../src/daily/mis-writes.js';
 import {
   combineCourseUpdates,
   courseEnrolledChange,
@@ -22,15 +22,15 @@ import {
   type LearnerAssessorIds,
   type LearnerAssessorOfficers,
 } from '../src/sync/index.js';
-import type { JobContext, MisWrite, Processor, WorkerDeps } from './processor.js';
 
 /**
  * SPEC.md §4 status: each linked SA course follows its aim's ILR status, a restart aim
  * takes over the course of the aim it restarts, and the SA learner's status follows the
  * aims and breaks in learning. Only differences are sent. Smart Assessor is written
- * first, then the MIS (the takeovers) with the sync event, then the run's snapshot: a job
- * that dies before its commit is simply repeated (the same PATCHes, which SA applies as
- * before, and the course moves still to do), and its changes are recorded once.
+ * first, then the MIS (the takeovers) with the sync event, then the run's snapshot (the
+ * runner's): a job that dies before its commit is simply repeated (the same PATCHes,
+ * which SA applies as before, and the course moves still to do), and its changes are
+ * recorded once.
  *
  * The same job keeps enrolment in step (§4 "status (enrolment in step)"): new supported
  * aims are enrolled, the Main Officer and second-assessor-role holder become the SA
@@ -49,9 +49,9 @@ import type { JobContext, MisWrite, Processor, WorkerDeps } from './processor.js
  * in the next run, whichever order this run's jobs take.
  */
 export const statusProcessor: Processor<'status'> = async (job, context, deps) => {
-  const start = await startLearnerJob(deps, job.data.learnerId, loadStatusLearner);
+  const start = await startLearnerJob(context, deps, job.data.learnerId, loadStatusLearner);
   if ('skipped' in start) return start.skipped;
-  const { learner, subject, settings, saLearnerId } = start;
+  const { learner, subject, settings, saLearnerId, snapshot } = start;
 
   const officers = learnerAssessorOfficers(learner.mainOfficer, learner.officerRoles, settings.secondAssessorRole);
   const hasCourses = placeAims(learner.aims).some((placement) => placement.state === 'enrolled' || placement.state === 'to-enrol');
@@ -60,15 +60,14 @@ export const statusProcessor: Processor<'status'> = async (job, context, deps) =
   const problems = unlinked.flatMap((officer) => validateOfficerForSmartAssessor(officer));
   if (problems.length > 0) throw new InvalidDataError(problems);
 
-  const snapshot = new LearnerSnapshot(deps.redis, job.data.runId, saLearnerId);
   const client = await deps.smartAssessor();
   const record = learnerRecord(learner.learnerIdent);
   // Read as well before a first course is created: the run's readers then all see the list as it was.
   const [saLearner, courses] = await Promise.all([
-    readLinked(record, 'smartAssessorId', saLearnerId, () => snapshot.learner(client)),
-    hasCourses ? readLinked(record, 'smartAssessorId', saLearnerId, () => snapshot.courses(client)) : Promise.resolve([] as LearnerCourse[]),
+    readOrFailWrongLink(record, 'smartAssessorId', saLearnerId, () => snapshot.learner(client)),
+    hasCourses ? readOrFailWrongLink(record, 'smartAssessorId', saLearnerId, () => snapshot.courses(client)) : Promise.resolve([] as LearnerCourse[]),
   ]);
-  const assessors = await assessorIds(officers, unlinked, context, deps, client, subject);
+  const assessors = await assessorIds(officers, unlinked, context, client, subject);
 
   const coursePlan = planCourseStatuses(learner.aims, courses);
   if (coursePlan.missingCourses.length > 0) {
@@ -79,31 +78,15 @@ export const statusProcessor: Processor<'status'> = async (job, context, deps) =
   const learnerPatch = { ...learnerPlan.saPatch, ...inStep.learnerPatch };
 
   const created = await enrolCourses(client, saLearnerId, inStep.coursesToCreate);
-  const writtenCourses = await updateCourses(client, saLearnerId, combineCourseUpdates(coursePlan.courseUpdates, inStep.courseUpdates)).catch(namingAssessor(officers, assessors));
-  const writtenLearner = Object.keys(learnerPatch).length > 0 ? await client.updateLearner(saLearnerId, learnerPatch).catch(namingAssessor(officers, assessors)) : undefined;
+  await updateCourses(client, saLearnerId, combineCourseUpdates(coursePlan.courseUpdates, inStep.courseUpdates)).catch(namingAssessor(officers, assessors));
+  if (Object.keys(learnerPatch).length > 0) await client.updateLearner(saLearnerId, learnerPatch).catch(namingAssessor(officers, assessors));
 
   const createdChanges = created.map(({ aim, learnerCourseId }) => courseEnrolledChange(aim, learnerCourseId));
-  const result = finished(subject, [...coursePlan.changes, ...createdChanges, ...inStep.changes, ...learnerPlan.changes]);
-  if (result.outcome === 'changed') {
-    const takeovers = courseTakeoverUpdates(coursePlan.takeovers);
-    const write: MisWrite =
-      created.length === 0
-        ? takeovers
-        : async (manager) => {
-            for (const statement of takeovers) await manager.query(statement.text, [...statement.values]);
-            await saveLearnerCourseLinks(manager, created);
-          };
-    await context.commit(result, write);
-  }
-  // Only once the changes are on record: a job that dies before then sends them again and records them.
-  // Sent at once (one write): a refresh and a release of an entry give the same end in either order.
-  snapshot.markDone('learner', 'status', snapshotReaders('learner', settings), context.log);
-  snapshot.markDone('courses', 'status', snapshotReaders('courses', settings), context.log);
-  await Promise.all([
-    writtenCourses.length > 0 ? snapshot.coursesWritten(courses, writtenCourses) : undefined,
-    writtenLearner ? snapshot.learnerWritten(writtenLearner) : undefined,
-  ]);
-  return result;
+  const changes = [...coursePlan.changes, ...createdChanges, ...inStep.changes, ...learnerPlan.changes];
+  const changed = changes.some((change) => change.direction !== 'kept');
+  // The course moves, then the new courses' ids saved on their aims (see saveLearnerCourseLinks).
+  const misWrites = changed ? [...courseTakeoverUpdates(coursePlan.takeovers), ...learnerCourseLinksSave(created)] : [];
+  return resultOfChanges(subject, changes, { misWrites });
 };
 
 /** The SA assessor ids of the learner's officers, those without an Additional ID linked or created first (as at enrolment). */
@@ -111,13 +94,12 @@ async function assessorIds(
   officers: LearnerAssessorOfficers<OfficerRecord>,
   unlinked: readonly OfficerRecord[],
   context: JobContext<'status'>,
-  deps: WorkerDeps,
   client: SmartAssessorApi,
   subject: SyncSubject,
 ): Promise<LearnerAssessorIds> {
   const linkedNow = new Map<string, string>();
   for (const officer of unlinked) {
-    const saved = await linkOrCreateAssessor(client, deps.db, officer, { subject, jobId: context.jobId, queue: context.queue });
+    const saved = await linkOrCreateAssessor(client, context.saveIssuedId, officer, { subject, jobId: context.jobId, queue: context.queue });
     linkedNow.set(officer.ref, saved.id);
   }
   // An officer not linked here (a secondary assessor of a learner with no course) is left as not managed.

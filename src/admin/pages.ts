@@ -50,7 +50,7 @@ export function isSameSitePath(next: unknown): next is string {
   if (typeof next !== 'string') return false;
   let layer = next;
   for (let depth = 0; depth <= ENCODING_LAYERS; depth += 1) {
-    if (!/^\/(?![\/\\])/.test(layer) || /[\\\u0000-\u001f\u007f]/.test(layer)) return false;
+    if (!/^\/(?![/\\])/.test(layer) || /[\\\u0000-\u001f\u007f]/.test(layer)) return false;
     let decoded: string;
     try {
       decoded = decodeURIComponent(layer);

@@ -17,7 +17,7 @@ import { PasswordHasher, type PasswordCost } from './auth/passwords.js';
 import { DEFAULT_SESSION_LIFETIME, SessionStore, type SessionLifetime } from './auth/sessions.js';
 import { dashboardActionGuard } from './dashboard/dashboard-actions.js';
 import { DASHBOARD_PATH, queueDashboard } from './dashboard/queue-dashboard.js';
-import { errorHandler, NotFoundError, UnauthorizedError } from './http/errors.js';
+import { errorHandler, NotFoundError, UnauthorizedError } from './http/http-errors.js';
 import { checkJsonBody, checkQueryText } from './http/request-shape.js';
 import { assetRoutes, loginPage, noStore, pageRoutes, requirePageLogin } from './pages.js';
 import { healthRoutes } from './routes/health.js';

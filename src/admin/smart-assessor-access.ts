@@ -5,9 +5,9 @@ import { redactText } from '../logging/redact.js';
 import { smartAssessorCounting, type ProcessMetrics } from '../metrics/process-metrics.js';
 import type { SettingsService, SmartAssessorConnection } from '../settings/settings-service.js';
 import { createSmartAssessorClient, deploymentBudgetKey, type SmartAssessorClient } from '../smart-assessor/client.js';
-import { isSmartAssessorError, type SmartAssessorError } from '../smart-assessor/errors.js';
-import { PermanentError } from '../errors.js';
-import { HttpError } from './http/errors.js';
+import { isSmartAssessorError, type SmartAssessorError } from '../smart-assessor/smart-assessor-error.js';
+import { PermanentError } from '../failure-kinds.js';
+import { HttpError } from './http/http-errors.js';
 
 export interface SmartAssessorAccessOptions {
   settings: Pick<SettingsService, 'connection'>;

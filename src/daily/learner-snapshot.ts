@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { setTimeout as delay } from 'node:timers/promises';
 import type { RedisClient } from '../../queues/connection.js';
+import type { AnyJobName } from '../../queues/definitions.js';
+import type { SmartAssessorWrite } from '../jobs/job-writes.js';
 import type { Logger } from '../logging/logger.js';
 import { RedisScript } from '../redis/script.js';
 import type { Learner, LearnerCourse, SmartAssessorApi } from '../smart-assessor/types.js';
@@ -23,6 +25,9 @@ import type { Learner, LearnerCourse, SmartAssessorApi } from '../smart-assessor
  *   is committed, so a repeat of a job that finished (a stalled job run again) compares
  *   against what SA now holds and records nothing twice; a job that died before its commit
  *   still finds the old values, sends the same changes again and records them once.
+ *
+ * The jobs only read it (JobSnapshot.open); the runner does the rest for them, after the
+ * job's commit (JobSnapshot.afterCommit).
  */
 
 export type SnapshotPart = 'learner' | 'courses';
@@ -83,6 +88,22 @@ export type ReadsInFlight = Map<string, Promise<unknown>>;
 
 /** Reads of the same entry in this process share one promise: no Redis round trips to wait on a neighbour. */
 const processReads: ReadsInFlight = new Map();
+
+/** The parts each reader reads. */
+const PARTS_READ: Record<SnapshotReader, readonly SnapshotPart[]> = {
+  demographics: ['learner'],
+  status: ['learner', 'courses'],
+  'learner-employer': ['learner'],
+  'qualification-progress': ['courses'],
+};
+
+/** Which reader each job is; the other jobs read no snapshot. */
+const READER_OF_JOB: Partial<Record<AnyJobName, SnapshotReader>> = {
+  'learner-demographics': 'demographics',
+  'learner-status': 'status',
+  'learner-employer': 'learner-employer',
+  'learner-progress': 'qualification-progress',
+};
 
 /** The readers of each part in a run with these settings. */
 export function snapshotReaders(part: SnapshotPart, settings: { pushChangesToLearnerEmployer: boolean }): SnapshotReader[] {
@@ -176,5 +197,66 @@ export class LearnerSnapshot {
       // key, so look again shortly; if that fetch fails its lock goes and one of us tries.
       await delay(WAIT_POLL_MS);
     }
+  }
+}
+
+/** What a job reads through the run's snapshot of its learner. */
+export interface LearnerSnapshotReads {
+  learner(client: SmartAssessorApi): Promise<Learner>;
+  courses(client: SmartAssessorApi): Promise<LearnerCourse[]>;
+}
+
+/**
+ * One job's use of the run's snapshot of its learner, kept by the runner: the job opens
+ * it once it knows the learner's Smart Assessor id and reads through it; the job's Smart
+ * Assessor writes are shown to it as they are answered (`written`); once the job's
+ * outcome is committed (and only then: a job that dies before its commit must find the
+ * old values when it runs again) `afterCommit` marks the job's parts done and puts back
+ * what Smart Assessor answered to the job's PATCHes of the learner and their courses.
+ * The marks are sent without waiting and the refresh with them: a refresh and a release
+ * of an entry give the same end in either order.
+ */
+export class JobSnapshot {
+  private opened?: { snapshot: LearnerSnapshot; saLearnerId: string };
+  private coursesRead?: LearnerCourse[];
+  private learnerAnswer?: Learner;
+  private readonly courseAnswers: LearnerCourse[] = [];
+
+  constructor(
+    private readonly redis: RedisClient,
+    private readonly runId: string | null,
+    private readonly jobName: string,
+  ) {}
+
+  get isOpen(): boolean {
+    return this.opened !== undefined;
+  }
+
+  open(saLearnerId: string): LearnerSnapshotReads {
+    if (this.runId === null) throw new Error(`Job ${this.jobName} is not part of a run: it has no run snapshot to read`);
+    if (this.opened?.saLearnerId !== saLearnerId) this.opened = { snapshot: new LearnerSnapshot(this.redis, this.runId, saLearnerId), saLearnerId };
+    const { snapshot } = this.opened;
+    return {
+      learner: (client) => snapshot.learner(client),
+      courses: async (client) => (this.coursesRead = await snapshot.courses(client)),
+    };
+  }
+
+  /** Smart Assessor's answer to one of the job's writes. */
+  written(write: SmartAssessorWrite, answer: unknown): void {
+    if (!this.opened || write.args[0] !== this.opened.saLearnerId) return;
+    if (write.operation === 'updateLearner') this.learnerAnswer = answer as Learner;
+    if (write.operation === 'updateLearnerCourse') this.courseAnswers.push(answer as LearnerCourse);
+  }
+
+  async afterCommit(settings: { pushChangesToLearnerEmployer: boolean }, log: Pick<Logger, 'warn'>): Promise<void> {
+    if (!this.opened) return;
+    const { snapshot } = this.opened;
+    const reader = READER_OF_JOB[this.jobName as AnyJobName];
+    for (const part of reader ? PARTS_READ[reader] : []) snapshot.markDone(part, reader!, snapshotReaders(part, settings), log);
+    await Promise.all([
+      this.courseAnswers.length > 0 && this.coursesRead ? snapshot.coursesWritten(this.coursesRead, this.courseAnswers) : undefined,
+      this.learnerAnswer ? snapshot.learnerWritten(this.learnerAnswer) : undefined,
+    ]);
   }
 }

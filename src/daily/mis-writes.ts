@@ -1,15 +1,18 @@
 import type { EntityManager } from 'typeorm';
-import { PermanentError } from '../errors.js';
+import { PermanentError } from '../failure-kinds.js';
 import type { AssessorFields, EmployerFields, LearnerDemographics } from '../smart-assessor/types.js';
 import { isUniqueViolation } from '../enrolment/smart-assessor-ids.js';
 import { aimRecord, type AimProgressUpdate, type CourseTakeover, type PicsAimProgress, type ReviewCreate, type ReviewFields, type ReviewUpdate } from '../sync/index.js';
 import type { ReviewRow } from './mis-records.js';
 import type { SqlStatement } from '../db/statement-batch.js';
+import type { MisWrite } from '../runs/outcomes.js';
 
 /**
- * The MIS side of the daily plans, written inside the job's commit (one transaction with
- * its sync event). Only the columns a plan names are written; the records that carry an
- * updated_at have it moved, so "nothing changed" is visible as an updated_at that stayed.
+ * The MIS side of the daily plans: each function answers the writes a job hands back in
+ * its result (JobResult.misWrites), none when there is nothing to write; the runner
+ * commits them with the job's sync event, in one transaction. Only the columns a plan
+ * names are written; the records that carry an updated_at have it moved, so "nothing
+ * changed" is visible as an updated_at that stayed.
  */
 
 /** A write that lost a race with another job for the same learner; trying the job again sees the other's result. */
@@ -63,9 +66,10 @@ const ORGANISATION_COLUMNS = {
 type Columns = Record<string, string>;
 
 /**
- * The statements below need no answer to go on: a job hands them to its commit, which
- * sends them with its sync event in one round trip as one transaction (recordWithWrites).
- * Each answers the statements to run, none when there is nothing to write.
+ * The statements below need no answer to go on: the commit sends them with the sync
+ * event in one round trip, usually with other jobs' (OutcomeGroup). The writes further
+ * down read as they go (and may refuse): a commit with one of them is a transaction of
+ * its own.
  */
 
 function columnsUpdate(table: string, columns: Columns, id: number, values: Record<string, unknown>): SqlStatement[] {
@@ -141,7 +145,11 @@ export function courseTakeoverUpdates(takeovers: readonly CourseTakeover<{ id: n
  * under the job, which is tried again to follow it. Another aim holding the course is
  * for a person to correct.
  */
-export async function saveLearnerCourseLinks(manager: EntityManager, links: readonly { aim: { id: number; aimRef: string }; learnerCourseId: string }[]): Promise<void> {
+export function learnerCourseLinksSave(links: readonly { aim: { id: number; aimRef: string }; learnerCourseId: string }[]): MisWrite[] {
+  return links.length === 0 ? [] : [(manager) => saveLearnerCourseLinks(manager, links)];
+}
+
+async function saveLearnerCourseLinks(manager: EntityManager, links: readonly { aim: { id: number; aimRef: string }; learnerCourseId: string }[]): Promise<void> {
   if (links.length === 0) return;
   let differing: Array<{ aimRef: string; held: string | null; wanted: string }>;
   try {
@@ -168,13 +176,24 @@ export async function saveLearnerCourseLinks(manager: EntityManager, links: read
   }
 }
 
+/** The planned reviews created and updated (createReviews, then updateReviews). */
+export function reviewsSave(learner: { id: number; learnerIdent: string }, creates: readonly ReviewCreate[], updates: readonly ReviewUpdate<ReviewRow>[]): MisWrite[] {
+  if (creates.length === 0 && updates.length === 0) return [];
+  return [
+    async (manager) => {
+      await createReviews(manager, learner, creates);
+      await updateReviews(manager, updates);
+    },
+  ];
+}
+
 /**
  * Creates the planned reviews. A review another job created meanwhile (same learner,
  * same System ID) is not created twice: the unique key turns it away, and the job is
  * tried again to update that review instead. A mapping to a review type that no longer
  * exists fails the job with the code named.
  */
-export async function createReviews(manager: EntityManager, learner: { id: number; learnerIdent: string }, creates: readonly ReviewCreate[]): Promise<void> {
+async function createReviews(manager: EntityManager, learner: { id: number; learnerIdent: string }, creates: readonly ReviewCreate[]): Promise<void> {
   if (creates.length === 0) return;
   const rows = creates.map((review) => ({
     ident: review.reviewIdent,
@@ -214,7 +233,7 @@ export async function createReviews(manager: EntityManager, learner: { id: numbe
 }
 
 /** Writes only the fields each update names, for all the learner's changed reviews in one statement. */
-export async function updateReviews(manager: EntityManager, updates: readonly ReviewUpdate<ReviewRow>[]): Promise<void> {
+async function updateReviews(manager: EntityManager, updates: readonly ReviewUpdate<ReviewRow>[]): Promise<void> {
   if (updates.length === 0) return;
   const rows: Array<{ id: number; fields: Partial<ReviewFields> }> = updates.map(({ review, set }) => ({ id: review.id, fields: set }));
   await manager.query(
@@ -236,7 +255,11 @@ export async function updateReviews(manager: EntityManager, updates: readonly Re
  * found the same employer); a different one means an admin linked the organisation
  * elsewhere, and the job is tried again to follow that link.
  */
-export async function saveOrganisationAdditionalId(manager: EntityManager, organisation: { id: number; ref: string }, employerId: string): Promise<void> {
+export function organisationAdditionalIdSave(organisation: { id: number; ref: string }, employerId: string): MisWrite[] {
+  return [(manager) => saveOrganisationAdditionalId(manager, organisation, employerId)];
+}
+
+async function saveOrganisationAdditionalId(manager: EntityManager, organisation: { id: number; ref: string }, employerId: string): Promise<void> {
   const [row] = (await manager.query(
     `WITH saved AS (
        UPDATE organisation SET additional_id = $2, updated_at = now() WHERE id = $1 AND (additional_id IS NULL OR btrim(additional_id) = '') RETURNING additional_id

@@ -1,8 +1,8 @@
 import type { DataSource } from 'typeorm';
 import type { FieldChange, IntegrationSettings, Learner, Officer, Organisation, SyncSubject } from '../../entities/index.js';
-import { InvalidDataError, PermanentError } from '../errors.js';
+import { InvalidDataError, PermanentError } from '../failure-kinds.js';
 import type { Logger } from '../logging/logger.js';
-import { isSmartAssessorError } from '../smart-assessor/errors.js';
+import { isSmartAssessorError } from '../smart-assessor/smart-assessor-error.js';
 import type { SmartAssessorApi } from '../smart-assessor/types.js';
 import {
   aimRecord,
@@ -16,7 +16,7 @@ import {
 import { planEnrolment } from './enrolment-plan.js';
 import { loadEnrolmentRecords, type EnrolmentAimRecord } from './enrolment-records.js';
 import { ENROLMENT_QUEUE, type HistoryEntry } from './history.js';
-import { linkOrCreateAssessor, saveSmartAssessorId, type SavedLink } from './save-link.js';
+import { issuedIdSaver, linkOrCreateAssessor, saveSmartAssessorId, type SavedLink } from './save-link.js';
 import {
   AIM_LEARNER_COURSE_ID,
   LEARNER_SMART_ASSESSOR_ID,
@@ -82,7 +82,7 @@ export async function enrolLearner(learnerId: number, deps: EnrolmentDeps): Prom
   const employerId =
     presentId(organisation.additionalId) ??
     (await save(ORGANISATION_ADDITIONAL_ID, { id: organisation.id, key: organisation.ref }, (await client.ensureEmployer(employerCreateBody(organisation))).id));
-  const assessorIdOf = async (officer: Officer): Promise<string> => kept(await linkOrCreateAssessor(client, deps.db, officer, { subject, jobId: deps.jobId }));
+  const assessorIdOf = async (officer: Officer): Promise<string> => kept(await linkOrCreateAssessor(client, issuedIdSaver(deps.db), officer, { subject, jobId: deps.jobId }));
   const assessorId = await assessorIdOf(mainOfficer);
   const secondaryAssessorId = plan.secondAssessor ? await assessorIdOf(plan.secondAssessor) : null;
 

@@ -1,4 +1,4 @@
-import type { FieldProblem } from '../errors.js';
+import type { FieldProblem } from '../failure-kinds.js';
 import {
   placeAims,
   secondAssessorOf,

@@ -4,7 +4,7 @@
  * Smart Assessor ID, an admin's own edits of Smart Assessor ids, and the assessor link the
  * daily status job shares with enrolment.
  */
-export { AlreadyEnrolledError, RecordNotFoundError } from './errors.js';
+export { AlreadyEnrolledError, RecordNotFoundError } from './enrolment-refusals.js';
 export {
   enrolmentPreview,
   type AssessorPreview,
@@ -22,4 +22,4 @@ export { refreshQualificationLinks, type QualificationLinksRefresh } from './qua
 export { lookUpAssessors, lookUpEmployers, LOOK_UP_MAX_PAGE_SIZE, LOOK_UP_PAGE_SIZE, type AssessorLookUp, type EmployerLookUp } from './look-up.js';
 export { setLearnerSmartAssessorId, setOfficerAdditionalId, setOrganisationAdditionalId, smartAssessorIdProblem } from './manual-links.js';
 export { ENROLMENT_QUEUE, MANUAL_EDIT_QUEUE } from './history.js';
-export { linkOrCreateAssessor, type LinkHistory, type SavedLink } from './save-link.js';
+export { issuedIdSaver, linkOrCreateAssessor, type LinkHistory, type SavedLink, type SaveIssuedId } from './save-link.js';

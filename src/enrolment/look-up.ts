@@ -1,4 +1,4 @@
-import { ValidationFailedError } from '../errors.js';
+import { ValidationFailedError } from '../failure-kinds.js';
 import type { Assessor, Employer, Page, SmartAssessorApi } from '../smart-assessor/types.js';
 
 /** GET /api/smart-assessor/employers: by name (a case-insensitive part of it) and/or EDRS number. */

@@ -1,9 +1,9 @@
 import type { DataSource, EntityTarget } from 'typeorm';
 import { Learner, Officer, Organisation, type SyncSubject } from '../../entities/index.js';
-import { ValidationFailedError } from '../errors.js';
-import { LearnerNotFoundError } from '../runs/errors.js';
+import { ValidationFailedError } from '../failure-kinds.js';
+import { LearnerNotFoundError } from '../runs/run-refusals.js';
 import { learnerSubject, officerSubject, organisationSubject } from '../sync/index.js';
-import { RecordNotFoundError } from './errors.js';
+import { RecordNotFoundError } from './enrolment-refusals.js';
 import { MANUAL_EDIT_QUEUE, recordHistory } from './history.js';
 import {
   holderOf,

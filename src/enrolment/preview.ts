@@ -1,7 +1,7 @@
 import type { DataSource } from 'typeorm';
 import type { Officer, Organisation } from '../../entities/index.js';
-import { LearnerNotFoundError } from '../runs/errors.js';
-import type { FieldProblem } from '../errors.js';
+import { LearnerNotFoundError } from '../runs/run-refusals.js';
+import type { FieldProblem } from '../failure-kinds.js';
 import type { LearnerCreate } from '../smart-assessor/types.js';
 import { learnerCreateBody, ukToday, type IsoDate } from '../sync/index.js';
 import { planEnrolment, type EnrolmentPlan } from './enrolment-plan.js';

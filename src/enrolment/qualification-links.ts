@@ -1,6 +1,6 @@
 import type { DataSource } from 'typeorm';
 import { Qualification } from '../../entities/index.js';
-import { normaliseQualificationReference } from '../demo/catalogue.js';
+import { normaliseQualificationReference } from '../sync/normalise.js';
 import type { SmartAssessorApi } from '../smart-assessor/types.js';
 import { presentId } from './smart-assessor-ids.js';
 

@@ -1,9 +1,9 @@
 import type { DataSource } from 'typeorm';
 import { Learner } from '../../entities/index.js';
 import type { Producers } from '../../queues/producers.js';
-import { LearnerNotFoundError } from '../runs/errors.js';
+import { LearnerNotFoundError } from '../runs/run-refusals.js';
 import { requireIntegrationEnabled } from '../settings/integration-switch.js';
-import { AlreadyEnrolledError } from './errors.js';
+import { AlreadyEnrolledError } from './enrolment-refusals.js';
 import { presentId } from './smart-assessor-ids.js';
 
 /**

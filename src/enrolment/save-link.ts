@@ -1,6 +1,6 @@
 import type { DataSource } from 'typeorm';
 import type { SyncSubject } from '../../entities/index.js';
-import { PermanentError } from '../errors.js';
+import { PermanentError } from '../failure-kinds.js';
 import type { SmartAssessorApi } from '../smart-assessor/types.js';
 import { assessorCreateBody, type PicsOfficer } from '../sync/index.js';
 import { ENROLMENT_QUEUE, recordHistory } from './history.js';
@@ -73,6 +73,14 @@ export async function saveSmartAssessorId(
   }
 }
 
+/** Keeps an id Smart Assessor issued on its MIS record (saveSmartAssessorId, in whatever database the caller writes to). */
+export type SaveIssuedId = (target: SmartAssessorIdColumn, record: LinkedRecord, value: string, history: LinkHistory) => Promise<SavedLink>;
+
+/** saveSmartAssessorId into `db`. */
+export function issuedIdSaver(db: DataSource): SaveIssuedId {
+  return (target, record, value, history) => saveSmartAssessorId(db, target, record, value, history);
+}
+
 /**
  * An officer's SA assessor (SPEC.md §3): the one its Additional ID names, else the one
  * with the officer's ref as misReference, created when there is none (a 409 answers the
@@ -83,12 +91,12 @@ export async function saveSmartAssessorId(
  */
 export async function linkOrCreateAssessor(
   client: Pick<SmartAssessorApi, 'ensureAssessor'>,
-  db: DataSource,
+  save: SaveIssuedId,
   officer: PicsOfficer & { id: number },
   history: LinkHistory,
 ): Promise<SavedLink> {
   const held = presentId(officer.additionalId);
   if (held) return { id: held, savedNow: false };
   const { id } = await client.ensureAssessor(assessorCreateBody(officer));
-  return saveSmartAssessorId(db, OFFICER_ADDITIONAL_ID, { id: officer.id, key: officer.ref }, id, history);
+  return save(OFFICER_ADDITIONAL_ID, { id: officer.id, key: officer.ref }, id, history);
 }

@@ -1,7 +1,7 @@
 import type { DataSource } from 'typeorm';
 import type { Logger } from '../logging/logger.js';
 import type { ProcessMetrics, PrunedKind } from '../metrics/process-metrics.js';
-import { LEARNERS_DONE_SQL } from '../runs/progress.js';
+import { activeWholeProviderRunId, keepLearnersDone, recordEventsKept } from '../runs/run-lifecycle.js';
 import { EVERY_OUTCOME, eventsKeptFor, outcomesToRemove, retentionCutoffs, SHORT_LIVED_OUTCOMES, type EventsKept, type RetentionPolicy } from './retention.js';
 
 /**
@@ -126,12 +126,10 @@ class Pruner {
     if (this.options.yieldToRuns === false) return;
     let waitingFor: string | undefined;
     for (;;) {
-      const [active] = (await this.db.query(
-        `SELECT id FROM sync_run WHERE state IN ('queued', 'running') AND trigger IN ('schedule', 'manual') LIMIT 1`,
-      )) as Array<{ id: string }>;
+      const active = await activeWholeProviderRunId(this.db);
       if (!active || this.stopped) return;
-      if (active.id !== waitingFor) this.options.log?.info('history prune waits for the run to finish', { runId: active.id });
-      waitingFor = active.id;
+      if (active !== waitingFor) this.options.log?.info('history prune waits for the run to finish', { runId: active });
+      waitingFor = active;
       await new Promise((resolve) => setTimeout(resolve, this.options.yieldPollMs ?? 30_000));
     }
   }
@@ -160,7 +158,7 @@ class Pruner {
     const outcomes = outcomesToRemove(run.events_kept, due);
     if (run.events_kept === 'all') {
       // First, while every event is there: the run page shows it unchanged afterwards.
-      await this.db.query(`UPDATE sync_run SET learners_done = (${LEARNERS_DONE_SQL}) WHERE id = $1 AND learners_done IS NULL`, [run.id]);
+      await keepLearnersDone(this.db, run.id);
     }
     let after = ['', '', ''];
     for (;;) {
@@ -172,7 +170,7 @@ class Pruner {
       if (row.seen < this.options.batchSize || row.queue === null) break;
       after = [row.queue, row.subject_type!, row.subject_ref!];
     }
-    await this.db.query(`UPDATE sync_run SET events_kept = $2 WHERE id = $1`, [run.id, due]);
+    await recordEventsKept(this.db, run.id, due);
     this.report.runs += 1;
   }
 

@@ -1,5 +1,5 @@
 import type { DataSource } from 'typeorm';
-import { ValidationFailedError } from '../errors.js';
+import { ValidationFailedError } from '../failure-kinds.js';
 import { logger } from '../logging/logger.js';
 import { newAddressProblems, type SettingsPatch } from '../settings/settings-patch.js';
 import type { SettingsService } from '../settings/settings-service.js';

@@ -2,7 +2,8 @@ import { Gauge, Registry } from 'prom-client';
 import type { DataSource } from 'typeorm';
 import { QUEUE_NAMES } from '../../queues/definitions.js';
 import type { Producers } from '../../queues/producers.js';
-import { runView } from '../runs/progress.js';
+import { runView } from '../runs/run-views.js';
+import { activeWholeProviderRunId } from '../runs/run-lifecycle.js';
 
 /**
  * What is true now, read at scrape time rather than counted: the runs from PostgreSQL
@@ -40,8 +41,8 @@ async function addRunGauges(registry: Registry, db: DataSource, now: Date): Prom
 
   const activeSeconds = new Gauge({ name: 'sai_sync_run_active_seconds', help: 'How long the active whole-provider run has been going (0: none is active).', registers: [registry] });
   const activeJobs = new Gauge({ name: 'sai_sync_run_active_jobs', help: "The active whole-provider run's jobs by state (total, completed, failed, waiting).", labelNames: ['state'], registers: [registry] });
-  const [active] = (await db.query(`SELECT id, trigger FROM sync_run WHERE state IN ('queued', 'running') AND trigger IN ('schedule', 'manual') LIMIT 1`)) as RunRow[];
-  const view = active ? await runView(db, active.id, now) : null;
+  const active = await activeWholeProviderRunId(db);
+  const view = active ? await runView(db, active, now) : null;
   activeSeconds.set(view?.startedAt ? Math.max(0, (now.getTime() - Date.parse(view.startedAt)) / 1000) : 0);
   for (const [state, count] of Object.entries(view ? view.jobs : { total: 0, completed: 0, failed: 0, waiting: 0 })) activeJobs.set({ state }, count);
 }

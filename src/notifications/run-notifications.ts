@@ -3,7 +3,7 @@ import type { RunNotificationEvent } from '../../entities/index.js';
 import { redactJobText } from '../admin/dashboard/job-redaction.js';
 import type { Logger } from '../logging/logger.js';
 import type { ProcessMetrics } from '../metrics/process-metrics.js';
-import { runView, type SyncRunView } from '../runs/progress.js';
+import { runView, type SyncRunView } from '../runs/run-views.js';
 import { postToWebhook, type WebhookAnswer } from './webhook.js';
 
 /**

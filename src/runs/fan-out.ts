@@ -3,7 +3,7 @@ import type { Producers } from '../../queues/producers.js';
 import type { Logger } from '../logging/logger.js';
 import { recordedRunSettings } from '../settings/run-settings.js';
 import { recordCovered } from './outcomes.js';
-import { finishFanOut } from './run-lifecycle.js';
+import { finishFanOut, growRun, startFanOut } from './run-lifecycle.js';
 import { wholeProviderSubjects, withoutOutcome } from './run-subjects.js';
 
 export interface FanOutDeps {
@@ -16,9 +16,8 @@ export interface FanOutDeps {
 
 /**
  * A page's jobs are built and sent at once, so the page bounds what the fan-out holds:
- * pages of 1,000 learners (5,000+ jobs) raised the scheduler's peak by a quarter in the
- * bench; 250 adds no more to it than 50 did, in fewer round trips. (What kept the peak
- * growing with N was V8's heap sizing, not the page: src/commands/process-heap.ts.)
+ * small enough to keep the scheduler's peak down, large enough to keep its round trips
+ * few (README, Benchmark, says how 250 was chosen).
  */
 export const DEFAULT_PAGE_SIZE = 250;
 
@@ -30,22 +29,14 @@ export const DEFAULT_PAGE_SIZE = 250;
  * and fixed at the end.
  */
 export async function fanOutRun({ db, producers, logger, pageSize = DEFAULT_PAGE_SIZE }: FanOutDeps, runId: string): Promise<void> {
-  // A WITH around the UPDATE so TypeORM hands back the rows (a bare UPDATE answers [rows, count]).
-  const [run] = (await db.query(
-    `WITH started AS (
-       UPDATE sync_run SET state = 'running', started_at = COALESCE(started_at, now())
-       WHERE id = $1 AND state IN ('queued', 'running') AND trigger IN ('schedule', 'manual')
-       RETURNING as_of_date
-     ) SELECT as_of_date::text AS as_of_date FROM started`,
-    [runId],
-  )) as Array<{ as_of_date: string }>;
-  if (!run) return;
+  const asOfDate = await startFanOut(db, runId);
+  if (asOfDate === null) return;
   const log = logger.child({ runId });
   const settings = await recordedRunSettings(db, runId);
   const started = performance.now();
   let learners = 0;
   let jobs = 0;
-  const pages = wholeProviderSubjects(db, run.as_of_date, settings, pageSize);
+  const pages = wholeProviderSubjects(db, asOfDate, settings, pageSize);
   // The next page is read from PostgreSQL while this one is added to Redis. Should this
   // page fail, the read ahead may fail too with nobody awaiting it: that must not crash.
   const readAhead = () => {
@@ -63,7 +54,7 @@ export async function fanOutRun({ db, producers, logger, pageSize = DEFAULT_PAGE
     await recordCovered(db, runId, covered);
     learners += page.learners;
     jobs += page.subjects.length;
-    await db.query(`UPDATE sync_run SET learners = GREATEST(learners, $2), jobs_total = GREATEST(jobs_total, $3) WHERE id = $1`, [runId, learners, jobs]);
+    await growRun(db, runId, learners, jobs);
   }
   await finishFanOut(db, runId, learners, jobs);
   log.info('run fanned out', { learners, jobs, ms: Math.round(performance.now() - started) });

@@ -3,12 +3,10 @@ import type { Producers, RunSubject, UrgentJob } from '../../queues/producers.js
 import { refuseWhileDisabled } from '../settings/integration-switch.js';
 import { currentRunSettings } from '../settings/run-settings.js';
 import { isBlank, ukToday } from '../sync/index.js';
-import { LearnerNotFoundError, NotEnrolledError } from './errors.js';
-import { eventSubject, recordAndSettle, recordCovered, settleRun } from './outcomes.js';
+import { recordCovered, recordNotRunHere } from './outcomes.js';
+import { finishLearnerRunFanOut, joinOrCreateLearnerRun, settleRun } from './run-lifecycle.js';
+import { LearnerNotFoundError, NotEnrolledError } from './run-refusals.js';
 import { oneLearnerSubjects } from './run-subjects.js';
-
-/** pg_advisory_xact_lock's first key for "one learner's run": two requests for one learner take turns choosing the run. */
-const LEARNER_RUN_LOCK = 0x5a1_0001;
 
 /**
  * Queues one job of a learner run ahead of the backlog and settles the run accounting
@@ -18,16 +16,7 @@ const LEARNER_RUN_LOCK = 0x5a1_0001;
 export async function queueLearnerRunJob(db: DataSource, producers: Producers, runId: string, subject: RunSubject, repeatTag?: string): Promise<UrgentJob> {
   const job = await producers.addUrgentJob(runId, subject, repeatTag);
   for (const taken of job.tookOver) {
-    await recordAndSettle(db, {
-      runId: taken.runId,
-      jobId: taken.jobId,
-      queue: subject.kind.queue,
-      subject: eventSubject(subject),
-      outcome: 'skipped',
-      changes: [],
-      error: `not run by this run: "Update Learner In Smart Assessor" ran it first (run ${runId}, job ${job.jobId})`,
-      touchLearner: false,
-    });
+    await recordNotRunHere(db, taken.runId, taken.jobId, subject, `"Update Learner In Smart Assessor" ran it first (run ${runId}, job ${job.jobId})`);
   }
   if (job.coveredBy) await recordCovered(db, runId, [{ subject, coveringJobId: job.coveredBy.jobId }]);
   return job;
@@ -58,31 +47,14 @@ export async function requestLearnerSync(
   const subjects = await oneLearnerSubjects(db, learner.id, settings);
   const asOfDate = ukToday(options.now ?? new Date());
 
-  const { runId, joined } = await db.transaction(async (manager) => {
-    await manager.query(`SELECT pg_advisory_xact_lock($1, $2)`, [LEARNER_RUN_LOCK, learner.id]);
-    const [active] = (await manager.query(
-      `SELECT id FROM sync_run WHERE trigger = 'learner' AND learner_id = $1 AND state IN ('queued', 'running') AND settings = $2::jsonb
-       ORDER BY created_at DESC LIMIT 1`,
-      [learner.id, settings],
-    )) as Array<{ id: string }>;
-    if (active) {
-      await manager.query(`UPDATE sync_run SET jobs_total = GREATEST(jobs_total, $2) WHERE id = $1`, [active.id, subjects.length]);
-      return { runId: active.id, joined: true };
-    }
-    const [created] = (await manager.query(
-      `INSERT INTO sync_run (trigger, state, as_of_date, learner_id, started_at, learners, jobs_total, settings)
-       VALUES ('learner', 'running', $1, $2, now(), 1, $3, $4) RETURNING id`,
-      [asOfDate, learner.id, subjects.length, settings],
-    )) as Array<{ id: string }>;
-    return { runId: created.id, joined: false };
-  });
+  const { runId, joined } = await joinOrCreateLearnerRun(db, learner.id, settings, asOfDate, subjects.length);
 
   const repeatTag = joined ? Date.now().toString(36) : undefined;
   const jobIds: string[] = [];
   for (const subject of subjects) {
     jobIds.push((await queueLearnerRunJob(db, producers, runId, subject, repeatTag)).jobId);
   }
-  await db.query(`UPDATE sync_run SET fan_out_complete = true WHERE id = $1 AND state = 'running'`, [runId]);
+  await finishLearnerRunFanOut(db, runId);
   await settleRun(db, runId);
   return { runId, jobIds };
 }

@@ -4,7 +4,8 @@ import type { Logger } from '../logging/logger.js';
 import { recordedRunSettings } from '../settings/run-settings.js';
 import { DEFAULT_PAGE_SIZE } from './fan-out.js';
 import { queueLearnerRunJob } from './learner-sync.js';
-import { eventSubject, recordAndSettle, recordCovered, settleRun } from './outcomes.js';
+import { eventSubject, recordAndSettle, recordCovered } from './outcomes.js';
+import { finishLearnerRunFanOut, settleRun, writeOffMissingJobs } from './run-lifecycle.js';
 import { oneLearnerSubjects, wholeProviderSubjects, withoutOutcome, type SubjectPage } from './run-subjects.js';
 
 /** What the reconciler saw of each run's progress last time, to tell a run that moves from one that is stuck. */
@@ -90,20 +91,8 @@ async function repairRun(deps: ReconcileDeps, run: ActiveRun): Promise<RunRepair
       repair.requeued += absent.length - covered.length;
     }
   }
-  if (run.trigger === 'learner') await db.query(`UPDATE sync_run SET fan_out_complete = true WHERE id = $1 AND state = 'running'`, [run.id]);
-  if (repair.requeued === 0 && repair.pending === 0) {
-    await settleRun(db, run.id);
-    await db.query(
-      `UPDATE sync_run SET
-         error = CASE WHEN jobs_total > jobs_completed + jobs_failed
-           THEN (jobs_total - jobs_completed - jobs_failed) || ' job(s) no longer applied when the run was repaired (their learner, officer or organisation left the run) and were not run'
-           ELSE error END,
-         jobs_total = jobs_completed + jobs_failed
-       WHERE id = $1 AND state = 'running' AND fan_out_complete`,
-      [run.id],
-    );
-    repair.closed = await settleRun(db, run.id);
-  }
+  if (run.trigger === 'learner') await finishLearnerRunFanOut(db, run.id);
+  if (repair.requeued === 0 && repair.pending === 0) repair.closed = await writeOffMissingJobs(db, run.id);
   return repair;
 }
 

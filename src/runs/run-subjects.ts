@@ -1,7 +1,7 @@
 import type { DataSource } from 'typeorm';
 import type { RunSettings } from '../../entities/index.js';
 import type { RunSubject } from '../../queues/producers.js';
-import { learnerEmployerJob, officerDetailsJob, organisationDetailsJob, PER_LEARNER_JOBS } from '../../queues/registry.js';
+import { learnerEmployerJob, officerDetailsJob, organisationDetailsJob, PER_LEARNER_JOBS } from '../../queues/definitions.js';
 import { eligibilityCutoff } from '../sync/index.js';
 
 /**

@@ -1,6 +1,6 @@
 import type { DataSource } from 'typeorm';
 import { perDataSource } from '../db/per-data-source.js';
-import { settleRun } from './outcomes.js';
+import { settleRun } from './run-lifecycle.js';
 
 /**
  * Runs `work` for a key after every caller's request, sharing it between callers that

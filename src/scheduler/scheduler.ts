@@ -10,7 +10,7 @@ import {
   type RunControlJobName,
   type RunControlJobs,
 } from '../../queues/run-control.js';
-import { workerTuningOptions, type WorkerTuning } from '../../workers/runner.js';
+import { workerTuningOptions, type WorkerTuning } from '../../queues/worker-tuning.js';
 import { pruneHistory } from '../history/prune-history.js';
 import type { RetentionPolicy } from '../history/retention.js';
 import { logger as processLogger, type Logger } from '../logging/logger.js';

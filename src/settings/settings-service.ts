@@ -1,6 +1,6 @@
 import type { DataSource, EntityManager } from 'typeorm';
 import { IntegrationSettings, SESSION_TYPES, type DemographicsMode, type SessionType } from '../../entities/index.js';
-import { PermanentError, ValidationFailedError } from '../errors.js';
+import { PermanentError, ValidationFailedError } from '../failure-kinds.js';
 import { SecretBoxError, type SecretBox } from './secret-box.js';
 import { mappedReviewTypeCodes, newAddressProblems, settingsPatchProblems, type SettingsPatch } from './settings-patch.js';
 

@@ -24,7 +24,7 @@ import {
   type ValidationError,
 } from 'class-validator';
 import { COMPLETION_STATUSES, GENDERS, OUTCOMES } from '../../entities/enums.js';
-import { SmartAssessorError } from './errors.js';
+import { SmartAssessorError } from './smart-assessor-error.js';
 import { cacheValidationRules } from './rules-cache.js';
 import { COURSE_STATUSES, LEARNER_STATUSES, SESSION_STATUSES, SESSION_TYPES, SMART_COACH_RISK_BANDS } from './types.js';
 

@@ -20,7 +20,7 @@ import {
   SiteAnswer,
   TokenAnswer,
 } from './answers.js';
-import { SmartAssessorError } from './errors.js';
+import { SmartAssessorError } from './smart-assessor-error.js';
 import { failureFromAnswer } from './failures.js';
 import { RequestBudget } from './request-budget.js';
 import type {

@@ -1,5 +1,5 @@
 import { answerProblems, ErrorAnswer } from './answers.js';
-import { SmartAssessorError } from './errors.js';
+import { SmartAssessorError } from './smart-assessor-error.js';
 import { retryAfterMs } from './request-budget.js';
 
 interface ErrorBody {

@@ -1,7 +1,7 @@
 import type { RedisClient } from '../../queues/connection.js';
 import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
 import { RedisScript } from '../redis/script.js';
-import { SmartAssessorError } from './errors.js';
+import { SmartAssessorError } from './smart-assessor-error.js';
 
 /**
  * Smart Assessor allows a site N requests a minute across every caller. Every client of

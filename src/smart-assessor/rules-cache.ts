@@ -14,6 +14,7 @@ export function cacheValidationRules(): void {
   storage[CACHED] = true;
 
   type Rules = ReturnType<typeof storage.getTargetValidationMetadatas>;
+  // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type -- class-validator keys its rules by the class, typed Function.
   let rules = new Map<Function | string, Map<string, Rules>>();
   let grouped = new WeakMap<Rules, ReturnType<typeof storage.groupByPropertyName>>();
   const forget = () => {

@@ -1,6 +1,6 @@
 import type { DemographicsMode, Direction, Gender } from '../../entities/enums.js';
 import type { FieldChange } from '../../entities/sync-event.js';
-import type { FieldProblem } from '../errors.js';
+import type { FieldProblem } from '../failure-kinds.js';
 import type { AssessorFields, EmployerFields, LearnerDemographics, LearnerUpdate } from '../smart-assessor/types.js';
 import type { IsoDate } from './dates.js';
 import { isBlank, sameValue, type ValueKind } from './normalise.js';

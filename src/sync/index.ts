@@ -33,7 +33,7 @@ export {
 } from './records.js';
 
 /** Comparing (every queue): normalise, then equal means no change; a blank never overwrites. */
-export { isBlank, normalise, sameValue, type ValueKind } from './normalise.js';
+export { isBlank, normalise, normaliseQualificationReference, sameValue, type ValueKind } from './normalise.js';
 
 /** UK calendar dates (scheduler, reviews, validation). */
 export { addCalendarMonths, isCalendarDate, latestDate, ukDateOf, ukToday, type IsoDate } from './dates.js';
@@ -43,7 +43,7 @@ export { eligibilityCutoff, isEligible, learningState, type AimEndDate, type Eli
 
 /**
  * Validation before anything is sent (enrolment, and every push). Each returns FieldProblem[]
- * (src/errors.ts); a non-empty list is thrown as `new InvalidDataError(problems)`.
+ * (src/failure-kinds.ts); a non-empty list is thrown as `new InvalidDataError(problems)`.
  * The `*Problem(value)` checks answer the reason a single value is wrong, or null.
  */
 export {
@@ -121,7 +121,7 @@ export {
   type PicsAimProgress,
   type ProgressPlan,
   type SaCourseProgress,
-} from './progress.js';
+} from './progress-and-otj.js';
 
 /** Status queue: SA course status from the ILR, restart takeovers, learner status. */
 export {

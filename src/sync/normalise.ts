@@ -46,3 +46,8 @@ export function normalise(kind: ValueKind, value: unknown): string | null {
 export function sameValue(kind: ValueKind, a: unknown, b: unknown): boolean {
   return normalise(kind, a) === normalise(kind, b);
 }
+
+/** A qualification reference as Smart Assessor's `qanCode` holds it: no '/', no spaces, upper case. */
+export function normaliseQualificationReference(reference: string): string {
+  return reference.replace(/[\s/]/g, '').toUpperCase();
+}

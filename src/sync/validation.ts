@@ -1,5 +1,5 @@
 import { GENDERS } from '../../entities/enums.js';
-import type { FieldProblem } from '../errors.js';
+import type { FieldProblem } from '../failure-kinds.js';
 import type { AssessorFields, EmployerFields, LearnerDemographics } from '../smart-assessor/types.js';
 import { isCalendarDate, type IsoDate } from './dates.js';
 import { isBlank, normalise } from './normalise.js';

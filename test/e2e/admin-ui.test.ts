@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import type { BrowserContext, Page } from 'playwright-core';
-import { generateDemoProvider } from '../../src/demo/generate.js';
+import { generateDemoProvider } from '../../tools/demo/generate.js';
 import type { ImportLearner } from '../../src/import/import-document.js';
 import { waitFor } from '../support/pipeline.js';
 import { loggedInPage, startFullStack, watchPageProblems, type FullStack } from './full-stack.js';

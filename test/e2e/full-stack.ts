@@ -10,7 +10,7 @@ import { startScheduler, type RunningScheduler } from '../../src/scheduler/index
 import { SecretBox } from '../../src/settings/secret-box.js';
 import { SettingsService } from '../../src/settings/settings-service.js';
 import { createWorkerDeps, type ClosableWorkerDeps } from '../../workers/deps.js';
-import { PROCESSOR_REGISTRATIONS, processorMap } from '../../workers/registry.js';
+import { PROCESSOR_REGISTRATIONS, processorMap } from '../../workers/processors.js';
 import { startWorkers, type RunningWorkers } from '../../workers/runner.js';
 import { ApiClient, CapturedLog, startAdminForTests, TEST_ADMIN_PASSWORD, TEST_ADMIN_USERNAME, TEST_API_TOKEN } from '../support/admin.js';
 import { resetDatabase, testDataSource } from '../support/database.js';

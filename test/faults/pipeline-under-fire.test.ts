@@ -1,5 +1,4 @@
 import { expect } from 'chai';
-import type { Job } from 'bullmq';
 import { logger } from '../../src/logging/logger.js';
 import { requestLearnerSync } from '../../src/runs/index.js';
 import { expectReferenceEndState, reasonOf, referenceRun, say, type Reference } from './support/reference.js';

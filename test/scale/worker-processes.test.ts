@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { openFaultRig, type FaultRig } from '../faults/support/rig.js';
-import { deadlocksDetected } from '../../src/bench/metrics.js';
+import { deadlocksDetected } from '../../tools/bench/metrics.js';
 import { waitFor } from '../faults/support/wait.js';
 
 /**

@@ -4,7 +4,7 @@ import { Redis } from 'ioredis';
 import winston from 'winston';
 import type { DataSource } from 'typeorm';
 import { createProducers, type Producers } from '../../queues/producers.js';
-import type { PipelineQueues } from '../../queues/registry.js';
+import type { PipelineQueues } from '../../queues/pipeline-queues.js';
 import { ensureFirstAdmin } from '../../src/admin/auth/first-admin.js';
 import { PasswordHasher, type PasswordCost } from '../../src/admin/auth/passwords.js';
 import { startAdminServer, type AdminServerOptions, type RunningAdminServer } from '../../src/admin/server.js';

@@ -1,15 +1,15 @@
 import type { DataSource } from 'typeorm';
-import { enrolGeneratedProvider, type EnrolledProvider } from '../../src/bench/enrolled-provider.js';
+import { enrolGeneratedProvider, type EnrolledProvider } from '../../tools/bench/enrolled-provider.js';
 import type { SettingsPatch } from '../../src/settings/settings-patch.js';
 import type { SettingsService } from '../../src/settings/settings-service.js';
-import type { RunningSimulator } from '../../src/simulator/server.js';
+import type { RunningSimulator } from '../../tools/simulator/server.js';
 
 /**
  * A generated provider, imported and "enrolled" in a simulator of the test's own process
- * (seeded straight into its store). The logic lives in src/bench/enrolled-provider.ts,
+ * (seeded straight into its store). The logic lives in tools/bench/enrolled-provider.ts,
  * which the benchmark shares with a simulator in another process.
  */
-export { saAssessorId, saEmployerId, saLearnerCourseId, saLearnerId, type EnrolledProvider } from '../../src/bench/enrolled-provider.js';
+export { saAssessorId, saEmployerId, saLearnerCourseId, saLearnerId, type EnrolledProvider } from '../../tools/bench/enrolled-provider.js';
 
 export interface EnrolledProviderOptions {
   db: DataSource;

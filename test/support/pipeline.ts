@@ -3,15 +3,16 @@ import winston from 'winston';
 import type { DataSource } from 'typeorm';
 import { workerConnection } from '../../queues/connection.js';
 import type { QueueName } from '../../queues/definitions.js';
-import { payloadSubject } from '../../queues/payloads.js';
+import { payloadSubject } from '../../queues/definitions.js';
 import { createProducers, type Producers } from '../../queues/producers.js';
 import { createLogger, type Logger } from '../../src/logging/logger.js';
 import { subjectOf } from '../../src/runs/outcomes.js';
 import { currentRunSettings } from '../../src/settings/run-settings.js';
 import type { SmartAssessorApi } from '../../src/smart-assessor/types.js';
-import type { JobResult, Processor, WorkerDeps, WorkerProcessDeps } from '../../workers/processor.js';
-import type { ProcessorMap } from '../../workers/registry.js';
-import { startWorkers, type RunningWorkers, type WorkerTuning } from '../../workers/runner.js';
+import type { JobResult, Processor, WorkerDeps, WorkerProcessDeps } from '../../src/jobs/job-contract.js';
+import type { ProcessorMap } from '../../workers/processors.js';
+import type { WorkerTuning } from '../../queues/worker-tuning.js';
+import { startWorkers, type RunningWorkers } from '../../workers/runner.js';
 import { testRedisUrl, uniqueQueuePrefix } from './redis.js';
 
 /**

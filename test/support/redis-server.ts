@@ -4,7 +4,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Redis } from 'ioredis';
-import { freePort } from '../../src/bench/ports.js';
+import { freePort } from '../../tools/bench/ports.js';
 
 /**
  * A redis-server of the test's own, on a free loopback port, so a test can stop and

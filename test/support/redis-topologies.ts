@@ -5,7 +5,7 @@ import net from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { freePort } from '../../src/bench/ports.js';
+import { freePort } from '../../tools/bench/ports.js';
 import { answersPing, askRedis } from './redis-server.js';
 
 /**

@@ -1,7 +1,7 @@
 import { createSmartAssessorClient, type SmartAssessorClient, type SmartAssessorClientOptions } from '../../src/smart-assessor/client.js';
-import { startSimulator, type RunningSimulator, type SimulatorOptions } from '../../src/simulator/server.js';
+import { startSimulator, type RunningSimulator, type SimulatorOptions } from '../../tools/simulator/server.js';
 
-export type { RunningSimulator, SimulatorOptions } from '../../src/simulator/server.js';
+export type { RunningSimulator, SimulatorOptions } from '../../tools/simulator/server.js';
 
 /**
  * A simulator for one test: a free port on 127.0.0.1 and a rate limit high enough that

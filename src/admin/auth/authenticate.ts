@@ -1,5 +1,5 @@
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
-import { CsrfError, UnauthorizedError } from '../http/errors.js';
+import { CsrfError, UnauthorizedError } from '../http/http-errors.js';
 import { CSRF_HEADER, SESSION_COOKIE } from './cookies.js';
 import type { ActiveSession, SessionStore } from './sessions.js';
 import { sameSecret } from './tokens.js';

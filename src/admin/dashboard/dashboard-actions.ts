@@ -1,6 +1,6 @@
 import type { Queue } from 'bullmq';
 import type { RequestHandler } from 'express';
-import { HttpError } from '../http/errors.js';
+import { HttpError } from '../http/http-errors.js';
 
 /**
  * The product's uses of the queue dashboard that change anything: retrying failed jobs

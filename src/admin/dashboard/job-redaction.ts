@@ -11,7 +11,7 @@ const LONG_NUMBER = /(?<![\w-])\+?\d[\d ]{8,}\d(?![\w-])/g;
 
 /**
  * A failure reason, stack trace or job log line as the dashboard may show it. The runner
- * leaves no values in Redis (src/errors.ts), but jobs that failed before it did, and text
+ * leaves no values in Redis (src/failure-kinds.ts), but jobs that failed before it did, and text
  * from elsewhere (a Smart Assessor error message), may quote one: quoted text and anything
  * shaped like personal data are masked.
  */

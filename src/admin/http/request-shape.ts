@@ -1,5 +1,5 @@
 import type { RequestHandler, Router } from 'express';
-import { ValidationFailedError } from '../../errors.js';
+import { ValidationFailedError } from '../../failure-kinds.js';
 import { childPath } from '../../settings/field-problems.js';
 
 /**

@@ -1,7 +1,7 @@
 /** Sync events as the admin API pages them: a learner's history, and an officer's or organisation's. */
 import { IsNull, type DataSource, type FindOptionsWhere } from 'typeorm';
 import { SyncEvent, type EventOutcome, type FieldChange } from '../../../entities/index.js';
-import type { PageOf, Paging } from '../http/validation.js';
+import type { PageOf, Paging } from '../http/request-parsing.js';
 
 /** contracts/admin-api.md `SyncEvent`. */
 export interface SyncEventView {

@@ -1,7 +1,7 @@
 import type { DataSource } from 'typeorm';
 import type { SystemStatus } from '../../../entities/index.js';
 import { eligibilityCutoff, isEligible, learningState, type IsoDate } from '../../sync/index.js';
-import type { PageOf, Paging } from '../http/validation.js';
+import type { PageOf, Paging } from '../http/request-parsing.js';
 import { ELIGIBLE_LEARNER_SQL } from '../../runs/run-subjects.js';
 import { containsAll, positionalBinder } from '../search-terms.js';
 

@@ -1,7 +1,7 @@
 import type { DataSource } from 'typeorm';
 import { Officer } from '../../../entities/index.js';
 import type { AssessorFields } from '../../smart-assessor/types.js';
-import type { PageOf, Paging } from '../http/validation.js';
+import type { PageOf, Paging } from '../http/request-parsing.js';
 import { containsAll, namedBinder } from '../search-terms.js';
 import type { RecordFilter } from './organisations.js';
 

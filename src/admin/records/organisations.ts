@@ -1,7 +1,7 @@
 import type { DataSource } from 'typeorm';
 import { Organisation } from '../../../entities/index.js';
 import type { EmployerFields } from '../../smart-assessor/types.js';
-import type { PageOf, Paging } from '../http/validation.js';
+import type { PageOf, Paging } from '../http/request-parsing.js';
 import { containsAll, namedBinder } from '../search-terms.js';
 
 /** An organisation as the admin API shows it: its ref, its employer fields and its Additional ID. */

@@ -6,7 +6,7 @@ import type { Producers } from '../../../queues/producers.js';
 import { liveGauges } from '../../metrics/live-gauges.js';
 import { readSharedMetrics, type MetricsFlusher } from '../../metrics/shared-metrics.js';
 import { principalOf } from '../auth/authenticate.js';
-import { UnauthorizedError } from '../http/errors.js';
+import { UnauthorizedError } from '../http/http-errors.js';
 
 export interface MetricsRoutesOptions {
   db: DataSource;

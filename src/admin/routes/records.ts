@@ -1,11 +1,11 @@
 import { Router } from 'express';
 import type { DataSource } from 'typeorm';
 import { Officer, Organisation, Qualification, ReviewType } from '../../../entities/index.js';
-import { RecordNotFoundError } from '../../enrolment/errors.js';
+import { RecordNotFoundError } from '../../enrolment/enrolment-refusals.js';
 import { setOfficerAdditionalId, setOrganisationAdditionalId } from '../../enrolment/manual-links.js';
-import { NotFoundError, type ErrorTranslator } from '../http/errors.js';
+import { NotFoundError, type ErrorTranslator } from '../http/http-errors.js';
 import { AdditionalIdBody } from '../http/dtos.js';
-import { parsePaging, queryBoolean, queryText, validateBody, type PageOf } from '../http/validation.js';
+import { parsePaging, queryBoolean, queryText, validateBody, type PageOf } from '../http/request-parsing.js';
 import { recordHistory, type SyncEventView } from '../learners/learner-history.js';
 import { checkParamText } from '../http/request-shape.js';
 import { officerView, searchOfficers } from '../records/officers.js';

@@ -7,8 +7,8 @@ import { LoginLockedError, type LoginThrottle } from '../auth/login-throttle.js'
 import { PasswordChecksBusyError, type PasswordHasher } from '../auth/passwords.js';
 import { findAdminByUsername, saveAdminPasswordHash, type SessionStore } from '../auth/sessions.js';
 import type { Logger } from '../../logging/logger.js';
-import { HttpError, UnauthorizedError } from '../http/errors.js';
-import { validateBody } from '../http/validation.js';
+import { HttpError, UnauthorizedError } from '../http/http-errors.js';
+import { validateBody } from '../http/request-parsing.js';
 
 class LoginBody {
   @IsString({ message: 'must be text' })

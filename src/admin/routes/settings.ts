@@ -1,5 +1,5 @@
 import { Router } from 'express';
-import { ValidationFailedError } from '../../errors.js';
+import { ValidationFailedError } from '../../failure-kinds.js';
 import type { SettingsService } from '../../settings/settings-service.js';
 
 export type SettingsAccess = Pick<SettingsService, 'view' | 'update'>;

@@ -2,9 +2,9 @@ import { Router } from 'express';
 import type { DataSource } from 'typeorm';
 import { lookUpAssessors, lookUpEmployers, LOOK_UP_MAX_PAGE_SIZE, LOOK_UP_PAGE_SIZE } from '../../enrolment/look-up.js';
 import { refreshQualificationLinks } from '../../enrolment/qualification-links.js';
-import { isSmartAssessorError } from '../../smart-assessor/errors.js';
-import { HttpError } from '../http/errors.js';
-import { parsePaging, queryText } from '../http/validation.js';
+import { isSmartAssessorError } from '../../smart-assessor/smart-assessor-error.js';
+import { HttpError } from '../http/http-errors.js';
+import { parsePaging, queryText } from '../http/request-parsing.js';
 import { describeSmartAssessorFailure, type SmartAssessorAccess } from '../smart-assessor-access.js';
 
 const LOOKUP_PAGING = { defaultPageSize: LOOK_UP_PAGE_SIZE, maxPageSize: LOOK_UP_MAX_PAGE_SIZE };

@@ -1,13 +1,13 @@
 import { Router } from 'express';
 import type { DataSource } from 'typeorm';
 import type { Producers } from '../../../queues/producers.js';
-import { AlreadyEnrolledError } from '../../enrolment/errors.js';
+import { AlreadyEnrolledError } from '../../enrolment/enrolment-refusals.js';
 import { requestEnrolment } from '../../enrolment/request.js';
 import { ActiveRunError, LearnerNotFoundError, listRuns, NotEnrolledError, requestLearnerSync, runView, startRun } from '../../runs/index.js';
 import { IntegrationDisabledError } from '../../settings/integration-switch.js';
-import { ConflictError, NotFoundError, type ErrorTranslator } from '../http/errors.js';
+import { ConflictError, NotFoundError, type ErrorTranslator } from '../http/http-errors.js';
 import { checkParamText } from '../http/request-shape.js';
-import { parsePaging } from '../http/validation.js';
+import { parsePaging } from '../http/request-parsing.js';
 import { isRunId, LearnersDoneCounter, runFailures, runTrend } from '../runs/run-reports.js';
 
 export interface SyncRoutesOptions {

@@ -1,7 +1,7 @@
 import type { DataSource } from 'typeorm';
 import type { RunState, RunTrigger, SubjectType } from '../../../entities/index.js';
-import { LEARNERS_DONE_SQL } from '../../runs/progress.js';
-import type { PageOf, Paging } from '../http/validation.js';
+import { LEARNERS_DONE_SQL, type SyncRunView } from '../../runs/run-views.js';
+import type { PageOf, Paging } from '../http/request-parsing.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -39,15 +39,9 @@ export async function runFailures(db: DataSource, runId: string, paging: Paging)
 }
 
 /** One bar group of the runs chart. */
-export interface RunTrendPoint {
-  runId: string;
-  trigger: RunTrigger;
-  state: RunState;
-  startedAt: string | null;
-  finishedAt: string | null;
+export interface RunTrendPoint extends Pick<SyncRunView, 'runId' | 'trigger' | 'state' | 'startedAt' | 'finishedAt' | 'learners'> {
   /** Null until the run has finished. */
   durationSeconds: number | null;
-  learners: number;
   changes: number;
   failures: number;
 }

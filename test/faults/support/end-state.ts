@@ -1,5 +1,5 @@
 import type { DataSource } from 'typeorm';
-import type { SimulatorStore } from '../../../src/simulator/store.js';
+import type { SimulatorStore } from '../../../tools/simulator/store.js';
 
 /**
  * What a run leaves behind, in a form two runs can be compared by: the MIS records the

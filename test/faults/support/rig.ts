@@ -4,13 +4,13 @@ import type { DataSource } from 'typeorm';
 import { queueKeyPrefix, workerConnection } from '../../../queues/connection.js';
 import { QUEUE_NAMES } from '../../../queues/definitions.js';
 import { createProducers, type Producers } from '../../../queues/producers.js';
-import { startBenchChild, type BenchChild } from '../../../src/bench/child-processes.js';
-import type { BenchProcessSpec } from '../../../src/bench/process-protocol.js';
+import { startBenchChild, type BenchChild } from '../../../tools/bench/child-processes.js';
+import type { BenchProcessSpec } from '../../../tools/bench/process-protocol.js';
 import { startRun } from '../../../src/runs/index.js';
 import { startScheduler, type RunningScheduler } from '../../../src/scheduler/index.js';
 import { SecretBox } from '../../../src/settings/secret-box.js';
 import { SettingsService } from '../../../src/settings/settings-service.js';
-import type { WorkerTuning } from '../../../workers/runner.js';
+import type { WorkerTuning } from '../../../queues/worker-tuning.js';
 import { resetDatabase, testDatabaseUrl, testDataSource } from '../../support/database.js';
 import { enrolledProvider, type EnrolledProvider } from '../../support/enrolled-provider.js';
 import { silentLogger } from '../../support/pipeline.js';
@@ -195,7 +195,7 @@ export async function openFaultRig(options: FaultRigOptions = {}): Promise<Fault
           );
         } catch (error) {
           const row = await run(runId);
-          throw new Error(`${(error as Error).message}; the run: ${JSON.stringify(row)}\n${workersOutput()}`);
+          throw new Error(`${(error as Error).message}; the run: ${JSON.stringify(row)}\n${workersOutput()}`, { cause: error });
         }
         return run(runId);
       },

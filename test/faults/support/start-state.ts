@@ -1,6 +1,6 @@
 import type { DataSource } from 'typeorm';
 import type { SettingsPatch } from '../../../src/settings/settings-patch.js';
-import type { SimulatorStore } from '../../../src/simulator/store.js';
+import type { SimulatorStore } from '../../../tools/simulator/store.js';
 import { saAssessorId } from '../../support/enrolled-provider.js';
 
 /**

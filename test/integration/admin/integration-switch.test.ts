@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { workerConnection } from '../../../queues/connection.js';
 import { QUEUE_NAMES } from '../../../queues/definitions.js';
 import { createWorkerDeps } from '../../../workers/deps.js';
-import { PROCESSOR_REGISTRATIONS, processorMap } from '../../../workers/registry.js';
+import { PROCESSOR_REGISTRATIONS, processorMap } from '../../../workers/processors.js';
 import { startWorkers } from '../../../workers/runner.js';
 import { startTestAdmin, type TestAdmin } from '../../support/admin.js';
 import { FAST_WORKERS, silentLogger, waitFor } from '../../support/pipeline.js';

@@ -13,7 +13,7 @@ import { testRedisUrl, uniqueQueuePrefix } from '../../support/redis.js';
 import { FIXED_NOW, providerDocument } from './fixtures.js';
 
 /** This build's command line, beside this test in the output folder. */
-const cli = fileURLToPath(new URL('../../../src/cli.js', import.meta.url));
+const cli = fileURLToPath(new URL('../../../cli/main.js', import.meta.url));
 
 describe('admin server operations', () => {
   describe('with the usual wiring', () => {

@@ -5,11 +5,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { expect } from 'chai';
-import { freePort } from '../../../src/bench/ports.js';
+import { freePort } from '../../../tools/bench/ports.js';
 import { testDatabaseUrl, testDataSource } from '../../support/database.js';
 import { testRedisUrl, uniqueQueuePrefix } from '../../support/redis.js';
 
-const cli = fileURLToPath(new URL('../../../src/cli.js', import.meta.url));
+const cli = fileURLToPath(new URL('../../../cli/main.js', import.meta.url));
 
 interface Exit {
   code: number | null;

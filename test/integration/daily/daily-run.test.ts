@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { snapshotKey } from '../../../src/daily/learner-snapshot.js';
-import type { LearnerRecord } from '../../../src/simulator/records.js';
+import type { LearnerRecord } from '../../../tools/simulator/records.js';
 import { saAssessorId } from '../../support/enrolled-provider.js';
 import {
   ATTENDED_STATUS_FOR,

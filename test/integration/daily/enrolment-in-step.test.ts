@@ -263,7 +263,7 @@ describe('daily synchronisation: enrolment kept in step', function () {
     const deps = harness.workerDeps();
     const job = { name: 'learner-status' as const, data: { runId, learnerId: learner.id } };
     try {
-      const died = await statusProcessor(job, harness.runnerContext('status', 'learner-status', runId, 'first', () => Promise.reject(new Error('the worker died'))), deps.forJob(runId)).then(
+      const died = await harness.runJob(deps, 'status', statusProcessor, job, { runId, jobId: 'first' }, () => Promise.reject(new Error('the worker died'))).then(
         () => null,
         (error: Error) => error.message,
       );
@@ -272,7 +272,7 @@ describe('daily synchronisation: enrolment kept in step', function () {
       const [unsaved] = await harness.db.query(`SELECT sa_learner_course_id AS id FROM learning_aim WHERE id = $1`, [aim.id]);
       expect(unsaved.id, 'the id was never saved').to.equal(null);
 
-      const retried = await statusProcessor(job, harness.runnerContext('status', 'learner-status', runId, 'retry'), deps.forJob(runId));
+      const retried = await harness.runJob(deps, 'status', statusProcessor, job, { runId, jobId: 'retry' });
       expect(retried.outcome).to.equal('changed');
     } finally {
       deps.close();

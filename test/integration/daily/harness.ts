@@ -1,17 +1,17 @@
 import { randomBytes } from 'node:crypto';
 import type { DataSource } from 'typeorm';
 import { workerConnection } from '../../../queues/connection.js';
-import type { JobName, QueueName } from '../../../queues/definitions.js';
+import type { QueueJob, QueueName } from '../../../queues/definitions.js';
 import { snapshotKey } from '../../../src/daily/learner-snapshot.js';
 import { fanOutRun, requestLearnerSync, startRun } from '../../../src/runs/index.js';
-import { recordOutcome } from '../../../src/runs/outcomes.js';
 import { SecretBox } from '../../../src/settings/secret-box.js';
 import type { SettingsPatch } from '../../../src/settings/settings-patch.js';
 import { SettingsService } from '../../../src/settings/settings-service.js';
 import { ukToday } from '../../../src/sync/index.js';
 import { createWorkerDeps, type ClosableWorkerDeps } from '../../../workers/deps.js';
-import type { JobContext, JobResult } from '../../../workers/processor.js';
-import { PROCESSOR_REGISTRATIONS, processorMap } from '../../../workers/registry.js';
+import type { JobResult, Processor, WorkerProcessDeps } from '../../../src/jobs/job-contract.js';
+import { JobAttempt } from '../../../workers/job-attempt.js';
+import { PROCESSOR_REGISTRATIONS, processorMap } from '../../../workers/processors.js';
 import { startWorkers } from '../../../workers/runner.js';
 import { resetDatabase, testDataSource } from '../../support/database.js';
 import { enrolledProvider, type EnrolledProvider } from '../../support/enrolled-provider.js';
@@ -39,8 +39,19 @@ export interface DailyHarness {
   syncLearner(learnerIdent: string): Promise<RunMeasure>;
   /** A run of one learner with no job queued: the test calls processors itself. */
   emptyLearnerRun(learnerId: number): Promise<string>;
-  /** What the runner gives a processor: a commit writing the job's MIS changes and its sync event in one transaction (after `beforeCommit`). */
-  runnerContext<Q extends QueueName>(queue: Q, jobName: JobName<Q>, runId: string, jobId: string, beforeCommit?: () => Promise<void>): JobContext<Q>;
+  /**
+   * One job as the runner performs it (JobAttempt: planned, then committed), without
+   * BullMQ; `beforeCommit` runs between the two (a rejection there is a worker that died
+   * before its commit). Answers the processor's result.
+   */
+  runJob<Q extends QueueName>(
+    deps: WorkerProcessDeps,
+    queue: Q,
+    processor: Processor<Q>,
+    job: QueueJob<Q>,
+    ids: { runId: string; jobId: string },
+    beforeCommit?: () => Promise<void>,
+  ): Promise<JobResult>;
   /** The product's worker deps over the harness's database, Redis and settings. */
   workerDeps(): ClosableWorkerDeps;
   /** The run `queue` starts (its jobs queued, no worker yet), worked to its end. */
@@ -164,23 +175,12 @@ export async function openDailyHarness(options: DailyHarnessOptions): Promise<Da
       runIds.push(run.id);
       return run.id;
     },
-    runnerContext(queue, jobName, runId, jobId, beforeCommit = async () => {}) {
-      return {
-        queue,
-        jobName,
-        jobId,
-        runId,
-        attempt: 1,
-        log: silentLogger,
-        async commit(result: JobResult, write) {
-          await beforeCommit();
-          await db.transaction(async (manager) => {
-            if (typeof write === 'function') await write(manager);
-            else for (const statement of write ?? []) await manager.query(statement.text, [...statement.values]);
-            await recordOutcome(manager, { runId, jobId, queue, subject: result.subject, outcome: result.outcome, changes: result.changes, error: null, touchLearner: true });
-          });
-        },
-      };
+    async runJob(deps, queue, processor, job, { runId, jobId }, beforeCommit = async () => {}) {
+      const attempt = new JobAttempt({ queue, jobName: job.name, jobId, runId, attempt: 1, log: silentLogger }, deps);
+      const result = await attempt.plan(processor, job);
+      await beforeCommit();
+      await attempt.commit(result);
+      return result;
     },
     workerDeps: () => createWorkerDeps({ db, redis: pipeline.redis, config: { QUEUE_PREFIX: pipeline.prefix }, settings, logger: silentLogger }),
     runQueued: withWorkers,

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { expect } from 'chai';
 import { Redis } from 'ioredis';
 import { LearnerSnapshot, SNAPSHOT_TTL_SECONDS, snapshotKey, type ReadsInFlight } from '../../../src/daily/learner-snapshot.js';
-import { NO_FAULTS } from '../../../src/simulator/faults.js';
+import { NO_FAULTS } from '../../../tools/simulator/faults.js';
 import type { SmartAssessorClient } from '../../../src/smart-assessor/client.js';
 import { testRedisUrl } from '../../support/redis.js';
 import { clientFor, startTestSimulator, type RunningSimulator } from '../../support/simulator.js';

@@ -128,21 +128,22 @@ describe('daily synchronisation of one learner', function () {
     let arrived = 0;
     let bothPlanned!: () => void;
     const planned = new Promise<void>((resolve) => (bothPlanned = resolve));
-    const context = (jobId: string) =>
-      harness.runnerContext('reviews', 'learner-reviews', runId, jobId, async () => {
+    const job = { name: 'learner-reviews' as const, data: { runId, learnerId: learner.id } };
+    const racing = (jobId: string) =>
+      harness.runJob(deps, 'reviews', reviewsProcessor, job, { runId, jobId }, async () => {
         arrived += 1;
         if (arrived === 2) bothPlanned();
         await planned;
       });
-    const job = { name: 'learner-reviews' as const, data: { runId, learnerId: learner.id } };
     try {
-      const raced = await Promise.allSettled([reviewsProcessor(job, context('a'), deps.forJob(runId)), reviewsProcessor(job, context('b'), deps.forJob(runId))]);
+      const raced = await Promise.allSettled([racing('a'), racing('b')]);
       const won = raced.filter((outcome) => outcome.status === 'fulfilled');
       const lost = raced.filter((outcome): outcome is PromiseRejectedResult => outcome.status === 'rejected');
       expect(won).to.have.length(1);
       expect(lost).to.have.length(1);
       expect(classifyFailure(lost[0].reason).kind, 'the loser is retried').to.equal('retry');
-      const retried = await reviewsProcessor(job, { ...context('b-retry'), commit: async () => expect.fail('nothing left to write') }, deps.forJob(runId));
+      const retried = await harness.runJob(deps, 'reviews', reviewsProcessor, job, { runId, jobId: 'b-retry' });
+      expect(retried.misWrites, 'nothing left to write').to.equal(undefined);
       expect(retried.outcome).to.equal('unchanged');
     } finally {
       deps.close();
@@ -174,7 +175,7 @@ describe('daily synchronisation of one learner', function () {
     const job = { name: 'learner-status' as const, data: { runId, learnerId: learner.id } };
     const sent = () => harness.simulator.store.recorded.filter((request) => request.method !== 'GET' && request.operationId !== 'createToken').map((request) => `${request.operationId} ${request.path}`);
     try {
-      const died = await statusProcessor(job, harness.runnerContext('status', 'learner-status', runId, 'first', async () => Promise.reject(new Error('the worker died'))), deps.forJob(runId)).then(
+      const died = await harness.runJob(deps, 'status', statusProcessor, job, { runId, jobId: 'first' }, async () => Promise.reject(new Error('the worker died'))).then(
         () => null,
         (error: Error) => error.message,
       );
@@ -183,12 +184,12 @@ describe('daily synchronisation of one learner', function () {
       expect(sentBeforeDying).to.include(`updateLearnerCourse /learners/${learner.smartAssessorId}/courses/${paused.saLearnerCourseId}`);
 
       harness.simulator.store.resetCounters();
-      const retried = await statusProcessor(job, harness.runnerContext('status', 'learner-status', runId, 'retry'), deps.forJob(runId));
+      const retried = await harness.runJob(deps, 'status', statusProcessor, job, { runId, jobId: 'retry' });
       expect(sent(), 'the retry sends the same changes again (SA applies them as before)').to.deep.equal(sentBeforeDying);
       expect(retried.outcome).to.equal('changed');
 
       harness.simulator.store.resetCounters();
-      const stalledRerun = await statusProcessor(job, harness.runnerContext('status', 'learner-status', runId, 'rerun'), deps.forJob(runId));
+      const stalledRerun = await harness.runJob(deps, 'status', statusProcessor, job, { runId, jobId: 'rerun' });
       expect(stalledRerun.outcome, 'a finished job run again finds nothing to do').to.equal('unchanged');
       expect(sent()).to.deep.equal([]);
     } finally {

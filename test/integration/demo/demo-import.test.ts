@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { randomBytes } from 'node:crypto';
 import type { DataSource } from 'typeorm';
-import { generateDemoProvider } from '../../../src/demo/generate.js';
+import { generateDemoProvider } from '../../../tools/demo/generate.js';
 import { importDocument } from '../../../src/import/import-document.js';
 import { SecretBox } from '../../../src/settings/secret-box.js';
 import { SettingsService } from '../../../src/settings/settings-service.js';

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { LearningAim, Officer, Organisation, type FieldChange } from '../../../entities/index.js';
-import { InvalidDataError, PermanentError } from '../../../src/errors.js';
+import { InvalidDataError, PermanentError } from '../../../src/failure-kinds.js';
 import { classifyFailure } from '../../../workers/failure.js';
 import { learner, organisation, officer, provider, ENGINEERING } from './fixtures.js';
 import { rejectionOf, startTestbed, type Testbed } from './testbed.js';

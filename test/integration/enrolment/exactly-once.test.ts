@@ -3,7 +3,7 @@ import { QueueEvents } from 'bullmq';
 import { LearningAim, Officer, Organisation } from '../../../entities/index.js';
 import { workerConnection } from '../../../queues/connection.js';
 import { requestEnrolment } from '../../../src/enrolment/index.js';
-import { isSmartAssessorError } from '../../../src/smart-assessor/errors.js';
+import { isSmartAssessorError } from '../../../src/smart-assessor/smart-assessor-error.js';
 import { createWorkerDeps } from '../../../workers/deps.js';
 import { enrolmentProcessor } from '../../../workers/enrolment.js';
 import { classifyFailure } from '../../../workers/failure.js';

@@ -1,4 +1,4 @@
-import { ulnCheckDigit } from '../../../src/demo/identifiers.js';
+import { ulnCheckDigit } from '../../../tools/demo/identifiers.js';
 import type { ImportDocument, ImportLearner, ImportOfficer, ImportOrganisation } from '../../../src/import/import-document.js';
 
 /** In the simulator's catalogue (as ST0457 and 60330165); ZPROG001 is not. */

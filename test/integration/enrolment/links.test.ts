@@ -8,8 +8,8 @@ import {
   setOfficerAdditionalId,
   setOrganisationAdditionalId,
 } from '../../../src/enrolment/index.js';
-import { ValidationFailedError } from '../../../src/errors.js';
-import { LearnerNotFoundError } from '../../../src/runs/errors.js';
+import { ValidationFailedError } from '../../../src/failure-kinds.js';
+import { LearnerNotFoundError } from '../../../src/runs/run-refusals.js';
 import { learner, organisation, provider } from './fixtures.js';
 import { rejectionOf, startTestbed, type Testbed } from './testbed.js';
 

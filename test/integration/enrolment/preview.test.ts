@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { enrolmentPreview, type EnrolmentPreview } from '../../../src/enrolment/index.js';
-import { LearnerNotFoundError } from '../../../src/runs/errors.js';
+import { LearnerNotFoundError } from '../../../src/runs/run-refusals.js';
 import { learner, officer, provider, SECOND_ASSESSOR_ROLE, uln } from './fixtures.js';
 import { rejectionOf, startTestbed, type Testbed } from './testbed.js';
 

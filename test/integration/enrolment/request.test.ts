@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { AlreadyEnrolledError, requestEnrolment } from '../../../src/enrolment/index.js';
-import { LearnerNotFoundError } from '../../../src/runs/errors.js';
+import { LearnerNotFoundError } from '../../../src/runs/run-refusals.js';
 import { openTestPipeline, type TestPipeline } from '../../support/pipeline.js';
 import { learner, provider } from './fixtures.js';
 import { rejectionOf, startTestbed, type Testbed } from './testbed.js';

@@ -1,17 +1,17 @@
 import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
-import type { DataSource, EntityManager } from 'typeorm';
+import type { DataSource } from 'typeorm';
 import { Learner, SyncEvent } from '../../../entities/index.js';
 import { refreshQualificationLinks } from '../../../src/enrolment/index.js';
 import { importDocument, type ImportDocument } from '../../../src/import/import-document.js';
 import { createLogger } from '../../../src/logging/logger.js';
-import { recordOutcome, type OutcomeRecord } from '../../../src/runs/outcomes.js';
 import { SecretBox } from '../../../src/settings/secret-box.js';
 import { runSettingsOf } from '../../../src/settings/run-settings.js';
 import { SettingsService, type SettingsPatch } from '../../../src/settings/settings-service.js';
 import type { SmartAssessorClient } from '../../../src/smart-assessor/client.js';
 import { enrolmentProcessor } from '../../../workers/enrolment.js';
-import type { JobContext, JobResult, WorkerDeps } from '../../../workers/processor.js';
+import type { JobResult, WorkerDeps } from '../../../src/jobs/job-contract.js';
+import { JobAttempt } from '../../../workers/job-attempt.js';
 import { resetDatabase, testDataSource } from '../../support/database.js';
 import { testRedisUrl } from '../../support/redis.js';
 import { clientFor, startTestSimulator, type RunningSimulator, type SimulatorOptions } from '../../support/simulator.js';
@@ -80,29 +80,9 @@ export async function startTestbed(options: TestbedOptions = {}): Promise<Testbe
     learner,
     async enrol(learnerIdent, jobId = `enrol-test-${++jobs}`) {
       const { id } = await learner(learnerIdent);
-      let committed = false;
-      const context: JobContext<'enrolment'> = {
-        queue: 'enrolment',
-        jobName: 'enrol-learner',
-        jobId,
-        runId: null,
-        attempt: 1,
-        log: quietLogger,
-        async commit(result: JobResult, write?: (manager: EntityManager) => Promise<void>) {
-          const record: OutcomeRecord = { runId: null, jobId, queue: 'enrolment', ...result, error: null, touchLearner: true };
-          if (write) {
-            await db.transaction(async (manager) => {
-              await write(manager);
-              await recordOutcome(manager, record);
-            });
-          } else {
-            await recordOutcome(db, record);
-          }
-          committed = true;
-        },
-      };
-      const result = await enrolmentProcessor({ name: 'enrol-learner', data: { learnerId: id } }, context, deps);
-      if (!committed) throw new Error('the enrolment processor returned without committing its outcome');
+      const attempt = new JobAttempt({ queue: 'enrolment', jobName: 'enrol-learner', jobId, runId: null, attempt: 1, log: quietLogger }, { ...deps, forJob: () => deps });
+      const result = await attempt.plan(enrolmentProcessor, { name: 'enrol-learner', data: { learnerId: id } });
+      await attempt.commit(result);
       return result;
     },
     async history(learnerIdent) {

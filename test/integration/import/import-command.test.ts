@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sinon from 'sinon';
 import type { DataSource } from 'typeorm';
-import { run } from '../../../src/commands/import.js';
+import { run } from '../../../cli/commands/import.js';
 import { resetDatabase, testDatabaseUrl, testDataSource } from '../../support/database.js';
 
 /** Runs `sai import` in-process against this run's database, capturing what it prints. */

@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { randomBytes } from 'node:crypto';
 import sinon from 'sinon';
 import type { DataSource } from 'typeorm';
-import { ValidationFailedError } from '../../../src/errors.js';
+import { ValidationFailedError } from '../../../src/failure-kinds.js';
 import { importDocument, type ImportDocument, type ImportLearner } from '../../../src/import/import-document.js';
 import { LEARNERS_PER_CHUNK } from '../../../src/import/write-document.js';
 import { SecretBox } from '../../../src/settings/secret-box.js';

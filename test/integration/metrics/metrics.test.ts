@@ -10,7 +10,7 @@ import { fanOutRun, runView, startRun } from '../../../src/runs/index.js';
 import { SecretBox } from '../../../src/settings/secret-box.js';
 import { SettingsService } from '../../../src/settings/settings-service.js';
 import { createWorkerDeps } from '../../../workers/deps.js';
-import { PROCESSOR_REGISTRATIONS, processorMap } from '../../../workers/registry.js';
+import { PROCESSOR_REGISTRATIONS, processorMap } from '../../../workers/processors.js';
 import { startWorkers, type RunningWorkers } from '../../../workers/runner.js';
 import { ApiClient, CapturedLog, startAdminForTests, TEST_API_TOKEN } from '../../support/admin.js';
 import { resetDatabase, testDataSource } from '../../support/database.js';

@@ -1,10 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import { expect } from 'chai';
-import type { DataSource } from 'typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
 import { SecretBox } from '../../../src/settings/secret-box.js';
 import { SettingsService } from '../../../src/settings/settings-service.js';
 import { createWorkerDeps } from '../../../workers/deps.js';
-import type { Processor } from '../../../workers/processor.js';
+import type { Processor } from '../../../src/jobs/job-contract.js';
 import type { RunningWorkers } from '../../../workers/runner.js';
 import { resetDatabase, testDataSource } from '../../support/database.js';
 import { openTestPipeline, seedLearner, silentLogger, startTestWorkers, waitFor, type TestPipeline } from '../../support/pipeline.js';
@@ -36,12 +36,16 @@ describe('enrolment queue and worker deps', function () {
     expect(again).to.equal(first);
     expect(await pipeline.producers.queues.enrolment.getJobCountByTypes('waiting')).to.equal(1);
 
-    const enrolment: Processor<'enrolment'> = async (job, context) => {
+    const enrolment: Processor<'enrolment'> = async (job) => {
       const result = { subject: { type: 'learner' as const, ref: 'L-ENROL', learnerId: job.data.learnerId }, outcome: 'changed' as const, changes: [] };
-      await context.commit(result, async (manager) => {
-        await manager.query(`UPDATE learner SET smart_assessor_id = 'SA-NEW' WHERE id = $1`, [job.data.learnerId]);
-      });
-      return result;
+      return {
+        ...result,
+        misWrites: [
+          async (manager: EntityManager) => {
+            await manager.query(`UPDATE learner SET smart_assessor_id = 'SA-NEW' WHERE id = $1`, [job.data.learnerId]);
+          },
+        ],
+      };
     };
     workers = await startTestWorkers(pipeline, db, { processors: { enrolment } });
     await waitFor('the enrolment to finish', async () => (await (await pipeline.producers.queues.enrolment.getJob(first))?.getState()) === 'completed');

@@ -1,10 +1,10 @@
 import { expect } from 'chai';
-import type { DataSource } from 'typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
 import { runJobId } from '../../../queues/job-ids.js';
-import { adminDetailOf, InvalidDataError, PermanentError } from '../../../src/errors.js';
+import { adminDetailOf, InvalidDataError, PermanentError } from '../../../src/failure-kinds.js';
 import { runView } from '../../../src/runs/index.js';
-import { SmartAssessorError } from '../../../src/smart-assessor/errors.js';
-import type { Processor } from '../../../workers/processor.js';
+import { SmartAssessorError } from '../../../src/smart-assessor/smart-assessor-error.js';
+import type { Processor } from '../../../src/jobs/job-contract.js';
 import type { RunningWorkers } from '../../../workers/runner.js';
 import { resetDatabase, testDataSource } from '../../support/database.js';
 import { openTestPipeline, seedLearner, startTestWorkers, unchangedProcessor, waitFor, type TestPipeline } from '../../support/pipeline.js';
@@ -173,16 +173,20 @@ describe('job retries and failures', function () {
 
   it("commits the processor's writes and its sync event in one transaction", async function () {
     const learnerId = await seedLearner(db, { ident: 'L-COMMIT' });
-    const otj: Processor<'otj'> = async (job, context) => {
+    const otj: Processor<'otj'> = async (job) => {
       const result = {
         subject: { type: 'learner' as const, ref: 'L-COMMIT', learnerId: job.data.learnerId },
         outcome: 'changed' as const,
         changes: [{ record: 'learner L-COMMIT', field: 'actualOtjHours', from: null, to: 41.5, direction: 'pull' as const }],
       };
-      await context.commit(result, async (manager) => {
-        await manager.query(`UPDATE learner SET actual_otj_hours = 41.5 WHERE id = $1`, [job.data.learnerId]);
-      });
-      return result;
+      return {
+        ...result,
+        misWrites: [
+          async (manager: EntityManager) => {
+            await manager.query(`UPDATE learner SET actual_otj_hours = 41.5 WHERE id = $1`, [job.data.learnerId]);
+          },
+        ],
+      };
     };
     workers = await startTestWorkers(pipeline, db, { processors: { otj } });
     const jobId = await addOtjJob(learnerId, 3);
@@ -195,13 +199,17 @@ describe('job retries and failures', function () {
 
   it('keeps none of the writes when the sync event cannot be written with them', async function () {
     const learnerId = await seedLearner(db, { ident: 'L-ROLLBACK' });
-    const otj: Processor<'otj'> = async (job, context) => {
+    const otj: Processor<'otj'> = async (job) => {
       // A subject ref longer than the column allows: the event insert fails inside the transaction.
       const result = { subject: { type: 'learner' as const, ref: 'L'.repeat(80), learnerId: job.data.learnerId }, outcome: 'changed' as const, changes: [] };
-      await context.commit(result, async (manager) => {
-        await manager.query(`UPDATE learner SET actual_otj_hours = 99 WHERE id = $1`, [job.data.learnerId]);
-      });
-      return result;
+      return {
+        ...result,
+        misWrites: [
+          async (manager: EntityManager) => {
+            await manager.query(`UPDATE learner SET actual_otj_hours = 99 WHERE id = $1`, [job.data.learnerId]);
+          },
+        ],
+      };
     };
     workers = await startTestWorkers(pipeline, db, { processors: { otj } });
     expect((await finished(await addOtjJob(learnerId, 3))).state).to.equal('failed');

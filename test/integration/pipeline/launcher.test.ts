@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { expect } from 'chai';
-import { HEAP_LIMIT_MB } from '../../../src/commands/process-heap.js';
+import { HEAP_LIMIT_MB } from '../../../src/config/process-heap.js';
 import { testDatabaseUrl, testDataSource } from '../../support/database.js';
 import { waitFor } from '../../support/pipeline.js';
 import { testRedisUrl, uniqueQueuePrefix } from '../../support/redis.js';
@@ -46,7 +46,7 @@ describe('bin/sai (the launcher)', () => {
       // `exec`: the pid a supervisor holds is Node's, so its signals reach the scheduler.
       expect(commandLine[0]).to.match(/node$/);
       expect(commandLine).to.include(`--max-old-space-size=${HEAP_LIMIT_MB.scheduler}`);
-      expect(commandLine.slice(-2)).to.satisfy(([script, command]: string[]) => script.endsWith('/dist/src/cli.js') && command === 'scheduler');
+      expect(commandLine.slice(-2)).to.satisfy(([script, command]: string[]) => script.endsWith('/dist/cli/main.js') && command === 'scheduler');
     });
   });
 

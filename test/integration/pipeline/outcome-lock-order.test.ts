@@ -4,7 +4,7 @@ import type { SqlStatement } from '../../../src/db/statement-batch.js';
 import { createDataSource } from '../../../src/db/data-source.js';
 import { OutcomeGroup } from '../../../src/runs/outcome-group.js';
 import type { OutcomeRecord } from '../../../src/runs/outcomes.js';
-import { deadlocksDetected } from '../../../src/bench/metrics.js';
+import { deadlocksDetected } from '../../../tools/bench/metrics.js';
 import { resetDatabase, testDatabaseUrl, testDataSource } from '../../support/database.js';
 import { seedLearner, waitFor } from '../../support/pipeline.js';
 

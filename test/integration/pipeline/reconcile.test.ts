@@ -5,7 +5,7 @@ import { workerConnection } from '../../../queues/connection.js';
 import { QUEUE_NAMES } from '../../../queues/definitions.js';
 import { fanOutRun, reconcileRuns, runView, startRun, type ProgressMemory } from '../../../src/runs/index.js';
 import { startScheduler, type RunningScheduler } from '../../../src/scheduler/index.js';
-import type { Processor } from '../../../workers/processor.js';
+import type { Processor } from '../../../src/jobs/job-contract.js';
 import type { RunningWorkers } from '../../../workers/runner.js';
 import { resetDatabase, testDataSource } from '../../support/database.js';
 import {

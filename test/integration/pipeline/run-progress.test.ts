@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import type { DataSource } from 'typeorm';
 import { QUEUE_NAMES } from '../../../queues/definitions.js';
 import { fanOutRun, runView, startRun } from '../../../src/runs/index.js';
-import type { Processor } from '../../../workers/processor.js';
+import type { Processor } from '../../../src/jobs/job-contract.js';
 import type { RunningWorkers } from '../../../workers/runner.js';
 import { resetDatabase, testDataSource } from '../../support/database.js';
 import { gate, openTestPipeline, silentLogger, startTestWorkers, unchangedProcessor, unchangedProcessors, waitFor, type TestPipeline } from '../../support/pipeline.js';

@@ -16,8 +16,8 @@ import { FAST_WORKERS, openTestPipeline, silentLogger, waitFor, type TestPipelin
 import { testRedisUrl } from '../../support/redis.js';
 import { startTestSimulator, type RunningSimulator } from '../../support/simulator.js';
 
-/** The product's command line, built beside this test (dist/src/cli.js). */
-const CLI = fileURLToPath(new URL('../../../src/cli.js', import.meta.url));
+/** The product's command line, built beside this test (dist/cli/main.js). */
+const CLI = fileURLToPath(new URL('../../../cli/main.js', import.meta.url));
 
 interface WorkerProcess {
   process: ChildProcess;

@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { expect } from 'chai';
 import type { DataSource } from 'typeorm';
 import { runJobId } from '../../../queues/job-ids.js';
-import type { Processor } from '../../../workers/processor.js';
+import type { Processor } from '../../../src/jobs/job-contract.js';
 import type { RunningWorkers } from '../../../workers/runner.js';
 import { resetDatabase, testDatabaseUrl, testDataSource } from '../../support/database.js';
 import { openTestPipeline, seedLearner, startTestWorkers, unchangedProcessor, waitFor, type TestPipeline } from '../../support/pipeline.js';

@@ -10,7 +10,7 @@ import { snapshotKey } from '../../../src/daily/learner-snapshot.js';
 import { SecretBox } from '../../../src/settings/secret-box.js';
 import { SettingsService } from '../../../src/settings/settings-service.js';
 import { createWorkerDeps, type ClosableWorkerDeps } from '../../../workers/deps.js';
-import { PROCESSOR_REGISTRATIONS, processorMap } from '../../../workers/registry.js';
+import { PROCESSOR_REGISTRATIONS, processorMap } from '../../../workers/processors.js';
 import { startWorkers, type RunningWorkers } from '../../../workers/runner.js';
 import { ApiClient, CapturedLog, sessionCookie, startAdminForTests, TEST_ADMIN_PASSWORD, TEST_ADMIN_USERNAME, TEST_API_TOKEN } from '../../support/admin.js';
 import { resetDatabase, testDataSource } from '../../support/database.js';
@@ -203,7 +203,7 @@ describe('security: personal data', function () {
       expect(job.id).to.equal(jobId);
       await job.moveToFailed(new Error('learner L000001: niNumber "QQ"123456C" cannot start with Q: the first letter is never D, F, I, Q, U or V'), token, false);
     } finally {
-      workers.workers.get('demographics')!.resume();
+      await workers.workers.get('demographics')!.resume();
       await hand.close();
     }
     const view = await browser.get(`/admin/queues/api/queues/demographics/${jobId}`);

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { randomBytes } from 'node:crypto';
 import type { DataSource } from 'typeorm';
-import { PermanentError, ValidationFailedError } from '../../../src/errors.js';
+import { PermanentError, ValidationFailedError } from '../../../src/failure-kinds.js';
 import { SecretBox } from '../../../src/settings/secret-box.js';
 import { SettingsService } from '../../../src/settings/settings-service.js';
 import { resetDatabase, testDataSource } from '../../support/database.js';

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { SmartAssessorError } from '../../../src/smart-assessor/errors.js';
+import { SmartAssessorError } from '../../../src/smart-assessor/smart-assessor-error.js';
 import { clientFor, startTestSimulator, type RunningSimulator } from '../../support/simulator.js';
 import { raw, tokenFor } from './raw-http.js';
 

@@ -3,7 +3,7 @@ import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
 import { expect } from 'chai';
 
-const cli = fileURLToPath(new URL('../../../src/cli.js', import.meta.url));
+const cli = fileURLToPath(new URL('../../../cli/main.js', import.meta.url));
 
 /** `sai simulator`: a simulator in its own process, its site credentials from the environment. */
 describe('sai simulator (command line)', () => {

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { loadContract } from '../../../src/smart-assessor/contract.js';
-import type { SimulatorCredentials } from '../../../src/simulator/server.js';
+import type { SimulatorCredentials } from '../../../tools/simulator/server.js';
 import { startTestSimulator, type RunningSimulator } from '../../support/simulator.js';
 import { expectContractAnswer, raw, tokenFor } from './raw-http.js';
 

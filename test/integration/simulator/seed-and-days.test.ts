@@ -1,7 +1,7 @@
 import { expect } from 'chai';
-import { SeedError, type SeedDocument } from '../../../src/simulator/seed.js';
-import { renderLearner, renderLearnerCourse, renderOtj, renderSession } from '../../../src/simulator/render.js';
-import type { SimulatorStore } from '../../../src/simulator/store.js';
+import { SeedError, type SeedDocument } from '../../../tools/simulator/seed.js';
+import { renderLearner, renderLearnerCourse, renderOtj, renderSession } from '../../../tools/simulator/render.js';
+import type { SimulatorStore } from '../../../tools/simulator/store.js';
 import { clientFor, startTestSimulator, type RunningSimulator } from '../../support/simulator.js';
 
 function provider(learners: number): SeedDocument {

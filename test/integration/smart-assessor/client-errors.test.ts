@@ -3,7 +3,7 @@ import { expect } from 'chai';
 import winston from 'winston';
 import { createLogger } from '../../../src/logging/logger.js';
 import type { SmartAssessorClient } from '../../../src/smart-assessor/client.js';
-import { SmartAssessorError } from '../../../src/smart-assessor/errors.js';
+import { SmartAssessorError } from '../../../src/smart-assessor/smart-assessor-error.js';
 import { rejectionOf } from '../../support/rejection.js';
 import { clientFor, startTestSimulator, type RunningSimulator } from '../../support/simulator.js';
 

@@ -1,5 +1,6 @@
 import { expect } from 'chai';
-import { DEMO_QUALIFICATIONS, normaliseQualificationReference } from '../../../src/demo/catalogue.js';
+import { normaliseQualificationReference } from '../../../src/sync/normalise.js';
+import { DEMO_QUALIFICATIONS } from '../../../tools/demo/catalogue.js';
 import type { SmartAssessorClient, SmartAssessorRequestEvent } from '../../../src/smart-assessor/client.js';
 import { loadContract } from '../../../src/smart-assessor/contract.js';
 import { clientFor, startTestSimulator, type RunningSimulator } from '../../support/simulator.js';

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { Redis } from 'ioredis';
 import type { SmartAssessorClient } from '../../../src/smart-assessor/client.js';
-import { SmartAssessorError } from '../../../src/smart-assessor/errors.js';
+import { SmartAssessorError } from '../../../src/smart-assessor/smart-assessor-error.js';
 import { RequestBudget } from '../../../src/smart-assessor/request-budget.js';
 import { testRedisUrl, uniqueQueuePrefix } from '../../support/redis.js';
 import { clientFor, startTestSimulator, type RunningSimulator } from '../../support/simulator.js';

@@ -1,9 +1,9 @@
 import { expect } from 'chai';
-import { ValidationFailedError } from '../../../src/errors.js';
+import { ValidationFailedError } from '../../../src/failure-kinds.js';
 import { sameSecret } from '../../../src/admin/auth/tokens.js';
 import { SmartAssessorIdBody } from '../../../src/admin/http/dtos.js';
 import { jsonBodyProblem, MAX_JSON_DEPTH } from '../../../src/admin/http/request-shape.js';
-import { parsePaging, queryBoolean, queryText, validateBody } from '../../../src/admin/http/validation.js';
+import { parsePaging, queryBoolean, queryText, validateBody } from '../../../src/admin/http/request-parsing.js';
 import { isSameSitePath } from '../../../src/admin/pages.js';
 import { containsAll, namedBinder, positionalBinder } from '../../../src/admin/search-terms.js';
 

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { Histogram, median } from '../../../src/bench/metrics.js';
+import { Histogram, median } from '../../../tools/bench/metrics.js';
 
 describe('bench metrics', () => {
   it('takes the median of the baseline passes, whatever their order', () => {

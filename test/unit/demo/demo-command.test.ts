@@ -3,8 +3,8 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sinon from 'sinon';
-import { run } from '../../../src/commands/demo.js';
-import { generateDemoProvider } from '../../../src/demo/generate.js';
+import { run } from '../../../cli/commands/demo.js';
+import { generateDemoProvider } from '../../../tools/demo/generate.js';
 
 describe('sai demo', () => {
   let dir: string;

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { Writable } from 'node:stream';
-import { addDays, addYears } from '../../../src/demo/calendar.js';
-import { DemoProvider, generateDemoProvider, writeDemoProvider } from '../../../src/demo/generate.js';
+import { addDays, addYears } from '../../../tools/demo/calendar.js';
+import { DemoProvider, generateDemoProvider, writeDemoProvider } from '../../../tools/demo/generate.js';
 import type { ImportDocument, ImportLearner } from '../../../src/import/import-document.js';
 
 /** ILR ULN rule, written out here rather than borrowed from the code under test. */

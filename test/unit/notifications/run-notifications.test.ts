@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { notificationSummary, retryDelayMs } from '../../../src/notifications/run-notifications.js';
-import type { SyncRunView } from '../../../src/runs/progress.js';
+import type { SyncRunView } from '../../../src/runs/run-views.js';
 
 const run: SyncRunView = {
   runId: 'r-1',

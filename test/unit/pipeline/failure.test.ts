@@ -1,8 +1,8 @@
 import { UnrecoverableError } from 'bullmq';
 import { expect } from 'chai';
 import { QueryFailedError } from 'typeorm';
-import { InvalidDataError, PermanentError } from '../../../src/errors.js';
-import { SmartAssessorError } from '../../../src/smart-assessor/errors.js';
+import { InvalidDataError, PermanentError } from '../../../src/failure-kinds.js';
+import { SmartAssessorError } from '../../../src/smart-assessor/smart-assessor-error.js';
 import { classifyFailure, DEFAULT_RATE_LIMIT_WAIT_MS } from '../../../workers/failure.js';
 
 describe('failure classification', function () {

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { payloadProblem, payloadSubject } from '../../../queues/payloads.js';
+import { payloadProblem, payloadSubject } from '../../../queues/definitions.js';
 
 describe('job payloads', function () {
   it('accepts ids-only payloads of the right job', function () {

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { QUEUE_NAMES } from '../../../queues/definitions.js';
-import type { Processor } from '../../../workers/processor.js';
-import { PROCESSOR_REGISTRATIONS, processorMap, type ProcessorRegistration } from '../../../workers/registry.js';
+import type { Processor } from '../../../src/jobs/job-contract.js';
+import { PROCESSOR_REGISTRATIONS, processorMap, type ProcessorRegistration } from '../../../workers/processors.js';
 
 describe('processor registrations (the start-up check)', function () {
   it('has exactly one processor for each of the eight queues', function () {

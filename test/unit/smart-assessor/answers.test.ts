@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { LearnerAnswer, LearnerCourseListAnswer, readAnswer, SessionPageAnswer, TokenAnswer } from '../../../src/smart-assessor/answers.js';
-import { SmartAssessorError } from '../../../src/smart-assessor/errors.js';
+import { SmartAssessorError } from '../../../src/smart-assessor/smart-assessor-error.js';
 
 const learner = () => ({
   id: 'lrn-1',

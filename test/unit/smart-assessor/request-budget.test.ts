@@ -6,7 +6,7 @@ import {
   RequestBudget,
   retryAfterMs,
 } from '../../../src/smart-assessor/request-budget.js';
-import { SmartAssessorError } from '../../../src/smart-assessor/errors.js';
+import { SmartAssessorError } from '../../../src/smart-assessor/smart-assessor-error.js';
 
 describe('Smart Assessor request budget (rules)', () => {
   it('spends 95% of the site limit by default, and at least one request', () => {

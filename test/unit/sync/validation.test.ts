@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { describeProblem, describeProblemWithValue } from '../../../src/errors.js';
+import { describeProblem, describeProblemWithValue } from '../../../src/failure-kinds.js';
 import {
   dateOfBirthProblem,
   dateProblem,

@@ -1,0 +1,64 @@
+import { loadConfig } from '../../src/config/environment.js';
+import { logger } from '../../src/logging/logger.js';
+import { formatBenchResult } from '../../tools/bench/report.js';
+import { runPruneYearBench } from '../../tools/bench/prune-year.js';
+import { runBench, type BenchOptions } from '../../tools/bench/run-bench.js';
+import { parseCommandLine, wholeFlag } from './command-line.js';
+
+const USAGE = `usage: sai bench --learners N [options]
+  --learners N       enrolled learners to generate (required)
+  --latency-ms L     latency the simulator adds to every answer (default 0)
+  --rate-limit R     the site's requests per minute (default: none)
+  --workers W        worker processes (default 1)
+  --concurrency C    jobs at once per queue in each worker process (default WORKER_CONCURRENCY)
+  --seed S           generator and simulator seed (default 1)
+  --prune-year       instead: a year of daily runs' sync events for N learners (database
+                     sai_bench_prune), then the history retention's prune timed, with the
+                     outcome statement measured beside it and alone
+Runs one full daily synchronisation against a simulator in its own process, in the
+database sai_bench (dropped and made again) and a queue prefix of its own on REDIS_URL,
+then the same number of no-op BullMQ jobs on the same Redis, and prints the figures.`;
+
+/** `sai bench`: not a test; it measures, prints, and exits 0 unless it could not measure. */
+export async function run(args: string[]): Promise<number> {
+  const config = loadConfig();
+  const values = parseCommandLine(
+    args,
+    {
+      learners: { type: 'string' },
+      'latency-ms': { type: 'string' },
+      'rate-limit': { type: 'string' },
+      workers: { type: 'string' },
+      concurrency: { type: 'string' },
+      seed: { type: 'string' },
+      'prune-year': { type: 'boolean' },
+    },
+    USAGE,
+  );
+  if (typeof values === 'number') return values;
+  const problems: string[] = [];
+  const whole = (flag: string, fallback: number | null, minimum: number): number | null => wholeFlag(values, flag, minimum, problems) ?? fallback;
+  const learners = whole('learners', null, 1);
+  if (learners === null && typeof values.learners !== 'string') problems.push('--learners is required');
+  const options: BenchOptions = {
+    learners: learners ?? 0,
+    latencyMs: whole('latency-ms', 0, 0) ?? 0,
+    rateLimitPerMinute: whole('rate-limit', null, 1),
+    workerProcesses: whole('workers', 1, 1) ?? 1,
+    concurrency: whole('concurrency', config.WORKER_CONCURRENCY, 1) ?? config.WORKER_CONCURRENCY,
+    seed: whole('seed', 1, 0) ?? 1,
+  };
+  if (problems.length > 0) {
+    process.stderr.write(`${problems.join('\n')}\n${USAGE}\n`);
+    return 2;
+  }
+  // The import and the runner log at info; the bench's own lines say what is happening.
+  if (!process.env.LOG_LEVEL) logger.level = 'warn';
+  if (values['prune-year']) {
+    await runPruneYearBench(config, { learners: options.learners }, (line) => process.stdout.write(`${line}\n`));
+    return 0;
+  }
+  const result = await runBench(config, options, (line) => process.stdout.write(`${line}\n`));
+  process.stdout.write(`${formatBenchResult(result)}\n`);
+  return 0;
+}
