@@ -62,6 +62,8 @@ export interface OnboardingBedOptions {
   stepMs?: number;
   /** false: no onboarding worker until the test starts one. */
   onboardingWorker?: boolean;
+  /** false: nobody works the enrolment queue (its jobs wait). */
+  enrolmentWorker?: boolean;
 }
 
 export async function startOnboardingBed(options: OnboardingBedOptions = {}): Promise<OnboardingBed> {
@@ -71,15 +73,18 @@ export async function startOnboardingBed(options: OnboardingBedOptions = {}): Pr
   const settings = new SettingsService(db, new SecretBox(randomBytes(32)), { baseUrl: simulator.baseUrl, ...simulator.credentials });
   const pipeline = await openTestPipeline('onboarding');
   const deps: ClosableWorkerDeps = createWorkerDeps({ db, redis: pipeline.redis, config: { QUEUE_PREFIX: pipeline.prefix }, settings, logger: silentLogger });
-  const workers: RunningWorkers = await startWorkers({
-    connection: workerConnection(testRedisUrl),
-    prefix: pipeline.prefix,
-    queues: ['enrolment'],
-    concurrency: options.enrolmentConcurrency ?? 10,
-    processors: { enrolment: enrolmentProcessor },
-    deps,
-    tuning: FAST_WORKERS,
-  });
+  const workers: RunningWorkers | null =
+    options.enrolmentWorker === false
+      ? null
+      : await startWorkers({
+          connection: workerConnection(testRedisUrl),
+          prefix: pipeline.prefix,
+          queues: ['enrolment'],
+          concurrency: options.enrolmentConcurrency ?? 10,
+          processors: { enrolment: enrolmentProcessor },
+          deps,
+          tuning: FAST_WORKERS,
+        });
   const onboardingWorkers: RunningOnboardingWorker[] = [];
   const startOnboarding = async () => {
     const started = await startOnboardingWorker({
@@ -144,7 +149,7 @@ export async function startOnboardingBed(options: OnboardingBedOptions = {}): Pr
     async close() {
       await admin.close();
       for (const worker of onboardingWorkers) await worker.close();
-      await workers.close({ deadlineMs: 5_000 });
+      await workers?.close({ deadlineMs: 5_000 });
       deps.close();
       await pipeline.close();
       await simulator.close();
