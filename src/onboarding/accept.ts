@@ -172,7 +172,7 @@ async function decideAndLink(manager: EntityManager, matchId: string, proposalId
         ONBOARDING_EVENT_QUEUE,
         kind,
         links.map((candidate) => candidate.misRef),
-        links.map((candidate, index) => (kind === 'learner' ? misIds[index] : null)),
+        misIds.map((misId) => (kind === 'learner' ? misId : null)),
         links.map((candidate) =>
           JSON.stringify([{ record: column.describe(candidate.misRef), field: column.field, from: null, to: candidate.smartAssessorId, direction: 'pull' }]),
         ),

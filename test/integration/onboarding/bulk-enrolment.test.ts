@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import { createOnboardingQueue, type OnboardingQueue } from '../../../queues/onboarding.js';
 import { logger } from '../../../src/logging/logger.js';
+import { SKIPPED_WHILE_DISABLED } from '../../../src/onboarding/feed-rules.js';
 import { waitFor } from '../../support/pipeline.js';
 import { bulkOfficerRef, bulkOrganisationRef, bulkProvider } from './bulk-provider.js';
 import { existingProviderDocument, existingSmartAssessorRecords, LEFT_TO_ENROL } from './existing-provider.js';
@@ -165,6 +166,19 @@ describe('onboarding: bulk enrolment', function () {
     await bed.db.query(`UPDATE sync_run SET state = 'completed', finished_at = now()`);
     await waitFor('the window to open', async () => (await enrolmentQueue.getWaitingCount()) === 5);
     expect((await bed.api.get(`/api/enrolments/${body.batchId}`)).body).to.include({ inQueue: 5 });
+  });
+
+  it('stops a batch when the integration is switched off: the queued learners finish as skipped, the waiting ones are not queued, each failed with the reason', async () => {
+    bed = await startOnboardingBed({ enrolmentWorker: false, pace: { window: 2, windowDuringRun: 1 } });
+    await bed.load(bulkProvider({ learners: 5, organisations: 1, officers: 1 }));
+    const { body } = await bed.api.post('/api/enrolments', { allUnenrolled: true });
+    await waitFor('two learners in the enrolment queue', async () => (await bed.pipeline.producers.queues.enrolment.getWaitingCount()) === 2);
+    expect((await bed.api.put('/api/settings', { integrationEnabled: false })).status).to.equal(200);
+    await bed.startEnrolmentWorker();
+    const finished = await bed.batchFinished(body.batchId);
+    expect(finished).to.deep.include({ total: 5, enrolled: 0, failed: 5, waiting: 0 });
+    expect(finished.failures.map((failure) => failure.error)).to.deep.equal(Array(5).fill(SKIPPED_WHILE_DISABLED));
+    expect(bed.simulator.store.stats()).to.include({ learners: 0, employers: 0 });
   });
 
   let onboardingQueue: OnboardingQueue | undefined;

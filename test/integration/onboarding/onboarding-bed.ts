@@ -38,6 +38,8 @@ export interface OnboardingBed {
   match(): Promise<string>;
   /** Starts the onboarding worker (the bed starts one unless told not to); answers it, to stop. */
   startOnboardingWorker(): Promise<RunningOnboardingWorker>;
+  /** Starts the enrolment queue's worker (the bed starts one unless told not to). */
+  startEnrolmentWorker(): Promise<RunningWorkers>;
   /** Waits until the bulk enrolment has no learner left waiting; answers its view. */
   batchFinished(batchId: string, withinMs?: number): Promise<BatchAnswer>;
   close(): Promise<void>;
@@ -73,18 +75,21 @@ export async function startOnboardingBed(options: OnboardingBedOptions = {}): Pr
   const settings = new SettingsService(db, new SecretBox(randomBytes(32)), { baseUrl: simulator.baseUrl, ...simulator.credentials });
   const pipeline = await openTestPipeline('onboarding');
   const deps: ClosableWorkerDeps = createWorkerDeps({ db, redis: pipeline.redis, config: { QUEUE_PREFIX: pipeline.prefix }, settings, logger: silentLogger });
-  const workers: RunningWorkers | null =
-    options.enrolmentWorker === false
-      ? null
-      : await startWorkers({
-          connection: workerConnection(testRedisUrl),
-          prefix: pipeline.prefix,
-          queues: ['enrolment'],
-          concurrency: options.enrolmentConcurrency ?? 10,
-          processors: { enrolment: enrolmentProcessor },
-          deps,
-          tuning: FAST_WORKERS,
-        });
+  const enrolmentWorkers: RunningWorkers[] = [];
+  const startEnrolment = async () => {
+    const started = await startWorkers({
+      connection: workerConnection(testRedisUrl),
+      prefix: pipeline.prefix,
+      queues: ['enrolment'],
+      concurrency: options.enrolmentConcurrency ?? 10,
+      processors: { enrolment: enrolmentProcessor },
+      deps,
+      tuning: FAST_WORKERS,
+    });
+    enrolmentWorkers.push(started);
+    return started;
+  };
+  if (options.enrolmentWorker !== false) await startEnrolment();
   const onboardingWorkers: RunningOnboardingWorker[] = [];
   const startOnboarding = async () => {
     const started = await startOnboardingWorker({
@@ -135,6 +140,7 @@ export async function startOnboardingBed(options: OnboardingBedOptions = {}): Pr
       return matchId;
     },
     startOnboardingWorker: startOnboarding,
+    startEnrolmentWorker: startEnrolment,
     async batchFinished(batchId, withinMs = 60_000) {
       return waitFor(
         `bulk enrolment ${batchId} to finish`,
@@ -149,7 +155,7 @@ export async function startOnboardingBed(options: OnboardingBedOptions = {}): Pr
     async close() {
       await admin.close();
       for (const worker of onboardingWorkers) await worker.close();
-      await workers?.close({ deadlineMs: 5_000 });
+      for (const workers of enrolmentWorkers) await workers.close({ deadlineMs: 5_000 });
       deps.close();
       await pipeline.close();
       await simulator.close();
