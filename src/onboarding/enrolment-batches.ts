@@ -1,5 +1,5 @@
 import type { DataSource } from 'typeorm';
-import { enqueueBatchFeeder, type OnboardingQueue } from '../../queues/onboarding.js';
+import { enqueueBatchFeeder, isOnboardingId, type OnboardingQueue } from '../../queues/onboarding.js';
 import { ValidationFailedError } from '../errors.js';
 import { learnerRecord } from '../sync/index.js';
 import { requireIntegrationEnabled } from '../settings/integration-switch.js';
@@ -42,8 +42,6 @@ export interface BatchView {
   inQueue: number;
   failures: BatchFailure[];
 }
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
  * POST /api/enrolments: a bulk enrolment of the learners named, or of every Live, in
@@ -116,7 +114,7 @@ interface BatchRow {
 
 /** GET /api/enrolments/{batchId}: its counts and every failure, from PostgreSQL alone. */
 export async function batchView(db: DataSource, batchId: string): Promise<BatchView> {
-  if (!UUID.test(batchId)) throw new BatchNotFoundError(batchId);
+  if (!isOnboardingId(batchId)) throw new BatchNotFoundError(batchId);
   const [batch] = (await db.query(`SELECT id, created_at, finished_at FROM enrolment_batch WHERE id = $1`, [batchId])) as BatchRow[];
   if (!batch) throw new BatchNotFoundError(batchId);
   const [summary, failures] = await Promise.all([

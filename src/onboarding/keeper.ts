@@ -1,3 +1,4 @@
+import type { Job } from 'bullmq';
 import type { DataSource } from 'typeorm';
 import { batchJobId, enqueueBatchFeeder, enqueueMatch, matchJobId, type OnboardingQueue } from '../../queues/onboarding.js';
 import { markMatchFailed } from './match-records.js';
@@ -23,25 +24,28 @@ export async function keepOnboardingWork(db: DataSource, queue: OnboardingQueue)
   const report: KeeperReport = { requeued: 0, retried: 0, failed: 0 };
   const matches = (await db.query(`SELECT id FROM onboarding_match WHERE state = 'running'`)) as Array<{ id: string }>;
   for (const { id } of matches) {
-    const job = await queue.getJob(matchJobId(id));
-    if (!job) {
-      await enqueueMatch(queue, id);
-      report.requeued += 1;
-    } else if ((await job.getState()) === 'failed') {
+    await keepJob(queue, matchJobId(id), report, () => enqueueMatch(queue, id), async (job) => {
       await markMatchFailed(db, id, job.failedReason || 'the match job failed');
       report.failed += 1;
-    }
+    });
   }
   const batches = (await db.query(`SELECT id FROM enrolment_batch WHERE finished_at IS NULL`)) as Array<{ id: string }>;
   for (const { id } of batches) {
-    const job = await queue.getJob(batchJobId(id));
-    if (!job) {
-      await enqueueBatchFeeder(queue, id);
-      report.requeued += 1;
-    } else if ((await job.getState()) === 'failed') {
+    await keepJob(queue, batchJobId(id), report, () => enqueueBatchFeeder(queue, id), async (job) => {
       await job.retry('failed', { resetAttemptsMade: true, resetAttemptsStarted: true });
       report.retried += 1;
-    }
+    });
   }
   return report;
+}
+
+/** The job `jobId` added again when Redis does not have it; `failedForGood` when its last attempt failed. */
+async function keepJob(queue: OnboardingQueue, jobId: string, report: KeeperReport, add: () => Promise<void>, failedForGood: (job: Job) => Promise<void>): Promise<void> {
+  const job = await queue.getJob(jobId);
+  if (!job) {
+    await add();
+    report.requeued += 1;
+  } else if ((await job.getState()) === 'failed') {
+    await failedForGood(job);
+  }
 }

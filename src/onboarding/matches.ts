@@ -1,6 +1,6 @@
 import type { DataSource } from 'typeorm';
 import type { SmartAssessorRecordCounts, UnmatchedCounts } from '../../entities/index.js';
-import { enqueueMatch, type OnboardingQueue } from '../../queues/onboarding.js';
+import { enqueueMatch, isOnboardingId, type OnboardingQueue } from '../../queues/onboarding.js';
 import { MATCH_BASES, ONBOARDING_KINDS, type MatchBasis, type OnboardingKind } from './match-rules.js';
 
 /** No match with that id (the admin API answers 404). */
@@ -96,10 +96,6 @@ interface ProposalRow {
   linked_at: Date | null;
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-export const isMatchId = (value: string): boolean => UUID.test(value);
-
 /**
  * POST /api/onboarding/matches: a match queued for a worker (the request never waits
  * for Smart Assessor). While one is running, asking again answers that one: a second
@@ -179,7 +175,7 @@ export function csvCell(value: string | number | boolean): string {
 }
 
 async function matchRow(db: DataSource, matchId: string): Promise<MatchRow> {
-  if (!isMatchId(matchId)) throw new MatchNotFoundError(matchId);
+  if (!isOnboardingId(matchId)) throw new MatchNotFoundError(matchId);
   const [row] = (await db.query(`SELECT * FROM onboarding_match WHERE id = $1`, [matchId])) as MatchRow[];
   if (!row) throw new MatchNotFoundError(matchId);
   return row;

@@ -3,10 +3,10 @@ import { workerConnection } from '../../queues/connection.js';
 import { createOnboardingQueue } from '../../queues/onboarding.js';
 import { refreshQualificationLinks } from '../../src/enrolment/index.js';
 import { importDocument } from '../../src/import/import-document.js';
-import { logger } from '../../src/logging/logger.js';
 import { batchView, requestBulkEnrolment } from '../../src/onboarding/enrolment-batches.js';
 import { createSmartAssessorClient } from '../../src/smart-assessor/client.js';
 import { bulkOfficerRef, bulkOrganisationRef, bulkProvider } from '../integration/onboarding/bulk-provider.js';
+import { quietImportLog } from '../integration/onboarding/onboarding-bed.js';
 import { reasonOf, say } from './support/reference.js';
 import { openFaultRig, type FaultRig } from './support/rig.js';
 import { waitFor } from './support/wait.js';
@@ -27,15 +27,7 @@ const FIRST_NUMBER = 900_000;
 describe('bulk enrolment under fire', function () {
   this.timeout(300_000);
   let rig: FaultRig | undefined;
-  let logLevel: string;
-
-  before(() => {
-    logLevel = logger.level;
-    logger.level = 'warn';
-  });
-  after(() => {
-    logger.level = logLevel;
-  });
+  quietImportLog();
   afterEach(async () => {
     await rig?.close();
     rig = undefined;

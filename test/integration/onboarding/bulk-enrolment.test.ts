@@ -1,27 +1,17 @@
 import { expect } from 'chai';
 import { createOnboardingQueue, type OnboardingQueue } from '../../../queues/onboarding.js';
-import { logger } from '../../../src/logging/logger.js';
 import { SKIPPED_WHILE_DISABLED } from '../../../src/onboarding/feed-rules.js';
 import { waitFor } from '../../support/pipeline.js';
 import { bulkOfficerRef, bulkOrganisationRef, bulkProvider } from './bulk-provider.js';
 import { existingProviderDocument, existingSmartAssessorRecords, LEFT_TO_ENROL } from './existing-provider.js';
-import { startOnboardingBed, type BatchAnswer, type OnboardingBed } from './onboarding-bed.js';
+import { quietImportLog, startOnboardingBed, type BatchAnswer, type OnboardingBed } from './onboarding-bed.js';
 
 const WINDOW = 20;
 
 describe('onboarding: bulk enrolment', function () {
   this.timeout(240_000);
   let bed: OnboardingBed;
-  let logLevel: string;
-
-  before(() => {
-    // The import logs its counts at info for every bed; the cases say what matters.
-    logLevel = logger.level;
-    logger.level = 'warn';
-  });
-  after(() => {
-    logger.level = logLevel;
-  });
+  quietImportLog();
   afterEach(async () => {
     await bed?.close();
   });

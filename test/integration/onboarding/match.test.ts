@@ -12,8 +12,7 @@ import {
   EXPECTED_UNMATCHED,
   UNIQUE_LINKS,
 } from './existing-provider.js';
-import { startOnboardingBed, type OnboardingBed } from './onboarding-bed.js';
-import { logger } from '../../../src/logging/logger.js';
+import { quietImportLog, startOnboardingBed, type OnboardingBed } from './onboarding-bed.js';
 import { waitFor } from '../../support/pipeline.js';
 
 /** Smart Assessor learners nobody in the MIS is: enough that the learners are read in three pages of 500. */
@@ -48,16 +47,7 @@ interface MatchAnswer {
 describe('onboarding: matching a provider\'s existing Smart Assessor records, and accepting the proposals', function () {
   this.timeout(120_000);
   let bed: OnboardingBed;
-  let logLevel: string;
-
-  before(() => {
-    // The import logs its counts at info for every bed; the cases say what matters.
-    logLevel = logger.level;
-    logger.level = 'warn';
-  });
-  after(() => {
-    logger.level = logLevel;
-  });
+  quietImportLog();
   afterEach(async () => {
     await bed?.close();
   });

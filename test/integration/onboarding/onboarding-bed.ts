@@ -1,22 +1,20 @@
-import { randomBytes } from 'node:crypto';
 import type { DataSource } from 'typeorm';
 import { workerConnection } from '../../../queues/connection.js';
 import type { RunningAdminServer } from '../../../src/admin/server.js';
-import { refreshQualificationLinks } from '../../../src/enrolment/index.js';
-import { importDocument, type ImportDocument } from '../../../src/import/import-document.js';
+import type { ImportDocument } from '../../../src/import/import-document.js';
+import { logger } from '../../../src/logging/logger.js';
 import type { FeedPace } from '../../../src/onboarding/feed-rules.js';
-import { SecretBox } from '../../../src/settings/secret-box.js';
-import { SettingsService } from '../../../src/settings/settings-service.js';
+import type { SettingsService } from '../../../src/settings/settings-service.js';
 import type { SeedDocument } from '../../../src/simulator/seed.js';
 import { createWorkerDeps, type ClosableWorkerDeps } from '../../../workers/deps.js';
 import { enrolmentProcessor } from '../../../workers/enrolment.js';
 import { startOnboardingWorker, type RunningOnboardingWorker } from '../../../workers/onboarding.js';
 import { startWorkers, type RunningWorkers } from '../../../workers/runner.js';
 import { ApiClient, CapturedLog, startAdminForTests, TEST_API_TOKEN } from '../../support/admin.js';
-import { resetDatabase, testDataSource } from '../../support/database.js';
 import { FAST_WORKERS, openTestPipeline, silentLogger, waitFor, type TestPipeline } from '../../support/pipeline.js';
 import { testRedisUrl } from '../../support/redis.js';
-import { clientFor, startTestSimulator, type RunningSimulator, type SimulatorOptions } from '../../support/simulator.js';
+import type { RunningSimulator, SimulatorOptions } from '../../support/simulator.js';
+import { startTestbed } from '../enrolment/testbed.js';
 
 /**
  * Onboarding as deployed, in this process: the admin API, the enrolment queue's worker
@@ -69,10 +67,9 @@ export interface OnboardingBedOptions {
 }
 
 export async function startOnboardingBed(options: OnboardingBedOptions = {}): Promise<OnboardingBed> {
-  const db = await testDataSource();
-  await resetDatabase(db);
-  const simulator = await startTestSimulator(options.simulator);
-  const settings = new SettingsService(db, new SecretBox(randomBytes(32)), { baseUrl: simulator.baseUrl, ...simulator.credentials });
+  // The enrolment tests' bed: this run's database emptied, a simulator, the settings pointing at it.
+  const testbed = await startTestbed({ simulator: options.simulator });
+  const { db, simulator, settings } = testbed;
   const pipeline = await openTestPipeline('onboarding');
   const deps: ClosableWorkerDeps = createWorkerDeps({ db, redis: pipeline.redis, config: { QUEUE_PREFIX: pipeline.prefix }, settings, logger: silentLogger });
   const enrolmentWorkers: RunningWorkers[] = [];
@@ -118,15 +115,8 @@ export async function startOnboardingBed(options: OnboardingBedOptions = {}): Pr
     api,
     log,
     async load(document, smartAssessor) {
-      await importDocument(db, document);
       if (smartAssessor) simulator.store.seed(smartAssessor);
-      const client = clientFor(simulator);
-      try {
-        await refreshQualificationLinks(db, client);
-      } finally {
-        client.close();
-      }
-      simulator.store.resetCounters();
+      await testbed.load(document);
     },
     async match() {
       const started = await api.post('/api/onboarding/matches');
@@ -158,7 +148,19 @@ export async function startOnboardingBed(options: OnboardingBedOptions = {}): Pr
       for (const workers of enrolmentWorkers) await workers.close({ deadlineMs: 5_000 });
       deps.close();
       await pipeline.close();
-      await simulator.close();
+      await testbed.close();
     },
   };
+}
+
+/** Mocha hooks for a file: the import's info line for every bed is left out of the output (the cases say what matters). */
+export function quietImportLog(): void {
+  let level: string;
+  before(() => {
+    level = logger.level;
+    logger.level = 'warn';
+  });
+  after(() => {
+    logger.level = level;
+  });
 }
