@@ -2,6 +2,7 @@ import { loadConfig } from '../../src/config/environment.js';
 import { logger } from '../../src/logging/logger.js';
 import { formatBenchResult } from '../../tools/bench/report.js';
 import { runPruneYearBench } from '../../tools/bench/prune-year.js';
+import { formatOnboardingBenchResult, runOnboardingBench } from '../../tools/bench/onboarding-bench.js';
 import { runBench, type BenchOptions } from '../../tools/bench/run-bench.js';
 import { parseCommandLine, wholeFlag } from './command-line.js';
 
@@ -15,9 +16,16 @@ const USAGE = `usage: sai bench --learners N [options]
   --prune-year       instead: a year of daily runs' sync events for N learners (database
                      sai_bench_prune), then the history retention's prune timed, with the
                      outcome statement measured beside it and alone
+  --onboarding       instead: N unlinked learners, 9 in 10 already in Smart Assessor; the
+                     match timed (its Smart Assessor calls), every unique proposal
+                     accepted, then the rest enrolled in bulk (learners per minute);
+                     --rate-limit defaults to 1200 here
 Runs one full daily synchronisation against a simulator in its own process, in the
 database sai_bench (dropped and made again) and a queue prefix of its own on REDIS_URL,
 then the same number of no-op BullMQ jobs on the same Redis, and prints the figures.`;
+
+/** The onboarding benchmark's site limit unless told: the issue asks for bulk enrolment under a 1,200/min budget. */
+const ONBOARDING_RATE_LIMIT = 1_200;
 
 /** `sai bench`: not a test; it measures, prints, and exits 0 unless it could not measure. */
 export async function run(args: string[]): Promise<number> {
@@ -32,6 +40,7 @@ export async function run(args: string[]): Promise<number> {
       concurrency: { type: 'string' },
       seed: { type: 'string' },
       'prune-year': { type: 'boolean' },
+      onboarding: { type: 'boolean' },
     },
     USAGE,
   );
@@ -54,6 +63,12 @@ export async function run(args: string[]): Promise<number> {
   }
   // The import and the runner log at info; the bench's own lines say what is happening.
   if (!process.env.LOG_LEVEL) logger.level = 'warn';
+  if (values.onboarding) {
+    const onboarding = { ...options, rateLimitPerMinute: options.rateLimitPerMinute ?? ONBOARDING_RATE_LIMIT };
+    const result = await runOnboardingBench(config, onboarding, (line) => process.stdout.write(`${line}\n`));
+    process.stdout.write(`${formatOnboardingBenchResult(result)}\n`);
+    return 0;
+  }
   if (values['prune-year']) {
     await runPruneYearBench(config, { learners: options.learners }, (line) => process.stdout.write(`${line}\n`));
     return 0;

@@ -2,6 +2,7 @@ import { workerConnection } from '../../queues/connection.js';
 import { QUEUE_NAMES } from '../../queues/definitions.js';
 import { createProducers } from '../../queues/producers.js';
 import { createWorkerDeps } from '../../workers/deps.js';
+import { startOnboardingWorker } from '../../workers/onboarding.js';
 import { workerPoolSize } from '../../workers/process-setup.js';
 import { PROCESSOR_REGISTRATIONS, processorMap } from '../../workers/processors.js';
 import { startWorkers } from '../../workers/runner.js';
@@ -19,7 +20,7 @@ import { Runtime } from './runtime.js';
 const USAGE = `usage: sai start
 Everything in one process: migrations, the Smart Assessor simulator (when
 SMART_ASSESSOR_BASE_URL is unset), workers for all eight queues (WORKER_CONCURRENCY
-each), the scheduler and the admin UI and API on PORT. SIGTERM stops it cleanly.`;
+each) and for onboarding, the scheduler and the admin UI and API on PORT. SIGTERM stops it cleanly.`;
 
 export async function run(args: string[]): Promise<number> {
   const values = parseCommandLine(args, {}, USAGE);
@@ -70,6 +71,8 @@ export async function run(args: string[]): Promise<number> {
     const { forced } = await workers.close({ deadlineMs: SHUTDOWN_DEADLINE_MS });
     logger.info('workers stopped', { forced });
   });
+  const onboarding = await startOnboardingWorker({ connection, prefix: config.QUEUE_PREFIX, deps });
+  runtime.onClose(() => onboarding.close());
   const scheduler = await startScheduler({ db, producers, connection, prefix: config.QUEUE_PREFIX, logger, ...schedulerOperations(config, settings, metrics) });
   runtime.onClose(() => scheduler.close());
   const admin = await startAdminServer({

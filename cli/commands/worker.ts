@@ -1,5 +1,6 @@
 import { workerConnection } from '../../queues/connection.js';
 import { createWorkerDeps } from '../../workers/deps.js';
+import { startOnboardingWorker } from '../../workers/onboarding.js';
 import { parseConcurrency, parseQueueList, workerPoolSize } from '../../workers/process-setup.js';
 import { PROCESSOR_REGISTRATIONS, processorMap } from '../../workers/processors.js';
 import { startWorkers } from '../../workers/runner.js';
@@ -10,7 +11,8 @@ import { parseCommandLine } from './command-line.js';
 import { Runtime } from './runtime.js';
 
 const USAGE = `usage: sai worker [--queues a,b] [--concurrency N]
-  --queues a,b     the queues to work (default all eight)
+  --queues a,b     the queues to work (default all eight); a process that works
+                   enrolment also works onboarding (matches, bulk enrolments)
   --concurrency N  jobs at once per queue in this process (default WORKER_CONCURRENCY)
 Any number of worker processes may share one Redis and one PostgreSQL. SIGTERM stops
 taking jobs and lets the running ones finish (up to ${SHUTDOWN_DEADLINE_MS / 1000} s).`;
@@ -46,6 +48,10 @@ export async function run(args: string[]): Promise<number> {
     const { forced } = await running.close({ deadlineMs: SHUTDOWN_DEADLINE_MS });
     logger.info('workers stopped', { forced });
   });
+  if (queues.includes('enrolment')) {
+    const onboarding = await startOnboardingWorker({ connection: workerConnection(config.REDIS_URL), prefix: config.QUEUE_PREFIX, deps });
+    runtime.onClose(() => onboarding.close());
+  }
 
   await runtime.untilSignal();
   return 0;

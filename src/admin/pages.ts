@@ -15,6 +15,7 @@ const PAGES: Record<string, string> = {
   '/learners/:ident': 'learner.html',
   '/organisations': 'organisations.html',
   '/officers': 'officers.html',
+  '/onboarding': 'onboarding.html',
   '/qualifications': 'qualifications.html',
   '/review-types': 'review-types.html',
   '/settings': 'settings.html',

@@ -4,6 +4,7 @@ import cookieParser from 'cookie-parser';
 import express, { type Application, type RequestHandler } from 'express';
 import type { RedisClient } from '../../queues/connection.js';
 import type { DataSource } from 'typeorm';
+import { createOnboardingQueue } from '../../queues/onboarding.js';
 import type { Producers } from '../../queues/producers.js';
 import type { Config } from '../config/environment.js';
 import { trustProxySetting, type TrustProxy } from '../config/trust-proxy.js';
@@ -21,12 +22,14 @@ import { errorHandler, NotFoundError, UnauthorizedError } from './http/http-erro
 import { checkJsonBody, checkQueryText } from './http/request-shape.js';
 import { assetRoutes, loginPage, noStore, pageRoutes, requirePageLogin } from './pages.js';
 import { healthRoutes } from './routes/health.js';
+import { enrolmentBatchRoutes, translateEnrolmentBatchErrors } from './routes/enrolments.js';
 import { learnerRoutes } from './routes/learners.js';
 import { recordRoutes, translateRecordErrors } from './routes/records.js';
 import { sessionRoutes } from './routes/session.js';
 import { importRoutes } from './routes/import.js';
 import { metricsRoutes } from './routes/metrics.js';
 import { notificationRoutes } from './routes/notifications.js';
+import { onboardingRoutes, translateOnboardingErrors } from './routes/onboarding.js';
 import { sharedMetricsKey, type MetricsFlusher } from '../metrics/shared-metrics.js';
 import { settingsRoutes } from './routes/settings.js';
 import { smartAssessorRoutes } from './routes/smart-assessor.js';
@@ -95,8 +98,8 @@ export interface RunningAdminServer {
 
 export interface AdminApp {
   app: Application;
-  /** Lets go of what the app holds open (the Smart Assessor client's connections). */
-  close(): void;
+  /** Lets go of what the app holds open (the Smart Assessor client's connections, the onboarding queue). */
+  close(): Promise<void>;
 }
 
 /** Builds the admin web app: JSON API, UI pages, queue dashboard, all behind the login except /healthz and the login page. */
@@ -119,6 +122,8 @@ export async function createAdminApp(options: AdminServerOptions): Promise<Admin
     logger: log,
     metrics: options.metrics?.metrics,
   });
+  // Onboarding's queue (matches, bulk enrolments) on the admin's own connection, as the producers' are.
+  const onboardingQueue = createOnboardingQueue({ connection: options.redis, prefix: options.config.QUEUE_PREFIX });
 
   const app = express();
   app.disable('x-powered-by');
@@ -158,11 +163,13 @@ export async function createAdminApp(options: AdminServerOptions): Promise<Admin
   app.use(importRoutes(options.db, options.settings));
   app.use(syncRoutes({ db: options.db, producers: options.producers, now }));
   app.use(smartAssessorRoutes(options.db, smartAssessor));
+  app.use(onboardingRoutes(options.db, onboardingQueue));
+  app.use(enrolmentBatchRoutes(options.db, onboardingQueue));
   app.use('/api', () => {
     throw new NotFoundError('No such API route');
   });
 
-  const dashboardQueues = [...Object.values(options.producers.queues), options.producers.control];
+  const dashboardQueues = [...Object.values(options.producers.queues), options.producers.control, onboardingQueue];
   app.use(
     DASHBOARD_PATH,
     dashboardGuard(),
@@ -171,8 +178,14 @@ export async function createAdminApp(options: AdminServerOptions): Promise<Admin
     queueDashboard(dashboardQueues),
   );
   app.use(pageRoutes());
-  app.use(errorHandler(log, [translateRunErrors, translateRecordErrors, translateSmartAssessorErrors]));
-  return { app, close: () => smartAssessor.close() };
+  app.use(errorHandler(log, [translateRunErrors, translateRecordErrors, translateSmartAssessorErrors, translateOnboardingErrors, translateEnrolmentBatchErrors]));
+  return {
+    app,
+    close: async () => {
+      smartAssessor.close();
+      await onboardingQueue.close();
+    },
+  };
 }
 
 /**
@@ -228,7 +241,7 @@ export async function startAdminServer(options: AdminServerOptions): Promise<Run
         server.close((error) => (error ? reject(error) : resolve()));
         server.closeAllConnections();
       });
-      close();
+      await close();
     },
   };
 }

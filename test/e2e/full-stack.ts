@@ -10,6 +10,7 @@ import { startScheduler, type RunningScheduler } from '../../src/scheduler/index
 import { SecretBox } from '../../src/settings/secret-box.js';
 import { SettingsService } from '../../src/settings/settings-service.js';
 import { createWorkerDeps, type ClosableWorkerDeps } from '../../workers/deps.js';
+import { startOnboardingWorker, type RunningOnboardingWorker } from '../../workers/onboarding.js';
 import { PROCESSOR_REGISTRATIONS, processorMap } from '../../workers/processors.js';
 import { startWorkers, type RunningWorkers } from '../../workers/runner.js';
 import { ApiClient, CapturedLog, startAdminForTests, TEST_ADMIN_PASSWORD, TEST_ADMIN_USERNAME, TEST_API_TOKEN } from '../support/admin.js';
@@ -23,8 +24,8 @@ const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable
 
 /**
  * The whole product in this process, as `sai start` runs it: the Smart Assessor
- * simulator, the eight queues' workers with the real processors, the scheduler (fan-out,
- * run tracking) and the admin server, over this run's database and a Redis prefix of its own.
+ * simulator, the eight queues' workers with the real processors, the onboarding worker,
+ * the scheduler (fan-out, run tracking) and the admin server, over this run's database and a Redis prefix of its own.
  */
 export interface FullStack {
   db: DataSource;
@@ -57,6 +58,7 @@ export async function startFullStack(): Promise<FullStack> {
     deps,
     tuning: FAST_WORKERS,
   });
+  const onboarding: RunningOnboardingWorker = await startOnboardingWorker({ connection: workerConnection(testRedisUrl), prefix, deps, tuning: FAST_WORKERS });
   const scheduler: RunningScheduler = await startScheduler({
     db,
     producers,
@@ -82,6 +84,7 @@ export async function startFullStack(): Promise<FullStack> {
       await browser.close();
       await admin.close();
       await scheduler.close();
+      await onboarding.close();
       await workers.close({ deadlineMs: 5_000 });
       deps.close();
       await producers.close();

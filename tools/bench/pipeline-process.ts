@@ -4,6 +4,7 @@ import { QUEUE_NAMES } from '../../queues/definitions.js';
 import { connectRedis, sharedStateConnection, workerConnection } from '../../queues/connection.js';
 import { createProducers } from '../../queues/producers.js';
 import { createWorkerDeps } from '../../workers/deps.js';
+import { startOnboardingWorker } from '../../workers/onboarding.js';
 import { workerPoolSize } from '../../workers/process-setup.js';
 import { PROCESSOR_REGISTRATIONS, processorMap } from '../../workers/processors.js';
 import { workerTuningOptions } from '../../queues/worker-tuning.js';
@@ -95,7 +96,9 @@ async function main(): Promise<void> {
           timeJob(job);
         });
       }
+      const onboarding = await startOnboardingWorker({ connection, prefix: config.QUEUE_PREFIX, deps, tuning: spec.tuning, ...spec.onboarding });
       closers.unshift(async () => {
+        await onboarding.close();
         await running.close();
         deps.close();
       });

@@ -1,4 +1,5 @@
 import type { WorkerTuning } from '../../queues/worker-tuning.js';
+import type { FeedPace } from '../../src/onboarding/feed-rules.js';
 
 /** What the bench and its pipeline processes say to each other over the IPC channel. */
 
@@ -13,6 +14,8 @@ export interface BenchProcessSpec {
   reconcileEveryMs?: number;
   /** Workers only: how long a Smart Assessor request may take (default the client's). */
   smartAssessorTimeoutMs?: number;
+  /** Workers only: the onboarding worker's pace and timing (workers/onboarding.ts), the product's by default. */
+  onboarding?: { pace?: FeedPace; stepMs?: number; keepEveryMs?: number };
 }
 
 export type BenchMessage =

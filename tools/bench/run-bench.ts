@@ -84,10 +84,10 @@ const STUCK_AFTER_MS = 5 * 60_000;
 /** How long the pipeline's PostgreSQL backends may take to go once their processes have stopped. */
 const BACKENDS_CLOSE_WITHIN_MS = 10_000;
 
-const since = (started: number): number => (performance.now() - started) / 1000;
+export const since = (started: number): number => (performance.now() - started) / 1000;
 
 /** Polls `check` until it holds; `quietForMs` says how long nothing has moved, and past STUCK_AFTER_MS the wait fails. */
-async function waitUntil(what: string, check: () => Promise<boolean>, everyMs: number, quietForMs: () => number): Promise<void> {
+export async function waitUntil(what: string, check: () => Promise<boolean>, everyMs: number, quietForMs: () => number): Promise<void> {
   for (;;) {
     if (await check()) return;
     const quietMs = quietForMs();
@@ -114,14 +114,14 @@ async function pipelineBackends(db: DataSource): Promise<number[]> {
   return rows.map((row) => row.pid);
 }
 
-function benchDatabaseUrl(config: Config): string {
+export function benchDatabaseUrl(config: Config): string {
   const url = new URL(config.DATABASE_URL);
   url.pathname = '/sai_bench';
   return url.toString();
 }
 
 /** Removes the keys matching `pattern` (a SCAN pattern): on a Cluster, each master's, a key at a time (keys of different slots go apart). */
-async function removeKeys(redis: RedisClient, pattern: string): Promise<void> {
+export async function removeKeys(redis: RedisClient, pattern: string): Promise<void> {
   for (const node of isCluster(redis) ? redis.nodes('master') : [redis]) {
     let cursor = '0';
     do {
@@ -133,7 +133,7 @@ async function removeKeys(redis: RedisClient, pattern: string): Promise<void> {
 }
 
 /** Seeds the simulator child over its control route, a slice of learners per request. */
-async function seedRemote(simulator: SimulatorChild, document: SeedDocument): Promise<void> {
+export async function seedRemote(simulator: SimulatorChild, document: SeedDocument): Promise<void> {
   await control(simulator, 'POST', 'seed', { employers: document.employers, assessors: document.assessors });
   const learners = document.learners ?? [];
   for (let start = 0; start < learners.length; start += SEED_LEARNERS_PER_REQUEST) {

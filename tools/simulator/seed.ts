@@ -11,17 +11,19 @@ import {
   type LearnerStatus,
   type SmartCoach,
 } from '../../src/smart-assessor/types.js';
-import type { SimulatorStore } from './store.js';
+import type { MadeByHand, SimulatorStore } from './store.js';
 
 /**
  * Bulk creation straight into the store, for tests and the benchmark (which seeds a
  * hundred thousand enrolled learners): no HTTP, no rate limit, no faults. A document is
  * checked whole against the contract's create schemas and the store's misReference and
- * id uniqueness before anything is written, so a bad document changes nothing.
+ * id uniqueness before anything is written, so a bad document changes nothing. An
+ * employer, assessor or learner with a null misReference is one made by hand in Smart
+ * Assessor, as a provider has them before it links the integration (SPEC.md §6).
  */
 
-export type SeedEmployer = EmployerCreate & { id?: string };
-export type SeedAssessor = AssessorCreate & { id?: string };
+export type SeedEmployer = MadeByHand<EmployerCreate> & { id?: string };
+export type SeedAssessor = MadeByHand<AssessorCreate> & { id?: string };
 
 export interface SeedLearnerCourse {
   id?: string;
@@ -41,7 +43,7 @@ export interface SeedLearnerCourse {
   outcome?: LearnerCourseUpdate['outcome'];
 }
 
-export type SeedLearner = Omit<LearnerCreate, 'employerId' | 'assessorId'> & {
+export type SeedLearner = Omit<MadeByHand<LearnerCreate>, 'employerId' | 'assessorId'> & {
   id?: string;
   /** The employer by id, or by the misReference of an employer in the store or this document. */
   employerId?: string;
@@ -129,8 +131,8 @@ function checkDocument(store: SimulatorStore, document: SeedDocument): Plan {
   const report = (where: string, found: { field: string; message: string }[]): void => {
     for (const problem of found) problems.push(`${where}${problem.field ? `.${problem.field}` : ''} ${problem.message}`);
   };
-  const unique = (kind: 'employer' | 'assessor' | 'learner' | 'learnerCourse', by: 'id' | 'misReference', seen: Set<string>, value: string | undefined, where: string): void => {
-    if (value === undefined) return;
+  const unique = (kind: 'employer' | 'assessor' | 'learner' | 'learnerCourse', by: 'id' | 'misReference', seen: Set<string>, value: string | null | undefined, where: string): void => {
+    if (value === undefined || value === null) return;
     if (seen.has(value) || store.has(kind, by, value)) problems.push(`${where}.${by} "${value}" is already taken`);
     seen.add(value);
   };
@@ -139,7 +141,7 @@ function checkDocument(store: SimulatorStore, document: SeedDocument): Plan {
   const employerIds = new Set<string>();
   (document.employers ?? []).forEach((employer, index) => {
     const where = `employers[${index}]`;
-    report(where, contract.checkRequestBody('createEmployer', employer));
+    report(where, madeByHand(employer, contract.checkRequestBody('createEmployer', employer)));
     unique('employer', 'misReference', employerRefs, employer.misReference, where);
     unique('employer', 'id', employerIds, employer.id, where);
   });
@@ -148,14 +150,14 @@ function checkDocument(store: SimulatorStore, document: SeedDocument): Plan {
   const assessorIds = new Set<string>();
   (document.assessors ?? []).forEach((assessor, index) => {
     const where = `assessors[${index}]`;
-    report(where, contract.checkRequestBody('createAssessor', assessor));
+    report(where, madeByHand(assessor, contract.checkRequestBody('createAssessor', assessor)));
     unique('assessor', 'misReference', assessorRefs, assessor.misReference, where);
     unique('assessor', 'id', assessorIds, assessor.id, where);
   });
 
   // Ids generated for this document's employers and assessors are known only once they are written.
-  const documentEmployers = new Map<string, number>((document.employers ?? []).map((employer, index) => [employer.misReference, index]));
-  const documentAssessors = new Map<string, number>((document.assessors ?? []).map((assessor, index) => [assessor.misReference, index]));
+  const documentEmployers = new Map<string | null, number>((document.employers ?? []).map((employer, index) => [employer.misReference, index]));
+  const documentAssessors = new Map<string | null, number>((document.assessors ?? []).map((assessor, index) => [assessor.misReference, index]));
   const employerExists = (id: string): boolean => employerIds.has(id) || store.has('employer', 'id', id);
   const assessorExists = (id: string): boolean => assessorIds.has(id) || store.has('assessor', 'id', id);
 
@@ -174,7 +176,7 @@ function checkDocument(store: SimulatorStore, document: SeedDocument): Plan {
     // The create schema allows extra properties, so the seed record is checked as it is; its links were checked above.
     report(
       where,
-      contract.checkRequestBody('createLearner', learner).filter((problem) => !((problem.field === 'employerId' || problem.field === 'assessorId') && problem.message === 'is required')),
+      madeByHand(learner, contract.checkRequestBody('createLearner', learner)).filter((problem) => !((problem.field === 'employerId' || problem.field === 'assessorId') && problem.message === 'is required')),
     );
     unique('learner', 'misReference', learnerRefs, learner.misReference, where);
     unique('learner', 'id', learnerIds, learner.id, where);
@@ -225,13 +227,18 @@ function checkDocument(store: SimulatorStore, document: SeedDocument): Plan {
   return plan;
 }
 
+/** A record made by hand has no misReference: the create schema's demand for one does not apply to it. */
+function madeByHand<P extends { field: string }>(record: { misReference: string | null }, problems: P[]): P[] {
+  return record.misReference === null ? problems.filter((problem) => problem.field !== 'misReference') : problems;
+}
+
 /** A link to an employer or assessor, by id or misReference; a function giving the id once written, or the problem. */
 function resolveLink(
   store: SimulatorStore,
   id: string | undefined,
   misReference: string | undefined,
   exists: (id: string) => boolean,
-  inDocument: Map<string, number>,
+  inDocument: ReadonlyMap<string | null, number>,
   kind: 'employer' | 'assessor',
 ): (() => string) | string {
   if (id !== undefined) return exists(id) ? () => id : `id "${id}" is not an ${kind} of this site or this document`;

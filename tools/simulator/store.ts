@@ -17,6 +17,9 @@ import { SeededRandom } from './random.js';
 import type { AssessorRecord, CourseRecord, EmployerRecord, LearnerCourseRecord, LearnerRecord, SessionRecord } from './records.js';
 import { seedStore, type SeedDocument, type SeedResult } from './seed.js';
 
+/** A create's body, or a record made by hand in Smart Assessor, which has no misReference (tests seed those, see seed.ts). */
+export type MadeByHand<T extends { misReference: string }> = Omit<T, 'misReference'> & { misReference: string | null };
+
 /** A failure the simulator answers in the contract's `Error` shape. */
 export class SimulatorError extends Error {
   constructor(
@@ -198,7 +201,7 @@ export class SimulatorStore {
     return employer;
   }
 
-  createEmployer(body: EmployerCreate & { id?: string }, now = Date.now()): EmployerRecord {
+  createEmployer(body: MadeByHand<EmployerCreate> & { id?: string }, now = Date.now()): EmployerRecord {
     this.refuseDuplicate('employer', this.employerByRef, body.misReference);
     const employer: EmployerRecord = {
       id: this.newId('employer', body.id, this.employers),
@@ -216,7 +219,7 @@ export class SimulatorStore {
       updatedAt: now,
     };
     this.employers.set(employer.id, employer);
-    this.employerByRef.set(body.misReference, employer.id);
+    this.indexRef(this.employerByRef, body.misReference, employer.id);
     return employer;
   }
 
@@ -246,7 +249,7 @@ export class SimulatorStore {
     return assessor;
   }
 
-  createAssessor(body: AssessorCreate & { id?: string }, now = Date.now()): AssessorRecord {
+  createAssessor(body: MadeByHand<AssessorCreate> & { id?: string }, now = Date.now()): AssessorRecord {
     this.refuseDuplicate('assessor', this.assessorByRef, body.misReference);
     const assessor: AssessorRecord = {
       id: this.newId('assessor', body.id, this.assessors),
@@ -259,7 +262,7 @@ export class SimulatorStore {
       updatedAt: now,
     };
     this.assessors.set(assessor.id, assessor);
-    this.assessorByRef.set(body.misReference, assessor.id);
+    this.indexRef(this.assessorByRef, body.misReference, assessor.id);
     return assessor;
   }
 
@@ -297,7 +300,7 @@ export class SimulatorStore {
     return learner;
   }
 
-  createLearner(body: LearnerCreate & { id?: string }, now = Date.now()): LearnerRecord {
+  createLearner(body: MadeByHand<LearnerCreate> & { id?: string }, now = Date.now()): LearnerRecord {
     this.refuseDuplicate('learner', this.learnerByRef, body.misReference);
     this.requireLinks({ employerId: body.employerId, assessorId: body.assessorId });
     const learner: LearnerRecord = {
@@ -334,7 +337,7 @@ export class SimulatorStore {
     };
     if (learner.welcomeEmailSent) this.counters.welcomeEmails += 1;
     this.learners.set(learner.id, learner);
-    this.learnerByRef.set(body.misReference, learner.id);
+    this.indexRef(this.learnerByRef, body.misReference, learner.id);
     this.indexUln(learner);
     return learner;
   }
@@ -533,11 +536,16 @@ export class SimulatorStore {
     });
   }
 
-  private refuseDuplicate(kind: string, index: Map<string, string>, misReference: string): void {
+  private refuseDuplicate(kind: string, index: Map<string, string>, misReference: string | null): void {
+    if (misReference === null) return;
     const existingId = index.get(misReference);
     if (existingId !== undefined) {
       throw new SimulatorError(409, 'duplicate', `A ${kind} with misReference ${misReference} already exists`, { existingId });
     }
+  }
+
+  private indexRef(index: Map<string, string>, misReference: string | null, id: string): void {
+    if (misReference !== null) index.set(misReference, id);
   }
 
   private requireLinks(links: { employerId?: string; assessorId?: string }): void {

@@ -50,6 +50,8 @@ export interface FaultRigOptions {
   learners?: number;
   /** Redis of the caller's (a Sentinel set, a Cluster), which it starts and stops; by default the rig starts a redis-server of its own. */
   redisUrl?: string;
+  /** The worker processes' onboarding worker: its pace and timing (the product's by default). */
+  onboarding?: BenchProcessSpec['onboarding'];
 }
 
 export interface RunRow {
@@ -69,6 +71,8 @@ export interface FaultRig {
   /** The rig's own redis-server; null when the caller gave one (redisUrl). */
   readonly redis: OwnRedisServer | null;
   readonly redisUrl: string;
+  /** The queues' key prefix, for queues a case makes of its own (onboarding's). */
+  readonly prefix: string;
   readonly postgresProxy: TcpProxy;
   readonly smartAssessorProxy: TcpProxy;
   readonly producers: Producers;
@@ -147,7 +151,13 @@ export async function openFaultRig(options: FaultRigOptions = {}): Promise<Fault
       SETTINGS_ENCRYPTION_KEY: encryptionKey.toString('hex'),
       LOG_LEVEL: 'warn',
     };
-    const workerSpec: BenchProcessSpec = { role: 'workers', concurrency: options.workerConcurrency ?? WORKER_CONCURRENCY, tuning: SUITE_TUNING, smartAssessorTimeoutMs: SUITE_SA_TIMEOUT_MS };
+    const workerSpec: BenchProcessSpec = {
+      role: 'workers',
+      concurrency: options.workerConcurrency ?? WORKER_CONCURRENCY,
+      tuning: SUITE_TUNING,
+      smartAssessorTimeoutMs: SUITE_SA_TIMEOUT_MS,
+      onboarding: options.onboarding,
+    };
     const workers: BenchChild[] = [];
     const retired: BenchChild[] = [];
     const startWorker = async (): Promise<void> => {
@@ -170,6 +180,7 @@ export async function openFaultRig(options: FaultRigOptions = {}): Promise<Fault
       simulator,
       redis,
       redisUrl,
+      prefix,
       postgresProxy,
       smartAssessorProxy,
       producers,

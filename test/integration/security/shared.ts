@@ -34,12 +34,20 @@ export const API_ROUTES: Array<[string, string, unknown?]> = [
   ['GET', '/api/sync/runs/00000000-0000-0000-0000-000000000000'],
   ['GET', '/api/sync/runs/00000000-0000-0000-0000-000000000000/failures'],
   ['GET', '/api/sync/trend'],
+  ['POST', '/api/onboarding/matches', {}],
+  ['GET', '/api/onboarding/matches'],
+  ['GET', '/api/onboarding/matches/00000000-0000-4000-8000-000000000000'],
+  ['GET', '/api/onboarding/matches/00000000-0000-4000-8000-000000000000/proposals.csv'],
+  ['POST', '/api/onboarding/matches/00000000-0000-4000-8000-000000000000/accept', { allUnique: true }],
+  ['POST', '/api/enrolments', { allUnenrolled: true }],
+  ['GET', '/api/enrolments'],
+  ['GET', '/api/enrolments/00000000-0000-4000-8000-000000000000'],
 ];
 
 /** The GET routes among them: what an admin reads. */
 export const API_READS = API_ROUTES.filter(([method]) => method === 'GET').map(([, path]) => path);
 
-export const PAGES = ['/', '/learners', '/learners/L000123', '/organisations', '/officers', '/qualifications', '/review-types', '/settings', '/runs', '/runs/x'];
+export const PAGES = ['/', '/learners', '/learners/L000123', '/organisations', '/officers', '/qualifications', '/review-types', '/settings', '/runs', '/runs/x', '/onboarding'];
 
 /**
  * Mocha hooks for a file's test admin: started once, emptied and given the admin tests'

@@ -6,6 +6,7 @@ const SECTIONS = [
   ['/learners', 'Learners'],
   ['/organisations', 'Organisations'],
   ['/officers', 'Officers'],
+  ['/onboarding', 'Onboarding'],
   ['/qualifications', 'Qualifications'],
   ['/review-types', 'Review types'],
   ['/settings', 'Settings'],
