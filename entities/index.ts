@@ -5,6 +5,7 @@ import { IntegrationSettings } from './integration-settings.js';
 import { Learner } from './learner.js';
 import { LearnerOfficerRole } from './learner-officer-role.js';
 import { LearningAim } from './learning-aim.js';
+import { LiveChange } from './live-change.js';
 import { Officer } from './officer.js';
 import { Organisation } from './organisation.js';
 import { Qualification } from './qualification.js';
@@ -27,6 +28,7 @@ export {
   Learner,
   LearnerOfficerRole,
   LearningAim,
+  LiveChange,
   Officer,
   Organisation,
   Qualification,
@@ -45,6 +47,7 @@ export const ENTITIES = [
   Learner,
   LearnerOfficerRole,
   LearningAim,
+  LiveChange,
   Officer,
   Organisation,
   Qualification,

@@ -17,7 +17,7 @@ import type { Processor } from './processor.js';
 export const otjProcessor: Processor<'otj'> = async (job, context, deps) => {
   const start = await startLearnerJob(deps, job.data.learnerId, loadOtjLearner);
   if ('skipped' in start) return start.skipped;
-  const { learner, subject, saLearnerId } = start;
+  const { learner, subject, settings, saLearnerId } = start;
 
   const client = await deps.smartAssessor();
   const record = learnerRecord(learner.learnerIdent);
@@ -28,7 +28,7 @@ export const otjProcessor: Processor<'otj'> = async (job, context, deps) => {
     if (problem) throw new InvalidDataError([{ record, field: 'plannedOtjHours', value: planned.plannedHours, reason: problem }]);
     await client.setLearnerPlannedOtj(saLearnerId, planned.plannedHours);
   }
-  const plan = planOtjHours(learner, otj);
+  const plan = planOtjHours(learner, otj, settings);
   const result = finished(subject, [...plan.changes, ...planned.changes]);
   if (plan.changes.length > 0) await context.commit(result, learnerColumnsUpdate(learner.id, plan.misUpdates));
   return result;

@@ -7,6 +7,7 @@ import { RunSettingsAndRecordHistory1797100000000 } from './1797100000000-run-se
 import { AdminSessionLastSeen1797200000000 } from './1797200000000-admin-session-last-seen.js';
 import { BoundedHistory1797400000000 } from './1797400000000-bounded-history.js';
 import { RunNotifications1797410000000 } from './1797410000000-run-notifications.js';
+import { LiveSync1797800000000 } from './1797800000000-live-sync.js';
 
 /** In order. A new migration is added here and never edited once released. */
 export const MIGRATIONS = [
@@ -19,4 +20,5 @@ export const MIGRATIONS = [
   AdminSessionLastSeen1797200000000,
   BoundedHistory1797400000000,
   RunNotifications1797410000000,
+  LiveSync1797800000000,
 ];
