@@ -102,7 +102,7 @@ export interface RelayPass {
 }
 
 /** pg_try_advisory_xact_lock's key: one relay pass at a time across the deployment. */
-const LIVE_RELAY_LOCK = 0x5a1_0020;
+export const LIVE_RELAY_LOCK = 0x5a1_0020;
 
 interface PassState {
   lastRepairAt: number;
