@@ -73,7 +73,7 @@ export const BENCH_SETTINGS: SettingsPatch = {
 };
 
 /** Without a rate limit the simulator is given one no run can reach, so the budget costs nothing but its bookkeeping. */
-const NO_LIMIT_PER_MINUTE = 1_000_000_000;
+export const NO_LIMIT_PER_MINUTE = 1_000_000_000;
 const SEED_LEARNERS_PER_REQUEST = 2_000;
 const BASELINE_JOBS_PER_ADD = 1_000;
 const BASELINE_PASSES = 3;
@@ -86,7 +86,7 @@ const BACKENDS_CLOSE_WITHIN_MS = 10_000;
 const since = (started: number): number => (performance.now() - started) / 1000;
 
 /** Polls `check` until it holds; `quietForMs` says how long nothing has moved, and past STUCK_AFTER_MS the wait fails. */
-async function waitUntil(what: string, check: () => Promise<boolean>, everyMs: number, quietForMs: () => number): Promise<void> {
+export async function waitUntil(what: string, check: () => Promise<boolean>, everyMs: number, quietForMs: () => number): Promise<void> {
   for (;;) {
     if (await check()) return;
     const quietMs = quietForMs();
@@ -113,14 +113,14 @@ async function pipelineBackends(db: DataSource): Promise<number[]> {
   return rows.map((row) => row.pid);
 }
 
-function benchDatabaseUrl(config: Config): string {
+export function benchDatabaseUrl(config: Config): string {
   const url = new URL(config.DATABASE_URL);
   url.pathname = '/sai_bench';
   return url.toString();
 }
 
 /** Removes the keys matching `pattern` (a SCAN pattern): on a Cluster, each master's, a key at a time (keys of different slots go apart). */
-async function removeKeys(redis: RedisClient, pattern: string): Promise<void> {
+export async function removeKeys(redis: RedisClient, pattern: string): Promise<void> {
   for (const node of isCluster(redis) ? redis.nodes('master') : [redis]) {
     let cursor = '0';
     do {
@@ -218,7 +218,7 @@ async function measureBaseline(
   }
 }
 
-interface BenchWorld {
+export interface BenchWorld {
   config: Config;
   options: BenchOptions;
   db: DataSource;
@@ -230,7 +230,7 @@ interface BenchWorld {
 }
 
 /** The generated provider in the MIS, enrolled in the simulator, with one simulated day of activity there. */
-async function prepareProvider(world: BenchWorld, encryptionKey: string, today: string): Promise<number> {
+export async function prepareProvider(world: BenchWorld, encryptionKey: string, today: string): Promise<number> {
   const { config, options, db, simulator } = world;
   const connection = {
     baseUrl: simulator.baseUrl,
@@ -333,12 +333,19 @@ async function measureRun(world: BenchWorld, children: BenchChild[], started: (r
   }
 }
 
-export async function runBench(config: Config, options: BenchOptions, print: (line: string) => void): Promise<BenchResult> {
-  const setupStarted = performance.now();
+/** What a bench's processes share: its database, queue prefix, settings key and "today", and the environment carrying them. */
+export interface BenchPlace {
+  databaseUrl: string;
+  prefix: string;
+  encryptionKey: string;
+  today: string;
+  env: NodeJS.ProcessEnv;
+}
+
+export function benchPlace(config: Config): BenchPlace {
   const databaseUrl = benchDatabaseUrl(config);
   const prefix = `${config.QUEUE_PREFIX}-bench-${process.pid}`;
   const encryptionKey = randomBytes(32).toString('hex');
-  const today = ukToday();
   const env: NodeJS.ProcessEnv = {
     ...process.env,
     DATABASE_URL: databaseUrl,
@@ -347,6 +354,12 @@ export async function runBench(config: Config, options: BenchOptions, print: (li
     SETTINGS_ENCRYPTION_KEY: encryptionKey,
     LOG_LEVEL: 'warn',
   };
+  return { databaseUrl, prefix, encryptionKey, today: ukToday(), env };
+}
+
+export async function runBench(config: Config, options: BenchOptions, print: (line: string) => void): Promise<BenchResult> {
+  const setupStarted = performance.now();
+  const { databaseUrl, prefix, encryptionKey, today, env } = benchPlace(config);
 
   const redis = connectRedis(producerConnection(config.REDIS_URL));
   let db: DataSource | undefined;

@@ -3,6 +3,8 @@ import { logger } from '../logging/logger.js';
 import { formatBenchResult } from '../bench/report.js';
 import { runPruneYearBench } from '../bench/prune-year.js';
 import { runBench, type BenchOptions } from '../bench/run-bench.js';
+import { runLiveBench } from '../bench/live-bench.js';
+import { formatLiveBenchResult } from '../bench/live-report.js';
 import { parseCommandLine, wholeFlag } from './command-line.js';
 
 const USAGE = `usage: sai bench --learners N [options]
@@ -12,6 +14,10 @@ const USAGE = `usage: sai bench --learners N [options]
   --workers W        worker processes (default 1)
   --concurrency C    jobs at once per queue in each worker process (default WORKER_CONCURRENCY)
   --seed S           generator and simulator seed (default 1)
+  --live             instead: live sync, from an MIS commit to the Smart Assessor write
+                     (steady email edits, then an import of every learner landing)
+  --edit-rate E      with --live: steady edits a second (default 50; 0 skips them)
+  --edit-seconds D   with --live: how long the steady edits last (default 30)
   --prune-year       instead: a year of daily runs' sync events for N learners (database
                      sai_bench_prune), then the history retention's prune timed, with the
                      outcome statement measured beside it and alone
@@ -32,6 +38,9 @@ export async function run(args: string[]): Promise<number> {
       concurrency: { type: 'string' },
       seed: { type: 'string' },
       'prune-year': { type: 'boolean' },
+      live: { type: 'boolean' },
+      'edit-rate': { type: 'string' },
+      'edit-seconds': { type: 'string' },
     },
     USAGE,
   );
@@ -48,12 +57,18 @@ export async function run(args: string[]): Promise<number> {
     concurrency: whole('concurrency', config.WORKER_CONCURRENCY, 1) ?? config.WORKER_CONCURRENCY,
     seed: whole('seed', 1, 0) ?? 1,
   };
+  const live = { ...options, editsPerSecond: whole('edit-rate', 50, 0) ?? 50, editSeconds: whole('edit-seconds', 30, 0) ?? 30 };
   if (problems.length > 0) {
     process.stderr.write(`${problems.join('\n')}\n${USAGE}\n`);
     return 2;
   }
   // The import and the runner log at info; the bench's own lines say what is happening.
   if (!process.env.LOG_LEVEL) logger.level = 'warn';
+  if (values.live) {
+    const result = await runLiveBench(config, live, (line) => process.stdout.write(`${line}\n`));
+    process.stdout.write(`${formatLiveBenchResult(result)}\n`);
+    return 0;
+  }
   if (values['prune-year']) {
     await runPruneYearBench(config, { learners: options.learners }, (line) => process.stdout.write(`${line}\n`));
     return 0;

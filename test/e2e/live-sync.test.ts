@@ -1,8 +1,7 @@
 import { expect } from 'chai';
-import type { BrowserContext, Page } from 'playwright-core';
-import { generateDemoProvider } from '../../src/demo/generate.js';
+import type { Page } from 'playwright-core';
 import { waitFor } from '../support/pipeline.js';
-import { loggedInPage, startFullStack, watchPageProblems, type FullStack } from './full-stack.js';
+import { enrolDemoLearner, loggedInPage, startFullStack, watchPageProblems, type FullStack } from './full-stack.js';
 
 /**
  * Live Sync in headless Chromium over the whole product: switched on in Settings, a
@@ -12,31 +11,20 @@ import { loggedInPage, startFullStack, watchPageProblems, type FullStack } from 
 describe('admin UI: live sync, in a browser', function () {
   this.timeout(120_000);
   let stack: FullStack;
-  let context: BrowserContext;
-  let page: Page;
   let ident: string;
+  let page: Page;
 
   before(async () => {
     stack = await startFullStack();
-    const document = generateDemoProvider({ learners: 6, seed: 7, today: stack.simulator.store.today });
-    expect((await stack.api.post('/api/import', document)).status).to.equal(200);
-    expect((await stack.api.post('/api/qualification-links/refresh')).status).to.equal(200);
-    for (const learner of document.learners!) {
-      if ((await stack.api.get(`/api/learners/${learner.learnerIdent}/enrolment-preview`)).body.canEnrol) {
-        ident = learner.learnerIdent;
-        break;
-      }
-    }
-    expect((await stack.api.post(`/api/learners/${ident}/enrolment`)).status).to.equal(202);
-    await waitFor('the enrolment', async () => (await stack.api.get(`/api/learners/${ident}`)).body.smartAssessorId, 60_000);
+    ident = await enrolDemoLearner(stack);
+    ({ page } = await loggedInPage(stack, '/settings'));
   });
-  afterEach(async () => {
-    await context?.close();
+  after(async () => {
+    await page?.context().close();
+    await stack?.close();
   });
-  after(() => stack?.close());
 
   it('is switched on in Settings, and the runs page shows an edit made in the MIS going to Smart Assessor', async () => {
-    ({ context, page } = await loggedInPage(stack, '/settings'));
     const problems = watchPageProblems(page);
     const liveSync = page.locator('#setting-liveSync');
     await liveSync.waitFor();
