@@ -48,6 +48,8 @@ export type RunSettings = Pick<
 @Check('sync_run_counts_check', 'jobs_total >= 0 AND jobs_completed >= 0 AND jobs_failed >= 0 AND learners >= 0')
 /** At most one whole-provider run is active at a time (a second "sync now" answers 409); built in the migration. */
 @Index('sync_run_one_active_key', { synchronize: false })
+/** The live runs going, which the live relay looks for several times a second; built in the migration. */
+@Index('sync_run_live_running_idx', { synchronize: false })
 @Index('sync_run_started_idx', ['createdAt'])
 export class SyncRun {
   @PrimaryGeneratedColumn('uuid')

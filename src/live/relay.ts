@@ -83,7 +83,9 @@ export interface LiveRelayDeps {
 }
 
 export interface RelayPass {
-  /** False when another scheduler held the lease. */
+  /** True when there was nothing to do: no change waiting, no live job in flight, no live run going (no lease is taken then). */
+  idle: boolean;
+  /** False when another scheduler held the lease (or the pass was idle). */
   leased: boolean;
   /** Live Sync on and the integration enabled. */
   live: boolean;
@@ -109,13 +111,30 @@ interface PassState {
 }
 
 function emptyPass(leased: boolean, live: boolean): RelayPass {
-  return { leased, live, queued: 0, covered: 0, waiting: 0, changes: 0, closed: [], repaired: 0 };
+  return { idle: false, leased, live, queued: 0, covered: 0, waiting: 0, changes: 0, closed: [], repaired: 0 };
+}
+
+/**
+ * Whether Live Sync is on, and whether a pass has anything to do: changes waiting, live
+ * jobs in flight, a live run going. One round trip of index probes, so an idle relay
+ * costs PostgreSQL next to nothing however often it looks.
+ */
+async function lookForWork(db: DataSource): Promise<{ live: boolean; work: boolean }> {
+  const [row] = (await db.query(
+    `SELECT s.live_sync AND s.integration_enabled AS live,
+            EXISTS (SELECT 1 FROM live_change) OR EXISTS (SELECT 1 FROM live_dispatch)
+              OR EXISTS (SELECT 1 FROM sync_run WHERE trigger = 'live' AND state = 'running') AS work
+       FROM integration_settings s WHERE s.id = 1`,
+  )) as Array<{ live: boolean; work: boolean }>;
+  return row ?? { live: false, work: false };
 }
 
 /** One relay pass (see the module's comment). */
 export async function relayLiveChanges(deps: LiveRelayDeps, options: LiveRelayOptions = {}, state: PassState = { lastRepairAt: 0 }): Promise<RelayPass> {
   const settings = { ...LIVE_RELAY_DEFAULTS, ...options };
   const { db } = deps;
+  const { live, work } = await lookForWork(db);
+  if (!work) return { ...emptyPass(false, live), idle: true };
   const runner = db.createQueryRunner();
   await runner.connect();
   try {

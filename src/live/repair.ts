@@ -28,15 +28,10 @@ export async function repairLiveJobs(deps: { db: DataSource; producers: Producer
     if (state === 'unknown') lost.push(job);
     else if (state === 'failed' || state === 'completed') {
       const error = state === 'failed' ? await failedReason(producers.queues, job.queue, job.jobId) : 'the job finished but its outcome was not recorded';
-      await recordAndSettle(db, {
-        runId: job.runId,
-        jobId: job.jobId,
-        queue: job.queue,
-        subject: { type: job.subjectType, ref: job.subjectRef, learnerId: job.learnerId },
-        outcome: 'failed',
-        changes: [],
-        error,
-        touchLearner: true,
+      await recordFailure(db, job, error).catch(async (recordError: unknown) => {
+        // A record deleted since (its learner's events cannot be written any more): nothing is left to send or to wait for.
+        deps.logger.warn('a live job failed and its failure could not be recorded; it is let go', { runId: job.runId, queue: job.queue, jobId: job.jobId, error: recordError });
+        await forgetDispatch(db, job);
       });
       repaired += 1;
     }
@@ -53,4 +48,21 @@ export async function repairLiveJobs(deps: { db: DataSource; producers: Producer
   }
   if (repaired > 0) deps.logger.warn('live jobs repaired', { requeued: lost.length, failuresRecorded: repaired - lost.length });
   return repaired;
+}
+
+function recordFailure(db: DataSource, job: InFlightJob, error: string): Promise<void> {
+  return recordAndSettle(db, {
+    runId: job.runId,
+    jobId: job.jobId,
+    queue: job.queue,
+    subject: { type: job.subjectType, ref: job.subjectRef, learnerId: job.learnerId },
+    outcome: 'failed',
+    changes: [],
+    error,
+    touchLearner: true,
+  });
+}
+
+async function forgetDispatch(db: DataSource, job: InFlightJob): Promise<void> {
+  await db.query(`DELETE FROM live_dispatch WHERE subject_type = $1 AND subject_id = $2 AND queue = $3 AND job_id = $4`, [job.subjectType, job.subjectId, job.queue, job.jobId]);
 }

@@ -151,6 +151,20 @@ describe('live sync relay', function () {
     expect(await pendingJobIds(pipeline, 'demographics')).to.deep.equal([]);
   });
 
+  it('lets go of a live job whose record was deleted under it, so the run can finish', async function () {
+    const [learner] = await learners(1);
+    await editEmails([learner]);
+    expect((await relay()).queued).to.equal(1);
+    await db.query(`DELETE FROM learner WHERE id = $1`, [learner]);
+    workers = await startTestWorkers(pipeline, db, { processors: { demographics: unchangedProcessor() } });
+    await waitFor('the job let go', async () => {
+      await relay({ repairAfterMs: 0, repairEveryMs: 0 });
+      return (await inFlight()) === 0;
+    });
+    await db.query(`UPDATE integration_settings SET live_sync = false WHERE id = 1`);
+    expect((await relay()).closed).to.have.length(1);
+  });
+
   it('takes no pass while another scheduler holds the lease', async function () {
     const ids = await learners(1);
     await editEmails(ids);
