@@ -20,12 +20,12 @@ import { repairLiveJobs } from './repair.js';
  * may, as each pass first takes a lease (a transaction-scoped advisory lock) and a
  * scheduler that does not get it leaves the pass to the one that did.
  *
- * A pass:
- * 1. takes off live_dispatch the live jobs whose outcome is on record;
+ * A pass (none at all while there is nothing to do: lookForWork):
+ * 1. takes off live_dispatch the live jobs whose outcome is on record, and every so
+ *    often queues again the live jobs Redis lost (repair.ts);
  * 2. with Live Sync off (or the integration disabled), drops what the outbox holds (the
  *    daily run sends it) and completes the live runs that are done; nothing more;
- * 3. completes the live runs that take no more jobs and have none left, and every so
- *    often queues again the live jobs Redis lost (repair.ts);
+ * 3. completes the live runs that take no more jobs and have none left;
  * 4. paces: no more than `maxJobsInFlight` live jobs queued or running at once (below);
  * 5. reads the records whose changes are ready (a burst of edits of one record is one
  *    batch; a record waits while its last batch is in flight), keeps those the daily run
@@ -159,20 +159,20 @@ async function leasedPass(deps: LiveRelayDeps, runner: QueryRunner, options: Req
   const { db, producers } = deps;
   await finishDispatches(runner.manager);
   const now = await currentRunSettings(runner.manager);
-  if (!now.liveSync || !now.integrationEnabled) {
-    const pass = emptyPass(true, false);
-    pass.changes = await dropChanges(runner.manager);
-    pass.closed = await closeLiveRuns(db, null);
-    return pass;
-  }
-  const pass = emptyPass(true, true);
-  const runSettings = liveRunSettings(now);
-  let runId = await acceptingLiveRun(db, runSettings, options.runWindowMs);
-  pass.closed = await closeLiveRuns(db, runId);
+  const pass = emptyPass(true, now.liveSync && now.integrationEnabled);
+  // Jobs in flight finish whatever the switch says now: those Redis lost are queued again either way.
   if (Date.now() - state.lastRepairAt >= options.repairEveryMs) {
     pass.repaired = await repairLiveJobs(deps, options.repairAfterMs);
     state.lastRepairAt = Date.now();
   }
+  if (!pass.live) {
+    pass.changes = await dropChanges(runner.manager);
+    pass.closed = await closeLiveRuns(db, null);
+    return pass;
+  }
+  const runSettings = liveRunSettings(now);
+  let runId = await acceptingLiveRun(db, runSettings, options.runWindowMs);
+  pass.closed = await closeLiveRuns(db, runId);
 
   // Room is handed out a quarter of the window at a time, so a long backlog reads the outbox every few dozen jobs, not every job.
   const inFlight = await liveJobsInFlight(runner.manager);
