@@ -150,6 +150,23 @@ describe('live sync', function () {
     expect(pulls).to.deep.equal([]);
   });
 
+  it("makes no live work of a Pull mode's own writes", async function () {
+    await harness.settings.update({ learnerDemographicsMode: 'Pull', officerDemographicsMode: 'Pull', updateRiskFromSmartCoach: false });
+    const learner = await freshLearner();
+    sa().updateLearner(learner.smartAssessorId!, { email: 'pulled.from.sa@example.org', mobile: '07700 900777' });
+    // No relay meanwhile: the outbox then holds exactly what the daily run's writes made.
+    await harness.stopRelay();
+    try {
+      await harness.runDaily();
+      const now = learnerByIdent(await readMis(harness.db), learner.learnerIdent);
+      expect(now).to.include({ email: 'pulled.from.sa@example.org', mobile: '07700 900777' });
+      const [{ changes }] = await harness.db.query(`SELECT count(*)::int AS changes FROM live_change`);
+      expect(changes).to.equal(0);
+    } finally {
+      harness.startRelay();
+    }
+  });
+
   it("leaves a change to a learner whose daily job is pending to that job, recorded as covered", async function () {
     await harness.stopWorkers();
     try {
@@ -205,13 +222,18 @@ describe('live sync', function () {
     });
     await harness.liveSettled();
 
-    const runId = await harness.runDaily();
-    const pushes = await harness.db.query(`SELECT e.queue, e.subject_ref, c FROM sync_event e, jsonb_array_elements(e.changes) c WHERE e.run_id = $1 AND c->>'direction' = 'push'`, [
-      runId,
-    ]);
-    expect(pushes, 'the daily run pushed nothing').to.deep.equal([]);
-    const [{ changes }] = await harness.db.query(`SELECT count(*)::int AS changes FROM live_change`);
-    expect(changes, "the daily run's writes captured as live changes").to.equal(0);
+    await harness.stopRelay();
+    try {
+      const runId = await harness.runDaily();
+      const pushes = await harness.db.query(`SELECT e.queue, e.subject_ref, c FROM sync_event e, jsonb_array_elements(e.changes) c WHERE e.run_id = $1 AND c->>'direction' = 'push'`, [
+        runId,
+      ]);
+      expect(pushes, 'the daily run pushed nothing').to.deep.equal([]);
+      const [{ changes }] = await harness.db.query(`SELECT count(*)::int AS changes FROM live_change`);
+      expect(changes, "the daily run's writes captured as live changes").to.equal(0);
+    } finally {
+      harness.startRelay();
+    }
     expect(await liveRuns()).to.not.be.empty;
   });
 });
