@@ -24,7 +24,7 @@ export type Gender = (typeof GENDERS)[number];
 export const DEMOGRAPHICS_MODES = ['None', 'Push', 'Pull'] as const;
 export type DemographicsMode = (typeof DEMOGRAPHICS_MODES)[number];
 
-export const RUN_TRIGGERS = ['schedule', 'manual', 'learner'] as const;
+export const RUN_TRIGGERS = ['schedule', 'manual', 'learner', 'live'] as const;
 export type RunTrigger = (typeof RUN_TRIGGERS)[number];
 
 export const RUN_STATES = ['queued', 'running', 'completed', 'failed'] as const;

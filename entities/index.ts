@@ -6,6 +6,7 @@ import { IntegrationSettings } from './integration-settings.js';
 import { Learner } from './learner.js';
 import { LearnerOfficerRole } from './learner-officer-role.js';
 import { LearningAim } from './learning-aim.js';
+import { LiveChange } from './live-change.js';
 import { Officer } from './officer.js';
 import { OnboardingMatch, OnboardingProposal } from './onboarding-match.js';
 import { Organisation } from './organisation.js';
@@ -33,6 +34,7 @@ export {
   Learner,
   LearnerOfficerRole,
   LearningAim,
+  LiveChange,
   Officer,
   OnboardingMatch,
   OnboardingProposal,
@@ -55,6 +57,7 @@ export const ENTITIES = [
   Learner,
   LearnerOfficerRole,
   LearningAim,
+  LiveChange,
   Officer,
   OnboardingMatch,
   OnboardingProposal,

@@ -70,6 +70,10 @@ export class IntegrationSettings {
   @Column({ type: 'varchar', length: 64, default: 'Europe/London' })
   timezone: string;
 
+  /** SPEC.md §6 Live Sync: MIS changes are captured as they are made and sent within minutes (src/live/). */
+  @Column({ name: 'live_sync', type: 'boolean', default: false })
+  liveSync: boolean;
+
   /** Where run alerts are POSTed; sealed like the password (it often carries the receiver's token). */
   @Column({ name: 'notification_webhook_url_encrypted', type: 'text', nullable: true })
   notificationWebhookUrlEncrypted: string | null;

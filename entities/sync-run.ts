@@ -25,22 +25,31 @@ export type RunSettings = Pick<
   | 'reviewTypeMappings'
   | 'dailySchedule'
   | 'timezone'
+  | 'liveSync'
 > & {
   /**
    * When the settings row was last saved (ISO 8601): a job's Smart Assessor client is
    * built from connection settings at least this new.
    */
   savedAt: string;
+  /**
+   * A live run's (SPEC.md §6): its jobs send the MIS's changes and pull nothing (no
+   * details, risk band or OTJ hours come down); pulls stay with the daily run and Update
+   * Learner. Absent on every other run.
+   */
+  pushOnly?: true;
 };
 
-/** One synchronisation run: the daily schedule, an admin's "sync now", or one learner's update. */
+/** One synchronisation run: the daily schedule, an admin's "sync now", one learner's update, or live sync's changes of a while (src/live/). */
 @Entity('sync_run')
-@Check('sync_run_trigger_check', `trigger IN ('schedule', 'manual', 'learner')`)
+@Check('sync_run_trigger_check', `trigger IN ('schedule', 'manual', 'learner', 'live')`)
 @Check('sync_run_state_check', `state IN ('queued', 'running', 'completed', 'failed')`)
 @Check('sync_run_events_kept_check', `events_kept IN ('all', 'changes', 'none')`)
 @Check('sync_run_counts_check', 'jobs_total >= 0 AND jobs_completed >= 0 AND jobs_failed >= 0 AND learners >= 0')
 /** At most one whole-provider run is active at a time (a second "sync now" answers 409); built in the migration. */
 @Index('sync_run_one_active_key', { synchronize: false })
+/** The live runs going, which the live relay looks for several times a second; built in the migration. */
+@Index('sync_run_live_running_idx', { synchronize: false })
 @Index('sync_run_started_idx', ['createdAt'])
 export class SyncRun {
   @PrimaryGeneratedColumn('uuid')

@@ -17,7 +17,7 @@ import { learnerRecord, plannedOtjHoursProblem, planOtjHours, planPlannedOtj } f
 export const otjProcessor: Processor<'otj'> = async (job, context, deps) => {
   const start = await startLearnerJob(context, deps, job.data.learnerId, loadOtjLearner);
   if ('skipped' in start) return start.skipped;
-  const { learner, subject, saLearnerId } = start;
+  const { learner, subject, settings, saLearnerId } = start;
 
   const client = await deps.smartAssessor();
   const record = learnerRecord(learner.learnerIdent);
@@ -28,6 +28,6 @@ export const otjProcessor: Processor<'otj'> = async (job, context, deps) => {
     if (problem) throw new InvalidDataError([{ record, field: 'plannedOtjHours', value: planned.plannedHours, reason: problem }]);
     await client.setLearnerPlannedOtj(saLearnerId, planned.plannedHours);
   }
-  const plan = planOtjHours(learner, otj);
+  const plan = planOtjHours(learner, otj, settings);
   return resultOfChanges(subject, [...plan.changes, ...planned.changes], { misWrites: learnerColumnsUpdate(learner.id, plan.misUpdates) });
 };

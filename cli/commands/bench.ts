@@ -4,6 +4,8 @@ import { formatBenchResult } from '../../tools/bench/report.js';
 import { runPruneYearBench } from '../../tools/bench/prune-year.js';
 import { formatOnboardingBenchResult, runOnboardingBench } from '../../tools/bench/onboarding-bench.js';
 import { runBench, type BenchOptions } from '../../tools/bench/run-bench.js';
+import { runLiveBench } from '../../tools/bench/live-bench.js';
+import { formatLiveBenchResult } from '../../tools/bench/live-report.js';
 import { parseCommandLine, wholeFlag } from './command-line.js';
 
 const USAGE = `usage: sai bench --learners N [options]
@@ -13,6 +15,10 @@ const USAGE = `usage: sai bench --learners N [options]
   --workers W        worker processes (default 1)
   --concurrency C    jobs at once per queue in each worker process (default WORKER_CONCURRENCY)
   --seed S           generator and simulator seed (default 1)
+  --live             instead: live sync, from an MIS commit to the Smart Assessor write
+                     (steady email edits, then an import of every learner landing)
+  --edit-rate E      with --live: steady edits a second (default 50; 0 skips them)
+  --edit-seconds D   with --live: how long the steady edits last (default 30)
   --prune-year       instead: a year of daily runs' sync events for N learners (database
                      sai_bench_prune), then the history retention's prune timed, with the
                      outcome statement measured beside it and alone
@@ -41,6 +47,9 @@ export async function run(args: string[]): Promise<number> {
       seed: { type: 'string' },
       'prune-year': { type: 'boolean' },
       onboarding: { type: 'boolean' },
+      live: { type: 'boolean' },
+      'edit-rate': { type: 'string' },
+      'edit-seconds': { type: 'string' },
     },
     USAGE,
   );
@@ -57,6 +66,7 @@ export async function run(args: string[]): Promise<number> {
     concurrency: whole('concurrency', config.WORKER_CONCURRENCY, 1) ?? config.WORKER_CONCURRENCY,
     seed: whole('seed', 1, 0) ?? 1,
   };
+  const live = { ...options, editsPerSecond: whole('edit-rate', 50, 0) ?? 50, editSeconds: whole('edit-seconds', 30, 0) ?? 30 };
   if (problems.length > 0) {
     process.stderr.write(`${problems.join('\n')}\n${USAGE}\n`);
     return 2;
@@ -67,6 +77,11 @@ export async function run(args: string[]): Promise<number> {
     const onboarding = { ...options, rateLimitPerMinute: options.rateLimitPerMinute ?? ONBOARDING_RATE_LIMIT };
     const result = await runOnboardingBench(config, onboarding, (line) => process.stdout.write(`${line}\n`));
     process.stdout.write(`${formatOnboardingBenchResult(result)}\n`);
+    return 0;
+  }
+  if (values.live) {
+    const result = await runLiveBench(config, live, (line) => process.stdout.write(`${line}\n`));
+    process.stdout.write(`${formatLiveBenchResult(result)}\n`);
     return 0;
   }
   if (values['prune-year']) {

@@ -9,8 +9,9 @@ import { Runtime } from './runtime.js';
 const USAGE = `usage: sai scheduler
 The daily run (at the time and zone in Settings, default 02:00 Europe/London), each
 run's fan-out, the reconciler that repairs runs whose jobs Redis lost, the daily prune of
-the sync history (HISTORY_* variables) and the run alerts to the webhook in Settings. Any
-number of scheduler processes may run: each job is done by one of them.`;
+the sync history (HISTORY_* variables), the run alerts to the webhook in Settings, and
+live sync's relay (MIS changes to their jobs, while Live Sync is on). Any number of
+scheduler processes may run: each job is done by one of them, each relay pass by one.`;
 
 export async function run(args: string[]): Promise<number> {
   const values = parseCommandLine(args, {}, USAGE);

@@ -24,6 +24,7 @@ import { assetRoutes, loginPage, noStore, pageRoutes, requirePageLogin } from '.
 import { healthRoutes } from './routes/health.js';
 import { enrolmentBatchRoutes, translateEnrolmentBatchErrors } from './routes/enrolments.js';
 import { learnerRoutes } from './routes/learners.js';
+import { liveSyncRoutes } from './routes/live-sync.js';
 import { recordRoutes, translateRecordErrors } from './routes/records.js';
 import { sessionRoutes } from './routes/session.js';
 import { importRoutes } from './routes/import.js';
@@ -162,6 +163,7 @@ export async function createAdminApp(options: AdminServerOptions): Promise<Admin
   app.use(notificationRoutes(options.settings, options.publicUrl ?? `http://127.0.0.1:${options.port ?? 3000}`));
   app.use(importRoutes(options.db, options.settings));
   app.use(syncRoutes({ db: options.db, producers: options.producers, now }));
+  app.use(liveSyncRoutes({ db: options.db, now }));
   app.use(smartAssessorRoutes(options.db, smartAssessor));
   app.use(onboardingRoutes(options.db, onboardingQueue));
   app.use(enrolmentBatchRoutes(options.db, onboardingQueue));

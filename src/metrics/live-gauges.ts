@@ -1,9 +1,11 @@
 import { Gauge, Registry } from 'prom-client';
 import type { DataSource } from 'typeorm';
+import { RUN_TRIGGERS } from '../../entities/index.js';
 import { QUEUE_NAMES } from '../../queues/definitions.js';
 import type { Producers } from '../../queues/producers.js';
 import { runView } from '../runs/run-views.js';
 import { activeWholeProviderRunId } from '../runs/run-lifecycle.js';
+import { addLiveSyncGauges } from '../live/live-status.js';
 
 /**
  * What is true now, read at scrape time rather than counted: the runs from PostgreSQL
@@ -27,7 +29,7 @@ async function addRunGauges(registry: Registry, db: DataSource, now: Date): Prom
   const lastDuration = new Gauge({ name: 'sai_sync_run_last_duration_seconds', help: 'How long the last finished run of each trigger took, from start to finish.', labelNames: ['trigger', 'state'], registers: [registry] });
   const lastFinished = new Gauge({ name: 'sai_sync_run_last_finished_timestamp_seconds', help: 'When the last finished run of each trigger finished (Unix time).', labelNames: ['trigger', 'state'], registers: [registry] });
   const lastJobs = new Gauge({ name: 'sai_sync_run_last_jobs', help: "The last finished run's jobs by state (total, completed, failed, waiting), per trigger.", labelNames: ['trigger', 'state'], registers: [registry] });
-  for (const trigger of ['schedule', 'manual', 'learner']) {
+  for (const trigger of RUN_TRIGGERS) {
     // The newest finished run of the trigger, through sync_run_started_idx (newest first): runs finish in about the order they start.
     const [last] = (await db.query(`SELECT id, trigger FROM sync_run WHERE trigger = $1 AND finished_at IS NOT NULL ORDER BY created_at DESC LIMIT 1`, [trigger])) as RunRow[];
     const view = last ? await runView(db, last.id, now) : null;
@@ -60,9 +62,9 @@ async function addQueueGauges(registry: Registry, producers: Producers, now: Dat
   );
 }
 
-/** The run and queue gauges as of `now`. */
+/** The run, queue and live sync gauges as of `now`. */
 export async function liveGauges(db: DataSource, producers: Producers, now: Date = new Date()): Promise<Registry> {
   const registry = new Registry();
-  await Promise.all([addRunGauges(registry, db, now), addQueueGauges(registry, producers, now)]);
+  await Promise.all([addRunGauges(registry, db, now), addQueueGauges(registry, producers, now), addLiveSyncGauges(registry, db, now)]);
   return registry;
 }

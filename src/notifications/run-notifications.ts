@@ -1,5 +1,5 @@
 import type { DataSource } from 'typeorm';
-import type { RunNotificationEvent } from '../../entities/index.js';
+import type { RunNotificationEvent, RunTrigger } from '../../entities/index.js';
 import { redactJobText } from '../admin/dashboard/job-redaction.js';
 import type { Logger } from '../logging/logger.js';
 import type { ProcessMetrics } from '../metrics/process-metrics.js';
@@ -10,7 +10,8 @@ import { postToWebhook, type WebhookAnswer } from './webhook.js';
  * Run alerts for the admin's webhook, through an outbox in PostgreSQL. A pass (the
  * scheduler's, every few seconds) first records the events that happened: a
  * whole-provider run that finished with failures, failed, or is still going past the
- * deadline. Each is one row keyed by run and event, so however many schedulers look and
+ * deadline, and a live run (a while of live sync's changes) that finished with failures.
+ * Each is one row keyed by run and event, so however many schedulers look and
  * however often, an event is recorded once; being in PostgreSQL, it survives any crash.
  * Then it sends what is due: a row is claimed for a while (another scheduler leaves it
  * alone), POSTed, and marked sent, or given a later try with a growing wait. A scheduler
@@ -64,7 +65,7 @@ export function retryDelayMs(attempts: number, firstRetryMs = DEFAULT_FIRST_RETR
   return Math.min(LONGEST_RETRY_MS, firstRetryMs * 2 ** Math.max(0, attempts - 1));
 }
 
-const TRIGGER_NAMES: Record<string, string> = { schedule: 'The daily run', manual: 'A run started by hand', learner: "A learner's run" };
+const TRIGGER_NAMES: Record<RunTrigger, string> = { schedule: 'The daily run', manual: 'A run started by hand', learner: "A learner's run", live: 'Live sync' };
 
 /** One sentence a person reads first (chat tools show it as the message). */
 export function notificationSummary(event: RunNotificationEvent, run: SyncRunView, overdueAfterMinutes: number): string {
@@ -89,7 +90,7 @@ export async function recordRunEvents(db: DataSource, overdueAfterMinutes: numbe
   const rows = (await db.query(
     `INSERT INTO run_notification (run_id, event)
      SELECT id, CASE WHEN state = 'failed' THEN 'failed' ELSE 'finished-with-failures' END FROM sync_run
-      WHERE trigger IN ('schedule', 'manual') AND finished_at >= now() - interval '${LOOK_BACK}'
+      WHERE trigger IN ('schedule', 'manual', 'live') AND finished_at >= now() - interval '${LOOK_BACK}'
         AND (state = 'failed' OR (state = 'completed' AND jobs_failed > 0))
      UNION ALL
      SELECT id, 'overdue' FROM sync_run

@@ -33,7 +33,7 @@ export interface RunRepair {
 
 interface ActiveRun {
   id: string;
-  trigger: 'schedule' | 'manual' | 'learner';
+  trigger: 'schedule' | 'manual' | 'learner' | 'live';
   fan_out_complete: boolean;
   as_of_date: string;
   learner_id: number | null;
@@ -117,7 +117,8 @@ export async function reconcileRuns(deps: ReconcileDeps): Promise<RunRepair[]> {
        FROM sync_run WHERE id = $1 AND state IN ('queued', 'running')`,
       [id],
     )) as ActiveRun[];
-    if (!run) continue;
+    // A live run has no fan-out and no fixed job set: the live relay repairs it (src/live/repair.ts).
+    if (!run || run.trigger === 'live') continue;
     if (run.trigger !== 'learner' && !run.fan_out_complete) {
       await producers.enqueueFanOut(run.id);
       continue;

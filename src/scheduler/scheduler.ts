@@ -16,6 +16,7 @@ import type { RetentionPolicy } from '../history/retention.js';
 import { logger as processLogger, type Logger } from '../logging/logger.js';
 import type { ProcessMetrics } from '../metrics/process-metrics.js';
 import { notifyRunEvents, type NotificationOptions } from '../notifications/run-notifications.js';
+import { startLiveRelay, type LiveRelayOptions } from '../live/relay.js';
 import { fanOutRun, markRunFailed, reconcileRuns, startScheduledRun } from '../runs/index.js';
 import { applyDailySchedule } from './daily-schedule.js';
 import { redisProgressMemory } from './progress-memory.js';
@@ -38,6 +39,8 @@ export interface SchedulerOptions {
   notifications?: NotificationSchedule;
   /** This process's counters (events pruned, notifications). */
   metrics?: ProcessMetrics;
+  /** The live sync relay's timing and pacing (src/live/relay.ts); default its defaults. */
+  liveSync?: LiveRelayOptions;
 }
 
 export interface RetentionSchedule {
@@ -72,8 +75,8 @@ async function currentSchedule(db: DataSource): Promise<Pick<IntegrationSettings
 /**
  * The daily scheduler and run tracking: the job schedulers (daily run at the settings'
  * time and zone, the periodic reconciler) and a worker for the control queue that runs
- * their jobs and each run's fan-out. Any number of processes may run it: BullMQ gives
- * each job to one of them.
+ * their jobs and each run's fan-out, and the live sync relay. Any number of processes may
+ * run it: BullMQ gives each job to one of them, and the relay's lease each pass.
  */
 export async function startScheduler(options: SchedulerOptions): Promise<RunningScheduler> {
   const { db, producers, connection, prefix, logger = processLogger, reconcileEveryMs = DEFAULT_RECONCILE_EVERY_MS, pageSize, tuning = {} } = options;
@@ -147,12 +150,15 @@ export async function startScheduler(options: SchedulerOptions): Promise<Running
   worker.on('error', (error) => log.error('scheduler worker error', { error }));
   worker.on('failed', (job, error) => log.error('scheduler job failed', { job: job?.name, jobId: job?.id, error: error.message }));
   await worker.waitUntilReady();
+  // Live sync's relay: a loop of its own, not a control job, so a change waits for no job scheduler's tick.
+  const relay = startLiveRelay({ db, producers, logger: log }, options.liveSync);
   log.info('scheduler started', { reconcileEveryMs });
 
   return {
     async close() {
       clearInterval(keeper);
       closing.abort();
+      await relay.close();
       await worker.close();
     },
   };

@@ -24,6 +24,7 @@ export interface SettingsPatch {
   reviewTypeMappings?: Partial<Record<SessionType, string | null>>;
   dailySchedule?: string;
   timezone?: string;
+  liveSync?: boolean;
   /** Where run alerts are POSTed (write-only, sealed like the password); null stops them. */
   notificationWebhookUrl?: string | null;
 }
@@ -144,6 +145,10 @@ class SettingsPatchSchema {
   @IsString({ message: 'must be an IANA time zone such as Europe/London' })
   @MaxLength(64, { message: 'must be at most 64 characters' })
   timezone?: string;
+
+  @ValidateIf(present)
+  @IsBoolean({ message: BOOLEAN })
+  liveSync?: boolean;
 
   @IsOptional()
   @IsString({ message: WEBHOOK_URL })

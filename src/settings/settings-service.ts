@@ -34,6 +34,8 @@ export interface SettingsView {
   reviewTypeMappings: Record<SessionType, string | null>;
   dailySchedule: string;
   timezone: string;
+  /** SPEC.md §6: MIS changes go to Smart Assessor within minutes, not only at night. */
+  liveSync: boolean;
   lastSynchronisedAt: string | null;
   /** The webhook itself is write-only, like the password. */
   notificationWebhookUrlSet: boolean;
@@ -74,6 +76,7 @@ export function settingsView(row: IntegrationSettings): SettingsView {
     reviewTypeMappings: mappings,
     dailySchedule: row.dailySchedule,
     timezone: row.timezone,
+    liveSync: row.liveSync,
     lastSynchronisedAt: row.lastSynchronisedAt ? row.lastSynchronisedAt.toISOString() : null,
     notificationWebhookUrlSet: row.notificationWebhookUrlEncrypted !== null,
   };

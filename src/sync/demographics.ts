@@ -74,14 +74,18 @@ export type LearnerMisUpdate = TextColumns<Exclude<keyof typeof LEARNER_DEMOGRAP
 export type OfficerMisUpdate = TextColumns<keyof typeof OFFICER_DEMOGRAPHIC_FIELDS>;
 export type OrganisationMisUpdate = TextColumns<keyof typeof ORGANISATION_DEMOGRAPHIC_FIELDS>;
 
-export interface LearnerDemographicsSettings {
+/** A live run's settings are push-only (SPEC.md §6): a Pull mode then compares nothing (the ULN still goes up). */
+interface PushOnly {
+  pushOnly?: boolean;
+}
+export interface LearnerDemographicsSettings extends PushOnly {
   learnerDemographicsMode: DemographicsMode;
   updateLearnerGender: boolean;
 }
-export interface OfficerDemographicsSettings {
+export interface OfficerDemographicsSettings extends PushOnly {
   officerDemographicsMode: DemographicsMode;
 }
-export interface OrganisationDemographicsSettings {
+export interface OrganisationDemographicsSettings extends PushOnly {
   organisationDemographicsMode: DemographicsMode;
 }
 
@@ -101,20 +105,20 @@ function compareField(plan: PlanBuilder, record: string, field: string, kind: Va
   plan.changes.push({ record, field, from: target ?? null, to: source, direction });
 }
 
-function directionOf(mode: DemographicsMode): WriteDirection | null {
+function directionOf(mode: DemographicsMode, { pushOnly = false }: PushOnly): WriteDirection | null {
   switch (mode) {
     case 'Push':
       return 'push';
     case 'Pull':
-      return 'pull';
+      return pushOnly ? null : 'pull';
     case 'None':
       return null;
   }
 }
 
-function planFields(mode: DemographicsMode, record: string, kinds: Record<string, ValueKind>, pics: object, sa: object): PlanBuilder {
+function planFields(mode: DemographicsMode, settings: PushOnly, record: string, kinds: Record<string, ValueKind>, pics: object, sa: object): PlanBuilder {
   const plan: PlanBuilder = { saPatch: {}, misUpdates: {}, changes: [] };
-  const direction = directionOf(mode);
+  const direction = directionOf(mode, settings);
   if (direction === null) return plan;
   for (const [field, kind] of Object.entries(kinds)) {
     compareField(plan, record, field, kind, direction, (pics as Record<string, unknown>)[field], (sa as Record<string, unknown>)[field]);
@@ -126,6 +130,7 @@ function planFields(mode: DemographicsMode, record: string, kinds: Record<string
  * The learner's demographics per the Learner Demographics Mode. Gender joins the compared
  * fields only when Update Learner Gender is on. The ULN is only ever pushed: in Push and
  * Pull modes SA gets the PICS ULN when it differs (and PICS has one); in None nothing at all.
+ * Push-only settings (a live run's) leave a Pull mode the ULN alone.
  */
 export function planLearnerDemographics(
   pics: PicsLearner,
@@ -135,7 +140,7 @@ export function planLearnerDemographics(
   const mode = settings.learnerDemographicsMode;
   const record = learnerRecord(pics.learnerIdent);
   const kinds: Record<string, ValueKind> = settings.updateLearnerGender ? { ...LEARNER_DEMOGRAPHIC_FIELDS, gender: 'text' } : LEARNER_DEMOGRAPHIC_FIELDS;
-  const plan = planFields(mode, record, kinds, pics, sa);
+  const plan = planFields(mode, settings, record, kinds, pics, sa);
   if (mode !== 'None') compareField(plan, record, 'uln', 'text', 'push', pics.uln, sa.uln);
   return plan as DemographicsPlan<LearnerUpdate, LearnerMisUpdate>;
 }
@@ -146,7 +151,7 @@ export function planOfficerDemographics(
   sa: AssessorFields,
   settings: OfficerDemographicsSettings,
 ): DemographicsPlan<AssessorFields, OfficerMisUpdate> {
-  const plan = planFields(settings.officerDemographicsMode, officerRecord(pics.ref), OFFICER_DEMOGRAPHIC_FIELDS, pics, sa);
+  const plan = planFields(settings.officerDemographicsMode, settings, officerRecord(pics.ref), OFFICER_DEMOGRAPHIC_FIELDS, pics, sa);
   return plan as DemographicsPlan<AssessorFields, OfficerMisUpdate>;
 }
 
@@ -156,7 +161,7 @@ export function planOrganisationDemographics(
   sa: EmployerFields,
   settings: OrganisationDemographicsSettings,
 ): DemographicsPlan<EmployerFields, OrganisationMisUpdate> {
-  const plan = planFields(settings.organisationDemographicsMode, organisationRecord(pics.ref), ORGANISATION_DEMOGRAPHIC_FIELDS, pics, sa);
+  const plan = planFields(settings.organisationDemographicsMode, settings, organisationRecord(pics.ref), ORGANISATION_DEMOGRAPHIC_FIELDS, pics, sa);
   return plan as DemographicsPlan<EmployerFields, OrganisationMisUpdate>;
 }
 

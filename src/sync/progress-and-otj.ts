@@ -68,12 +68,17 @@ function toHundredths(hours: number): number {
 
 /**
  * Actual OTJ hours := SA `actualHours`. Compared at the MIS's precision (hundredths), or a
- * value SA holds more finely would be written again every day.
+ * value SA holds more finely would be written again every day. Push-only settings (a
+ * live run's) leave them for the daily run.
  */
-export function planOtjHours(learner: { learnerIdent: string; actualOtjHours?: number | null }, otj: Pick<OtjHours, 'actualHours'>): OtjHoursPlan {
+export function planOtjHours(
+  learner: { learnerIdent: string; actualOtjHours?: number | null },
+  otj: Pick<OtjHours, 'actualHours'>,
+  settings: { pushOnly?: boolean } = {},
+): OtjHoursPlan {
   const wanted = toHundredths(otj.actualHours);
   const current = learner.actualOtjHours;
-  if (!isBlank(current) && toHundredths(Number(current)) === wanted) return { misUpdates: {}, changes: [] };
+  if (settings.pushOnly || (!isBlank(current) && toHundredths(Number(current)) === wanted)) return { misUpdates: {}, changes: [] };
   return {
     misUpdates: { actualOtjHours: wanted },
     changes: [{ record: learnerRecord(learner.learnerIdent), field: 'actualOtjHours', from: current ?? null, to: wanted, direction: 'pull' }],

@@ -19,15 +19,16 @@ export interface RiskBandPlan {
 }
 
 /**
- * The learner's risk band from their Smart Coach score, when the setting is on. No score
+ * The learner's risk band from their Smart Coach score, when the setting is on (and the
+ * run pulls: a live run's push-only settings leave it for the daily run). No score
  * leaves the band as it is (a missing prediction is not a low risk).
  */
 export function planRiskBand(
   learner: { learnerIdent: string; riskBand?: RiskBand | null },
   smartCoach: Pick<SmartCoach, 'riskBand'> | null | undefined,
-  settings: { updateRiskFromSmartCoach: boolean },
+  settings: { updateRiskFromSmartCoach: boolean; pushOnly?: boolean },
 ): RiskBandPlan {
-  const band = settings.updateRiskFromSmartCoach ? riskBandFromSmartCoach(smartCoach) : null;
+  const band = settings.updateRiskFromSmartCoach && !settings.pushOnly ? riskBandFromSmartCoach(smartCoach) : null;
   if (band === null || band === learner.riskBand) return { misUpdates: {}, changes: [] };
   return {
     misUpdates: { riskBand: band },

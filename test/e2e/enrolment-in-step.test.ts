@@ -1,8 +1,6 @@
 import { expect } from 'chai';
 import type { BrowserContext, Page } from 'playwright-core';
-import { generateDemoProvider } from '../../tools/demo/generate.js';
-import { waitFor } from '../support/pipeline.js';
-import { loggedInPage, startFullStack, watchPageProblems, type FullStack } from './full-stack.js';
+import { enrolDemoLearner, loggedInPage, startFullStack, watchPageProblems, type FullStack } from './full-stack.js';
 
 /**
  * The learner page of an enrolled learner whose aims changed after enrolment, in headless
@@ -19,17 +17,7 @@ describe('admin UI: enrolment kept in step, in a browser', function () {
 
   before(async () => {
     stack = await startFullStack();
-    const document = generateDemoProvider({ learners: 6, seed: 7, today: stack.simulator.store.today });
-    expect((await stack.api.post('/api/import', document)).status).to.equal(200);
-    expect((await stack.api.post('/api/qualification-links/refresh')).status).to.equal(200);
-    for (const learner of document.learners!) {
-      if ((await stack.api.get(`/api/learners/${learner.learnerIdent}/enrolment-preview`)).body.canEnrol) {
-        ident = learner.learnerIdent;
-        break;
-      }
-    }
-    expect((await stack.api.post(`/api/learners/${ident}/enrolment`)).status).to.equal(202);
-    await waitFor('the enrolment', async () => (await stack.api.get(`/api/learners/${ident}`)).body.smartAssessorId, 60_000);
+    ident = await enrolDemoLearner(stack);
     // Added in the MIS after enrolment: one aim Smart Assessor supports, one it does not.
     for (const [suffix, reference] of [
       ['FS', '603/3016/5'],

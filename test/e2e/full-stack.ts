@@ -6,6 +6,7 @@ import { workerConnection } from '../../queues/connection.js';
 import { QUEUE_NAMES } from '../../queues/definitions.js';
 import { createProducers, type Producers } from '../../queues/producers.js';
 import type { RunningAdminServer } from '../../src/admin/server.js';
+import { generateDemoProvider } from '../../tools/demo/generate.js';
 import { startScheduler, type RunningScheduler } from '../../src/scheduler/index.js';
 import { SecretBox } from '../../src/settings/secret-box.js';
 import { SettingsService } from '../../src/settings/settings-service.js';
@@ -15,7 +16,7 @@ import { PROCESSOR_REGISTRATIONS, processorMap } from '../../workers/processors.
 import { startWorkers, type RunningWorkers } from '../../workers/runner.js';
 import { ApiClient, CapturedLog, startAdminForTests, TEST_ADMIN_PASSWORD, TEST_ADMIN_USERNAME, TEST_API_TOKEN } from '../support/admin.js';
 import { resetDatabase, testDataSource } from '../support/database.js';
-import { FAST_WORKERS, silentLogger } from '../support/pipeline.js';
+import { FAST_WORKERS, silentLogger, waitFor } from '../support/pipeline.js';
 import { testRedisUrl, uniqueQueuePrefix } from '../support/redis.js';
 import { startTestSimulator, type RunningSimulator } from '../support/simulator.js';
 
@@ -115,4 +116,22 @@ export function watchPageProblems(page: Page): string[] {
     if (message.type() === 'error' && /Content Security Policy|Refused to/i.test(message.text())) problems.push(`console: ${message.text()}`);
   });
   return problems;
+}
+
+/** A demo provider imported over the API, its qualifications linked, and its first learner that can be enrolled enrolled; answers that learner's ident. */
+export async function enrolDemoLearner(stack: FullStack): Promise<string> {
+  const document = generateDemoProvider({ learners: 6, seed: 7, today: stack.simulator.store.today });
+  const must = async (what: string, answer: Promise<{ status: number; text: string }>, status: number) => {
+    const { status: got, text } = await answer;
+    if (got !== status) throw new Error(`${what} answered ${got}: ${text}`);
+  };
+  await must('the import', stack.api.post('/api/import', document), 200);
+  await must('Refresh Qualification Links', stack.api.post('/api/qualification-links/refresh'), 200);
+  for (const learner of document.learners!) {
+    if (!(await stack.api.get(`/api/learners/${learner.learnerIdent}/enrolment-preview`)).body.canEnrol) continue;
+    await must('the enrolment', stack.api.post(`/api/learners/${learner.learnerIdent}/enrolment`), 202);
+    await waitFor('the enrolment', async () => (await stack.api.get(`/api/learners/${learner.learnerIdent}`)).body.smartAssessorId, 60_000);
+    return learner.learnerIdent;
+  }
+  throw new Error('the demo provider has no learner that can be enrolled');
 }

@@ -74,7 +74,7 @@ export const BENCH_SETTINGS: SettingsPatch = {
 };
 
 /** Without a rate limit the simulator is given one no run can reach, so the budget costs nothing but its bookkeeping. */
-const NO_LIMIT_PER_MINUTE = 1_000_000_000;
+export const NO_LIMIT_PER_MINUTE = 1_000_000_000;
 const SEED_LEARNERS_PER_REQUEST = 2_000;
 const BASELINE_JOBS_PER_ADD = 1_000;
 const BASELINE_PASSES = 3;
@@ -219,7 +219,7 @@ async function measureBaseline(
   }
 }
 
-interface BenchWorld {
+export interface BenchWorld {
   config: Config;
   options: BenchOptions;
   db: DataSource;
@@ -231,7 +231,7 @@ interface BenchWorld {
 }
 
 /** The generated provider in the MIS, enrolled in the simulator, with one simulated day of activity there. */
-async function prepareProvider(world: BenchWorld, encryptionKey: string, today: string): Promise<number> {
+export async function prepareProvider(world: BenchWorld, encryptionKey: string, today: string): Promise<number> {
   const { config, options, db, simulator } = world;
   const connection = {
     baseUrl: simulator.baseUrl,
@@ -334,12 +334,19 @@ async function measureRun(world: BenchWorld, children: BenchChild[], started: (r
   }
 }
 
-export async function runBench(config: Config, options: BenchOptions, print: (line: string) => void): Promise<BenchResult> {
-  const setupStarted = performance.now();
+/** What a bench's processes share: its database, queue prefix, settings key and "today", and the environment carrying them. */
+export interface BenchPlace {
+  databaseUrl: string;
+  prefix: string;
+  encryptionKey: string;
+  today: string;
+  env: NodeJS.ProcessEnv;
+}
+
+export function benchPlace(config: Config): BenchPlace {
   const databaseUrl = benchDatabaseUrl(config);
   const prefix = `${config.QUEUE_PREFIX}-bench-${process.pid}`;
   const encryptionKey = randomBytes(32).toString('hex');
-  const today = ukToday();
   const env: NodeJS.ProcessEnv = {
     ...process.env,
     DATABASE_URL: databaseUrl,
@@ -348,6 +355,12 @@ export async function runBench(config: Config, options: BenchOptions, print: (li
     SETTINGS_ENCRYPTION_KEY: encryptionKey,
     LOG_LEVEL: 'warn',
   };
+  return { databaseUrl, prefix, encryptionKey, today: ukToday(), env };
+}
+
+export async function runBench(config: Config, options: BenchOptions, print: (line: string) => void): Promise<BenchResult> {
+  const setupStarted = performance.now();
+  const { databaseUrl, prefix, encryptionKey, today, env } = benchPlace(config);
 
   const redis = connectRedis(producerConnection(config.REDIS_URL));
   let db: DataSource | undefined;

@@ -53,7 +53,9 @@ export function syncRoutes({ db, producers, now }: SyncRoutesOptions): Router {
   router.get('/api/sync/runs/:runId', async (req, res) => {
     const view = await runView(db, req.params.runId, now());
     if (!view) throw runNotFound(req.params.runId);
-    res.json({ ...view, learnersDone: await learnersDone.count(view.runId, view.jobs.completed + view.jobs.failed) });
+    // A live run's learners get the push-side jobs their changes call for, not a job on every per-learner queue.
+    if (view.trigger === 'live') res.json(view);
+    else res.json({ ...view, learnersDone: await learnersDone.count(view.runId, view.jobs.completed + view.jobs.failed) });
   });
 
   router.get('/api/sync/runs/:runId/failures', async (req, res) => {

@@ -8,6 +8,7 @@ import { AdminSessionLastSeen1797200000000 } from './1797200000000-admin-session
 import { BoundedHistory1797400000000 } from './1797400000000-bounded-history.js';
 import { RunNotifications1797410000000 } from './1797410000000-run-notifications.js';
 import { Onboarding1797700000000 } from './1797700000000-onboarding.js';
+import { LiveSync1797800000000 } from './1797800000000-live-sync.js';
 
 /** In order. A new migration is added here and never edited once released. */
 export const MIGRATIONS = [
@@ -21,4 +22,5 @@ export const MIGRATIONS = [
   BoundedHistory1797400000000,
   RunNotifications1797410000000,
   Onboarding1797700000000,
+  LiveSync1797800000000,
 ];

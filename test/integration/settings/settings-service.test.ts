@@ -42,8 +42,9 @@ describe('SettingsService', () => {
       timezone: 'Europe/London',
       lastSynchronisedAt: null,
       notificationWebhookUrlSet: false,
+      liveSync: false,
     });
-    expect(Object.keys(view)).to.have.length(19);
+    expect(Object.keys(view)).to.have.length(20);
     expect(view.reviewTypeMappings).to.deep.include({ FormalReview: null, EPA: null });
   });
 

@@ -51,7 +51,9 @@ function showSettings(settings) {
     ['Send Learner Welcome Email', yesNo(settings.sendLearnerWelcomeEmail)],
     ['Set Student ID to LRN', yesNo(settings.setStudentIdToLrn)],
     ['Review types', mapped.length ? mapped.map(([type, code]) => `${type} → ${code}`).join(', ') : 'none mapped'],
+    ['Live Sync', yesNo(settings.liveSync)],
   ];
+  if (settings.pushOnly) rows.push(['Direction', 'push only: a live run sends MIS changes and pulls nothing (that is the daily run’s)']);
   replace(byId('run-settings'), h('dl', { class: 'details', id: 'run-settings-list' }, rows.flatMap(([label, text]) => [h('dt', {}, label), h('dd', {}, text)])));
 }
 

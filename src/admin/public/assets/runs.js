@@ -2,12 +2,17 @@
 import { get, post } from './api.js';
 import { byId, dateTime, h, pager, problemText, replace, say, table } from './dom.js';
 import { startPage } from './layout.js';
+import { showLiveSync } from './live-sync.js';
 import { isFinished, runProgress } from './progress.js';
 import { trendChart } from './trend-chart.js';
 
 let refreshTimer;
+/** While Live Sync is on, live runs may start at any moment: the list keeps itself fresh. */
+let liveSyncOn = false;
+let shownPage = 1;
 
 async function load(page = 1) {
+  shownPage = page;
   const [trend, runs] = await Promise.all([get('/api/sync/trend'), get(`/api/sync/runs?page=${page}`)]);
   replace(byId('trend'), trendChart(trend.items));
   replace(
@@ -26,7 +31,7 @@ async function load(page = 1) {
     pager(runs, load),
   );
   clearTimeout(refreshTimer);
-  if (runs.items.some((run) => !isFinished(run))) refreshTimer = setTimeout(() => load(page), 3000);
+  if (liveSyncOn || runs.items.some((run) => !isFinished(run))) refreshTimer = setTimeout(() => load(page), 3000);
 }
 
 byId('start-run').addEventListener('click', async (event) => {
@@ -42,3 +47,8 @@ byId('start-run').addEventListener('click', async (event) => {
 
 await startPage();
 await load();
+showLiveSync(byId('live-sync'), (live) => {
+  const wasOn = liveSyncOn;
+  liveSyncOn = live.liveSync;
+  if (liveSyncOn && !wasOn) load(shownPage);
+}).catch((error) => say(byId('status'), problemText(error), 'error'));

@@ -24,6 +24,7 @@ const FIELDS = [
   { name: 'updateLearnerGender', label: 'Update Learner Gender', type: 'checkbox' },
   { name: 'secondAssessorRole', label: 'Qualification Second Assessor Role', type: 'text', hint: 'an officer role, or blank for none' },
   { name: 'pushChangesToLearnerEmployer', label: 'Push Changes to Learner Employer', type: 'checkbox' },
+  { name: 'liveSync', label: 'Live Sync: send MIS changes within minutes, not only at night', type: 'checkbox' },
   { name: 'dailySchedule', label: 'Daily synchronisation at', type: 'time' },
   { name: 'timezone', label: 'Time zone', type: 'text' },
   { name: 'notificationWebhookUrl', label: 'Notification webhook URL (run alerts)', type: 'secret', setFlag: 'notificationWebhookUrlSet' },
