@@ -1,8 +1,7 @@
 import type { DataSource, EntityManager } from 'typeorm';
-import type { RunSettings, SubjectType } from '../../entities/index.js';
+import type { SubjectType } from '../../entities/index.js';
 import type { QueueName } from '../../queues/definitions.js';
-import { settleRun } from '../runs/run-lifecycle.js';
-import { ukToday } from '../sync/index.js';
+import { closeLiveRun, growLiveRun, liveRunsNotAccepting, settleRun } from '../runs/run-lifecycle.js';
 import { LIVE_LEARNER_QUEUES } from './live-jobs.js';
 
 type Executor = DataSource | EntityManager;
@@ -20,48 +19,17 @@ type Executor = DataSource | EntityManager;
  * counted; its learners are those it has a job for.
  */
 
-/** The live run taking new jobs under these settings, if there is one. */
-export async function acceptingLiveRun(executor: Executor, settings: RunSettings, windowMs: number): Promise<string | null> {
-  const [run] = (await executor.query(
-    `SELECT id FROM sync_run
-      WHERE trigger = 'live' AND state = 'running' AND NOT fan_out_complete
-        AND settings = $1::jsonb AND started_at > now() - $2 * interval '1 millisecond'
-      ORDER BY created_at DESC LIMIT 1`,
-    [settings, windowMs],
-  )) as Array<{ id: string }>;
-  return run?.id ?? null;
-}
-
-/** Starts a live run under `settings` (committed at once: its jobs are queued under its id before the batch is). */
-export async function openLiveRun(db: DataSource, settings: RunSettings, now: Date): Promise<string> {
-  const [run] = (await db.query(`INSERT INTO sync_run (trigger, state, as_of_date, started_at, settings) VALUES ('live', 'running', $1, now(), $2) RETURNING id`, [
-    ukToday(now),
-    settings,
-  ])) as Array<{ id: string }>;
-  return run.id;
-}
-
 /**
  * Completes the live runs that no longer take jobs (all of them when `accepting` is
- * null) and have none left queued or running: their size becomes what they did, and
- * settleRun completes them. The others have their counters folded. Answers the runs completed.
+ * null) and have none left queued or running (closeLiveRun). The others have their
+ * counters folded. Answers the runs completed.
  */
 export async function closeLiveRuns(db: DataSource, accepting: string | null): Promise<string[]> {
-  const runs = (await db.query(
-    `SELECT r.id, EXISTS (SELECT 1 FROM live_dispatch d WHERE d.run_id = r.id) AS busy FROM sync_run r
-      WHERE r.trigger = 'live' AND r.state = 'running' AND NOT r.fan_out_complete AND r.id IS DISTINCT FROM $1::uuid`,
-    [accepting],
-  )) as Array<{ id: string; busy: boolean }>;
   const closed: string[] = [];
-  for (const run of runs) {
+  for (const run of await liveRunsNotAccepting(db, accepting)) {
     await settleRun(db, run.id);
     if (run.busy) continue;
-    await db.query(
-      `UPDATE sync_run SET jobs_total = jobs_completed + jobs_failed, fan_out_complete = true
-        WHERE id = $1 AND state = 'running' AND NOT EXISTS (SELECT 1 FROM live_dispatch WHERE run_id = $1)`,
-      [run.id],
-    );
-    if (await settleRun(db, run.id)) closed.push(run.id);
+    if (await closeLiveRun(db, run.id)) closed.push(run.id);
   }
   return closed;
 }
@@ -78,7 +46,7 @@ export interface Dispatch {
 
 /**
  * Records a batch's jobs in its run: those queued as in flight (live_dispatch), and the
- * run's size grown by the queue-and-record pairs and the learners it had no outcome for
+ * run's size grown (growLiveRun) by the queue-and-record pairs and the learners it had no outcome for
  * yet. (A record is in no batch while its last is in flight, so "no outcome yet" is "new
  * to the run"; an outcome that this batch's own job has already recorded, quick as it
  * was, does not count against it.)
@@ -86,7 +54,7 @@ export interface Dispatch {
 export async function recordDispatches(executor: Executor, runId: string, dispatches: readonly Dispatch[]): Promise<void> {
   if (dispatches.length === 0) return;
   const column = <K extends keyof Dispatch>(key: K) => dispatches.map((dispatch) => dispatch[key]);
-  await executor.query(
+  const [growth] = (await executor.query(
     `WITH batch AS (
        SELECT * FROM unnest($2::varchar[], $3::int[], $4::varchar[], $5::varchar[], $6::int[], $7::varchar[])
          AS b(subject_type, subject_id, queue, subject_ref, learner_id, job_id)
@@ -98,12 +66,11 @@ export async function recordDispatches(executor: Executor, runId: string, dispat
        SELECT b.subject_type, b.subject_id, b.queue, $1, b.subject_ref, b.learner_id, b.job_id FROM batch b WHERE b.job_id IS NOT NULL
        ON CONFLICT (subject_type, subject_id, queue) DO UPDATE SET run_id = excluded.run_id, job_id = excluded.job_id, dispatched_at = now()
      )
-     UPDATE sync_run SET
-       jobs_total = jobs_total + (SELECT count(*) FROM batch b
-         WHERE NOT EXISTS (SELECT 1 FROM earlier e WHERE e.queue = b.queue AND e.subject_type = b.subject_type AND e.subject_ref = b.subject_ref)),
-       learners = learners + (SELECT count(DISTINCT b.learner_id) FROM batch b
-         WHERE b.learner_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM earlier e WHERE e.subject_type = 'learner' AND e.subject_ref = b.subject_ref))
-     WHERE id = $1`,
+     SELECT
+       (SELECT count(*) FROM batch b
+         WHERE NOT EXISTS (SELECT 1 FROM earlier e WHERE e.queue = b.queue AND e.subject_type = b.subject_type AND e.subject_ref = b.subject_ref))::int AS jobs,
+       (SELECT count(DISTINCT b.learner_id) FROM batch b
+         WHERE b.learner_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM earlier e WHERE e.subject_type = 'learner' AND e.subject_ref = b.subject_ref))::int AS learners`,
     [
       runId,
       column('subjectType'),
@@ -114,7 +81,8 @@ export async function recordDispatches(executor: Executor, runId: string, dispat
       column('jobId'),
       LIVE_LEARNER_QUEUES,
     ],
-  );
+  )) as Array<{ jobs: number; learners: number }>;
+  await growLiveRun(executor, runId, growth.jobs, growth.learners);
 }
 
 /** Takes off live_dispatch the jobs whose outcome is on record (the run's sync event carries their id); answers how many. */

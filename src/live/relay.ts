@@ -4,12 +4,13 @@ import type { CoveredSubject, Producers, RunSubject } from '../../queues/produce
 import { LearnerSnapshot } from '../daily/learner-snapshot.js';
 import type { Logger } from '../logging/logger.js';
 import { eventSubject, recordCovered } from '../runs/outcomes.js';
+import { acceptingLiveRun, createLiveRun } from '../runs/run-lifecycle.js';
 import { currentRunSettings } from '../settings/run-settings.js';
 import { ukToday } from '../sync/index.js';
 import { liveJobId, liveRunSettings, snapshotReleases, type LiveJobName } from './live-jobs.js';
 import { addLiveJobs, otherRunJobs, queuesClient } from './live-queue.js';
 import { liveRecords, type LiveRecord } from './live-records.js';
-import { acceptingLiveRun, closeLiveRuns, finishDispatches, liveJobsInFlight, openLiveRun, recordDispatches, type Dispatch } from './live-runs.js';
+import { closeLiveRuns, finishDispatches, liveJobsInFlight, recordDispatches, type Dispatch } from './live-runs.js';
 import { dropChanges, readyRecords, removeChanges } from './outbox.js';
 import { repairLiveJobs } from './repair.js';
 
@@ -192,7 +193,7 @@ async function leasedPass(deps: LiveRelayDeps, runner: QueryRunner, options: Req
   pass.waiting = batch.waiting;
   done.push(...batch.nothingToQueue.flatMap((record) => record.change.changeIds));
   if (batch.records.length > 0) {
-    runId ??= await openLiveRun(db, runSettings, new Date());
+    runId ??= await createLiveRun(db, runSettings, new Date());
     const queued = await queueBatch(deps, runId, runSettings, batch);
     await recordDispatches(runner.manager, runId, queued.dispatches);
     await recordCovered(db, runId, queued.covered);

@@ -16,6 +16,8 @@ import { LEARNERS_DONE_SQL } from './run-views.js';
  *     → fan-out started (running) → grown page by page → fan-out finished
  *     → settled, again and again, until completed; or failed
  *   learner's run: joined, or created running → fan-out finished → settled until completed
+ *   live run: created running (taking jobs for a while, under its settings) → grown batch
+ *     by batch → closed once it takes no more and has none in flight → settled until completed
  *   either, when the reconciler repairs it: what no longer applies written off, then settled
  *   finished: its learners-done figure kept, then how much of its history is kept
  *
@@ -201,6 +203,54 @@ export async function settleRun(db: DataSource, runId: string): Promise<boolean>
     [runId],
   )) as Array<{ finished_now: boolean }>;
   return row.finished_now;
+}
+
+/** The live run taking new jobs under these settings (it does for `windowMs` from its start), if there is one. */
+export async function acceptingLiveRun(executor: DataSource | EntityManager, settings: RunSettings, windowMs: number): Promise<string | null> {
+  const [run] = (await executor.query(
+    `SELECT id FROM sync_run
+      WHERE trigger = 'live' AND state = 'running' AND NOT fan_out_complete
+        AND settings = $1::jsonb AND started_at > now() - $2 * interval '1 millisecond'
+      ORDER BY created_at DESC LIMIT 1`,
+    [settings, windowMs],
+  )) as Array<{ id: string }>;
+  return run?.id ?? null;
+}
+
+/** A live run under `settings`, running from now (committed at once: its jobs are queued under its id before their batch is). */
+export async function createLiveRun(db: DataSource, settings: RunSettings, now: Date): Promise<string> {
+  const [run] = (await db.query(`INSERT INTO sync_run (trigger, state, as_of_date, started_at, settings) VALUES ('live', 'running', $1, now(), $2) RETURNING id`, [
+    ukToday(now),
+    settings,
+  ])) as Array<{ id: string }>;
+  return run.id;
+}
+
+/** A live run grows by the jobs and learners of a batch that are new to it. */
+export async function growLiveRun(executor: DataSource | EntityManager, runId: string, jobs: number, learners: number): Promise<void> {
+  await executor.query(`UPDATE sync_run SET jobs_total = jobs_total + $2, learners = learners + $3 WHERE id = $1`, [runId, jobs, learners]);
+}
+
+/** The live runs still open but no longer taking jobs (all when `accepting` is null), and whether each has jobs in flight. */
+export async function liveRunsNotAccepting(db: DataSource, accepting: string | null): Promise<Array<{ id: string; busy: boolean }>> {
+  return db.query(
+    `SELECT r.id, EXISTS (SELECT 1 FROM live_dispatch d WHERE d.run_id = r.id) AS busy FROM sync_run r
+      WHERE r.trigger = 'live' AND r.state = 'running' AND NOT r.fan_out_complete AND r.id IS DISTINCT FROM $1::uuid`,
+    [accepting],
+  );
+}
+
+/**
+ * A live run that takes no more jobs and has none queued or running is closed: its size
+ * becomes what it did, and it is settled. Answers whether this completed it.
+ */
+export async function closeLiveRun(db: DataSource, runId: string): Promise<boolean> {
+  await db.query(
+    `UPDATE sync_run SET jobs_total = jobs_completed + jobs_failed, fan_out_complete = true
+      WHERE id = $1 AND trigger = 'live' AND state = 'running' AND NOT EXISTS (SELECT 1 FROM live_dispatch WHERE run_id = $1)`,
+    [runId],
+  );
+  return settleRun(db, runId);
 }
 
 /** The run ends as failed, with the reason, unless it has ended already. */
