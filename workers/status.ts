@@ -1,6 +1,6 @@
 import type { SyncSubject } from '../entities/index.js';
 import { linkOrCreateAssessor } from '../src/enrolment/index.js';
-import { InvalidDataError, PermanentError } from '../src/failure-kinds.js';
+import { PermanentError } from '../src/failure-kinds.js';
 import { isSmartAssessorError } from '../src/smart-assessor/smart-assessor-error.js';
 import type { LearnerCourse, LearnerCourseCreate, LearnerCourseUpdate, SmartAssessorApi } from '../src/smart-assessor/types.js';
 import type { JobContext, Processor } from '../src/jobs/job-contract.js';
@@ -55,10 +55,11 @@ export const statusProcessor: Processor<'status'> = async (job, context, deps) =
 
   const officers = learnerAssessorOfficers(learner.mainOfficer, learner.officerRoles, settings.secondAssessorRole);
   const hasCourses = placeAims(learner.aims).some((placement) => placement.state === 'enrolled' || placement.state === 'to-enrol');
-  const unlinked = officersToLink(officers, hasCourses);
-  // Nothing is sent while an officer to create would be refused: the assessors of every course depend on them.
-  const problems = unlinked.flatMap((officer) => validateOfficerForSmartAssessor(officer));
-  if (problems.length > 0) throw new InvalidDataError(problems);
+  // An officer to create whose details would be refused is held back (SPEC.md §4: invalid data holds back only what it
+  // affects): the assessor they would be is left as Smart Assessor has it, and the rest of the job goes on.
+  const heldBack = officersToLink(officers, hasCourses).map((officer) => ({ officer, problems: validateOfficerForSmartAssessor(officer) }));
+  const unlinked = heldBack.filter(({ problems }) => problems.length === 0).map(({ officer }) => officer);
+  const problems = heldBack.flatMap((held) => held.problems);
 
   const client = await deps.smartAssessor();
   const record = learnerRecord(learner.learnerIdent);
@@ -86,7 +87,7 @@ export const statusProcessor: Processor<'status'> = async (job, context, deps) =
   const changed = changes.some((change) => change.direction !== 'kept');
   // The course moves, then the new courses' ids saved on their aims (see saveLearnerCourseLinks).
   const misWrites = changed ? [...courseTakeoverUpdates(coursePlan.takeovers), ...learnerCourseLinksSave(created)] : [];
-  return resultOfChanges(subject, changes, { misWrites });
+  return resultOfChanges(subject, changes, { heldBack: problems, misWrites });
 };
 
 /** The SA assessor ids of the learner's officers, those without an Additional ID linked or created first (as at enrolment). */
@@ -102,7 +103,7 @@ async function assessorIds(
     const saved = await linkOrCreateAssessor(client, context.saveIssuedId, officer, { subject, jobId: context.jobId, queue: context.queue });
     linkedNow.set(officer.ref, saved.id);
   }
-  // An officer not linked here (a secondary assessor of a learner with no course) is left as not managed.
+  // An officer not linked here (a secondary assessor of a learner with no course, or one held back) is left as not managed.
   const idOf = (officer: OfficerRecord) => officer.additionalId ?? linkedNow.get(officer.ref);
   return {
     primary: officers.primary ? (idOf(officers.primary) ?? null) : null,

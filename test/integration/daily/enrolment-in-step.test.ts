@@ -233,7 +233,7 @@ describe('daily synchronisation: enrolment kept in step', function () {
     expect(events.filter((event) => event.outcome !== 'unchanged' && event.outcome !== 'skipped').map((event) => event.queue)).to.deep.equal([]);
   });
 
-  it('fails the status job naming the officer, field and reason when a new Main Officer cannot be created, and sends nothing', async function () {
+  it('fails the status job naming the officer, field and reason when a new Main Officer cannot be created, and neither creates nor sends an assessor', async function () {
     const learner = await freshLearner();
     const saBefore = structuredClone(saLearnerOf(learner));
     await harness.db.query(
@@ -252,8 +252,39 @@ describe('daily synchronisation: enrolment kept in step', function () {
     expect(status.outcome).to.equal('failed');
     expect(status.error).to.match(/^officer OFF-BAD: email "bea\.dee\.at\.provider" /);
     expect(store().counters.byOperation.createAssessor ?? 0).to.equal(0);
-    expect(store().recorded.filter((request) => request.path.startsWith(`/learners/${learner.smartAssessorId}`) && request.method !== 'GET')).to.deep.equal([]);
-    expect(saLearnerOf(learner)).to.deep.equal(saBefore);
+    const assessorWrites = store().recorded.filter(
+      (request) => request.method !== 'GET' && ['assessorId', 'primaryAssessorId', 'secondaryAssessorId'].some((field) => Object.hasOwn((request.body ?? {}) as object, field)),
+    );
+    expect(assessorWrites, 'no write names an assessor').to.deep.equal([]);
+    expect(saLearnerOf(learner).assessorId).to.equal(saBefore.assessorId);
+  });
+
+  it('holds back only the assessor change when a new Main Officer cannot be created: a revised planned end date still goes up, then the job fails naming the officer', async function () {
+    const learner = await freshLearner();
+    const saAssessorBefore = saLearnerOf(learner).assessorId;
+    const [[aim]] = await harness.db.query(
+      `UPDATE learning_aim SET planned_end_date = planned_end_date + 30 WHERE id = (SELECT min(id) FROM learning_aim WHERE learner_id = $1 AND sa_learner_course_id IS NOT NULL)
+       RETURNING aim_ref AS "aimRef", sa_learner_course_id AS "courseId", planned_end_date::text AS "plannedEndDate", (planned_end_date - 30)::text AS "was"`,
+      [learner.id],
+    );
+    await harness.db.query(
+      `WITH bad AS (INSERT INTO officer (ref, first_name, surname, email) VALUES ('OFF-BAD2', 'Cy', 'Dee', 'cy.dee.at.provider') RETURNING id)
+       UPDATE learner SET main_officer_id = (SELECT id FROM bad) WHERE id = $1`,
+      [learner.id],
+    );
+    let runId: string;
+    try {
+      ({ runId } = await harness.syncLearner(learner.learnerIdent));
+    } finally {
+      await harness.db.query(`UPDATE learner SET main_officer_id = $2 WHERE id = $1`, [learner.id, learner.mainOfficerId]);
+    }
+    const status = await eventOf(runId, learner, 'status');
+    expect(status.outcome).to.equal('failed');
+    expect(status.error).to.match(/^officer OFF-BAD2: email "cy\.dee\.at\.provider" /);
+    expect(changeList(status), 'what went through is on record').to.include(`aim ${aim.aimRef} plannedEndDate: ${aim.was} → ${aim.plannedEndDate} (push)`);
+    expect(saLearnerOf(learner).courses.find((course) => course.id === aim.courseId)!.plannedEndDate).to.equal(aim.plannedEndDate);
+    expect(store().counters.byOperation.createAssessor ?? 0, 'the officer held back is not created').to.equal(0);
+    expect(saLearnerOf(learner).assessorId, 'the assessor stays as Smart Assessor has it').to.equal(saAssessorBefore);
   });
 
   it('creates the course once when the status job dies between Smart Assessor creating it and the commit that saves its id', async function () {
