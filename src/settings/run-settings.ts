@@ -8,10 +8,10 @@ export type { RunSettings } from '../../entities/index.js';
 
 /**
  * The settings row as a run records it: what the settings API shows of it (never a
- * secret), but for the last synchronisation, which is no setting, and with when it was saved.
+ * secret, nor whether one is set), but for the last synchronisation, which is no setting, and with when it was saved.
  */
 export function runSettingsOf(row: IntegrationSettings): RunSettings {
-  const { passwordSet, clientKeySet, lastSynchronisedAt, ...settings } = settingsView(row);
+  const { passwordSet, clientKeySet, notificationWebhookUrlSet, lastSynchronisedAt, ...settings } = settingsView(row);
   return { ...settings, savedAt: row.updatedAt.toISOString() };
 }
 
