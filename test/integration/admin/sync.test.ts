@@ -93,7 +93,7 @@ describe('admin API: queued work and sync runs', () => {
   describe('GET /api/sync/runs and /api/sync/runs/{runId}', () => {
     it('answers the runs newest first, and one run, in the SyncRun shape with the settings it started with and no secret', async () => {
       await admin.settings.update({ learnerDemographicsMode: 'Pull', reviewTypeMappings: { FormalReview: 'PR' }, password: 'the-sa-password', clientKey: 'the-client-key' });
-      const { passwordSet, clientKeySet, lastSynchronisedAt, ...shown } = await admin.settings.view();
+      const { passwordSet, clientKeySet, notificationWebhookUrlSet, lastSynchronisedAt, ...shown } = await admin.settings.view();
       const savedAt = (await admin.settings.get()).updatedAt.toISOString();
       const started = await admin.api.post('/api/sync/runs');
       await admin.settings.update({ learnerDemographicsMode: 'Push' });
