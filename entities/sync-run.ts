@@ -38,6 +38,12 @@ export type RunSettings = Pick<
    * Learner. Absent on every other run.
    */
   pushOnly?: true;
+  /**
+   * A dry run's (SPEC.md §6): its jobs read Smart Assessor and plan as ever, but their
+   * writes are only recorded, as the run's events (workers/job-attempt.ts). Not kept in
+   * `settings`: read from the run's `dry_run` column with them (src/settings/run-settings.ts).
+   */
+  dryRun?: true;
 };
 
 /** One synchronisation run: the daily schedule, an admin's "sync now", one learner's update, or live sync's changes of a while (src/live/). */
@@ -60,6 +66,10 @@ export class SyncRun {
 
   @Column({ type: 'varchar', length: 16, default: 'queued' })
   state: RunState;
+
+  /** A dry run: it reads Smart Assessor and records what it would change, writing nothing (SPEC.md §6). */
+  @Column({ name: 'dry_run', type: 'boolean', default: false })
+  dryRun: boolean;
 
   /** The day eligibility was judged on (UK date), so a resumed run selects the same learners. */
   @Column({ name: 'as_of_date', type: 'date' })

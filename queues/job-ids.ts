@@ -13,9 +13,13 @@ export function repeatJobId(runId: string, jobName: string, subjectId: number, t
   return `${runId}.${jobName}.${subjectId}.again-${tag}`;
 }
 
-/** Per queue (BullMQ keeps deduplication keys per queue): one pending job per subject and job name. */
-export function subjectDeduplicationId(jobName: string, subjectId: number): string {
-  return `${jobName}.${subjectId}`;
+/**
+ * Per queue (BullMQ keeps deduplication keys per queue): one pending job per subject and
+ * job name. A dry run's jobs have keys of their own: a real job must never be left to a
+ * dry run's, which writes nothing, nor a dry run's would-be changes to a real job.
+ */
+export function subjectDeduplicationId(jobName: string, subjectId: number, dryRun = false): string {
+  return dryRun ? `dry-run.${jobName}.${subjectId}` : `${jobName}.${subjectId}`;
 }
 
 export function fanOutJobId(runId: string): string {

@@ -43,9 +43,9 @@ export interface Producers {
   /**
    * The daily backlog: adds the run's jobs in bulk, one pipeline per queue. A job already
    * there (same id) is left alone; a subject with another run's job pending is not added
-   * and is answered as covered.
+   * and is answered as covered. A dry run's jobs cover, and are covered by, only a dry run's.
    */
-  addRunJobs(runId: string, subjects: readonly RunSubject[]): Promise<CoveredSubject[]>;
+  addRunJobs(runId: string, subjects: readonly RunSubject[], options?: { dryRun?: boolean }): Promise<CoveredSubject[]>;
   /**
    * "Update Learner In Smart Assessor": the job goes to the head of its queue. If the
    * learner's job is running, this one runs once more after it (keepLastIfActive); if
@@ -87,7 +87,7 @@ export function createProducers({ connection, prefix, firstRetryMs }: ProducerOp
   const control = createRunControlQueue({ connection, prefix });
   const queueOf = (subject: RunSubject) => queues[subject.kind.queue] as unknown as AnyQueue;
 
-  async function addRunJobs(runId: string, subjects: readonly RunSubject[]): Promise<CoveredSubject[]> {
+  async function addRunJobs(runId: string, subjects: readonly RunSubject[], { dryRun = false }: { dryRun?: boolean } = {}): Promise<CoveredSubject[]> {
     const byQueue = new Map<QueueName, RunSubject[]>();
     for (const subject of subjects) {
       const list = byQueue.get(subject.kind.queue) ?? [];
@@ -103,7 +103,7 @@ export function createProducers({ connection, prefix, firstRetryMs }: ProducerOp
           data: payloadOf(runId, subject),
           opts: {
             jobId: runJobId(runId, subject.kind.name, subject.id),
-            deduplication: { id: subjectDeduplicationId(subject.kind.name, subject.id) },
+            deduplication: { id: subjectDeduplicationId(subject.kind.name, subject.id, dryRun) },
           },
         }));
         const added = await queue.addBulk(jobs);

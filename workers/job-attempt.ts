@@ -1,8 +1,11 @@
+import type { FieldChange } from '../entities/index.js';
 import type { QueueJob, QueueName } from '../queues/definitions.js';
 import { JobSnapshot } from '../src/daily/learner-snapshot.js';
 import { issuedIdSaver } from '../src/enrolment/save-link.js';
 import type { JobContext, JobIdentity, JobResult, Processor, WorkerDeps, WorkerProcessDeps } from '../src/jobs/job-contract.js';
+import { issuedIdRecorder, RecordedWrites } from '../src/jobs/dry-run.js';
 import { writingThrough, type JobWrites } from '../src/jobs/job-writes.js';
+import type { Logger } from '../src/logging/logger.js';
 import { outcomeGroupFor } from '../src/runs/outcome-group.js';
 import type { OutcomeRecord } from '../src/runs/outcomes.js';
 import { settleRunSoon } from '../src/runs/settle-soon.js';
@@ -28,51 +31,90 @@ export function outcomeRecord(queue: QueueName, jobId: string, runId: string | n
  * `plan` runs the processor (its reads, its Smart Assessor writes through the attempt's
  * gate, and its answer of what to write to the MIS), `commit` records it (see commit).
  * BullMQ's side of it (the payload check, the failure policy) is the runner's.
+ *
+ * A job of a dry run (SPEC.md §6) is the one place the product switches to recording:
+ * the same processor plans the same writes, the gate keeps them instead of sending
+ * (RecordedWrites), an issued id is noted instead of saved, and the commit records the
+ * would-be changes as the run's event with no MIS write and the learner left untouched.
  */
 export class JobAttempt<Q extends QueueName> {
   readonly context: JobContext<Q>;
   readonly deps: WorkerDeps;
+  /** The job's log: a dry run's jobs say so in every line. */
+  readonly log: Logger;
+  /** What a dry run's job sends nowhere: its Smart Assessor writes, in order. */
+  readonly recorded?: RecordedWrites;
   private readonly snapshot: JobSnapshot;
+  /** A dry run's job: the ids it would have kept on MIS records. */
+  private readonly issued: FieldChange[] = [];
+
+  /** The attempt for `identity`, sending or (for a job of a dry run) recording, as its run says. */
+  static async begin<Q extends QueueName>(identity: JobIdentity<Q>, processDeps: WorkerProcessDeps): Promise<JobAttempt<Q>> {
+    const jobDeps = processDeps.forJob(identity.runId);
+    const dryRun = identity.runId !== null && (await jobDeps.settings()).dryRun === true;
+    return new JobAttempt(identity, processDeps, jobDeps, dryRun);
+  }
+
+  /**
+   * An attempt that is never committed (a sync preview: workers/sync-preview.ts): it
+   * records, and reads the learner's Smart Assessor records through `reads`, shared by
+   * the preview's jobs, instead of a run's snapshot in Redis.
+   */
+  static preview<Q extends QueueName>(identity: JobIdentity<Q>, processDeps: WorkerProcessDeps, reads: JobContext['learnerSnapshot']): JobAttempt<Q> {
+    return new JobAttempt(identity, processDeps, processDeps.forJob(identity.runId), true, reads);
+  }
 
   constructor(
     readonly identity: JobIdentity<Q>,
     private readonly processDeps: WorkerProcessDeps,
+    jobDeps: WorkerDeps,
+    readonly dryRun: boolean,
+    reads?: JobContext['learnerSnapshot'],
   ) {
     const { runId } = identity;
     const snapshot = new JobSnapshot(processDeps.redis, runId, identity.jobName);
-    const writes: JobWrites = {
+    const sending: JobWrites = {
       async write(write, send) {
         const answer = await send();
         snapshot.written(write, answer);
         return answer;
       },
     };
-    const jobDeps = processDeps.forJob(runId);
+    if (dryRun) this.recorded = new RecordedWrites();
     this.snapshot = snapshot;
-    this.deps = { ...jobDeps, smartAssessor: async () => writingThrough(await jobDeps.smartAssessor(), writes) };
+    this.log = dryRun ? identity.log.child({ dryRun: true }) : identity.log;
+    this.deps = { ...jobDeps, smartAssessor: async () => writingThrough(await jobDeps.smartAssessor(), this.recorded ?? sending) };
     this.context = {
       ...identity,
-      learnerSnapshot: (saLearnerId) => snapshot.open(saLearnerId),
-      saveIssuedId: issuedIdSaver(processDeps.db),
+      log: this.log,
+      learnerSnapshot: reads ?? ((saLearnerId) => snapshot.open(saLearnerId)),
+      saveIssuedId: dryRun ? issuedIdRecorder(this.issued) : issuedIdSaver(processDeps.db),
     };
   }
 
   /** Runs the processor: what it read and sent, and what it answers to write. */
-  plan(processor: Processor<Q>, job: QueueJob<Q>): Promise<JobResult> {
-    return processor(job, this.context, this.deps);
+  async plan(processor: Processor<Q>, job: QueueJob<Q>): Promise<JobResult> {
+    const result = await processor(job, this.context, this.deps);
+    if (!this.dryRun) return result;
+    // What the job would have written is all a dry run keeps: the changes, with the ids it would have saved.
+    const changes = [...result.changes, ...this.issued];
+    const outcome = result.outcome === 'unchanged' && changes.some((change) => change.direction !== 'kept') ? 'changed' : result.outcome;
+    return { ...result, outcome, changes, misWrites: [] };
   }
 
   /**
    * Commits the result's MIS writes and its sync event as one transaction (with the jobs
    * finishing beside it when it can: see OutcomeGroup, which chooses how), settles the
    * run when the outcome asks for it, and then keeps the run's snapshot: the job's parts
-   * released, what it wrote to Smart Assessor put back.
+   * released, what it wrote to Smart Assessor put back. A dry run's job commits its event
+   * alone: no MIS write, and the learner's sync state left as it was.
    */
   async commit(result: JobResult): Promise<void> {
-    const { queue, jobId, runId, log } = this.identity;
+    const { queue, jobId, runId } = this.identity;
     const { db } = this.processDeps;
-    const recorded = await outcomeGroupFor(db).commit(outcomeRecord(queue, jobId, runId, result), result.misWrites ?? []);
+    const record = { ...outcomeRecord(queue, jobId, runId, result), touchLearner: !this.dryRun };
+    const recorded = await outcomeGroupFor(db).commit(record, this.dryRun ? [] : (result.misWrites ?? []));
     if (recorded.settleRun && runId) await settleRunSoon(db, runId);
-    if (this.snapshot.isOpen) await this.snapshot.afterCommit(await this.deps.settings(), log);
+    if (this.snapshot.isOpen) await this.snapshot.afterCommit(await this.deps.settings(), this.log);
   }
 }

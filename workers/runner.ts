@@ -62,11 +62,12 @@ interface JobRun<Q extends QueueName> {
  */
 async function runJob<Q extends QueueName>({ queue, processor, deps, job, pauseQueue }: JobRun<Q>): Promise<JobSummary> {
   const started = performance.now();
-  const counted = (outcome: JobAttemptOutcome) => deps.metrics?.jobFinished(queue, outcome, (performance.now() - started) / 1000);
+  let attempt: JobAttempt<Q> | undefined;
+  const counted = (outcome: JobAttemptOutcome) => deps.metrics?.jobFinished(queue, outcome, (performance.now() - started) / 1000, attempt?.dryRun);
   const jobId = String(job.id);
   const data = job.data as Partial<{ runId: string; learnerId: number }>;
   const runId = queue === 'enrolment' ? null : (data.runId ?? null);
-  const log = deps.logger.child({ queue, jobId, runId, ...(data.learnerId ? { learnerId: data.learnerId } : {}) });
+  let log = deps.logger.child({ queue, jobId, runId, ...(data.learnerId ? { learnerId: data.learnerId } : {}) });
   const problem = payloadProblem(queue, job.name, job.data);
   if (problem) {
     log.error('job refused', { reason: problem });
@@ -76,7 +77,8 @@ async function runJob<Q extends QueueName>({ queue, processor, deps, job, pauseQ
 
   let result: JobResult;
   try {
-    const attempt = new JobAttempt({ queue, jobName: job.name, jobId, runId, attempt: job.attemptsMade + 1, log }, deps);
+    attempt = await JobAttempt.begin({ queue, jobName: job.name, jobId, runId, attempt: job.attemptsMade + 1, log }, deps);
+    log = attempt.log;
     // BullMQ types name and data apart; payloadProblem checked that they belong together.
     result = await attempt.plan(processor, { name: job.name, data: job.data } as QueueJob<Q>);
     await attempt.commit(result);
@@ -95,7 +97,9 @@ async function runJob<Q extends QueueName>({ queue, processor, deps, job, pauseQ
       const kept = adminText(disposition);
       try {
         const subject = await subjectOf(deps.db, payloadSubject(job.name, job.data as object));
-        await recordAndSettle(deps.db, { runId, jobId, queue, subject, outcome: 'failed', changes: [], error: kept, touchLearner: true });
+        // A dry run's failure leaves the learner's sync state as it was (so does one whose run could not be read).
+        const touchLearner = attempt ? !attempt.dryRun : runId === null;
+        await recordAndSettle(deps.db, { runId, jobId, queue, subject, outcome: 'failed', changes: [], error: kept, touchLearner });
         log.error('job failed', { reason: disposition.reason, learnerIdent: subject.type === 'learner' ? subject.ref : undefined });
       } catch (recordError) {
         // The reconciler finds the failed job without an outcome and records it later.

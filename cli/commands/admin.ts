@@ -3,6 +3,7 @@ import { adminOptionsFromConfig, startAdminServer } from '../../src/admin/server
 import { loadConfig } from '../../src/config/environment.js';
 import { logger } from '../../src/logging/logger.js';
 import { adminPublicUrl } from '../../src/notifications/webhook.js';
+import { syncPreviewer } from '../../workers/sync-preview.js';
 import { parseCommandLine } from './command-line.js';
 import { Runtime } from './runtime.js';
 
@@ -36,6 +37,7 @@ export async function run(args: string[]): Promise<number> {
     ...adminOptionsFromConfig(config),
     metrics: runtime.metrics(),
     publicUrl: adminPublicUrl(config),
+    syncPreview: syncPreviewer({ db: runtime.db, redis, logger }),
   });
   runtime.onClose(async () => {
     logger.info('admin stopping');

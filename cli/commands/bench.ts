@@ -15,6 +15,8 @@ const USAGE = `usage: sai bench --learners N [options]
   --workers W        worker processes (default 1)
   --concurrency C    jobs at once per queue in each worker process (default WORKER_CONCURRENCY)
   --seed S           generator and simulator seed (default 1)
+  --dry-run          a dry run of the same day first, measured the same way, printed
+                     beside the real run's figures
   --live             instead: live sync, from an MIS commit to the Smart Assessor write
                      (steady email edits, then an import of every learner landing)
   --edit-rate E      with --live: steady edits a second (default 50; 0 skips them)
@@ -48,6 +50,7 @@ export async function run(args: string[]): Promise<number> {
       'prune-year': { type: 'boolean' },
       onboarding: { type: 'boolean' },
       live: { type: 'boolean' },
+      'dry-run': { type: 'boolean' },
       'edit-rate': { type: 'string' },
       'edit-seconds': { type: 'string' },
     },
@@ -65,6 +68,7 @@ export async function run(args: string[]): Promise<number> {
     workerProcesses: whole('workers', 1, 1) ?? 1,
     concurrency: whole('concurrency', config.WORKER_CONCURRENCY, 1) ?? config.WORKER_CONCURRENCY,
     seed: whole('seed', 1, 0) ?? 1,
+    dryRun: values['dry-run'] === true,
   };
   const live = { ...options, editsPerSecond: whole('edit-rate', 50, 0) ?? 50, editSeconds: whole('edit-seconds', 30, 0) ?? 30 };
   if (problems.length > 0) {

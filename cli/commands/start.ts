@@ -6,6 +6,7 @@ import { startOnboardingWorker } from '../../workers/onboarding.js';
 import { workerPoolSize } from '../../workers/process-setup.js';
 import { PROCESSOR_REGISTRATIONS, processorMap } from '../../workers/processors.js';
 import { startWorkers } from '../../workers/runner.js';
+import { syncPreviewer } from '../../workers/sync-preview.js';
 import { SHUTDOWN_DEADLINE_MS } from '../../workers/shutdown.js';
 import { adminOptionsFromConfig, startAdminServer } from '../../src/admin/server.js';
 import { loadConfig } from '../../src/config/environment.js';
@@ -85,6 +86,7 @@ export async function run(args: string[]): Promise<number> {
     ...adminOptionsFromConfig(config),
     metrics,
     publicUrl: adminPublicUrl(config),
+    syncPreview: syncPreviewer({ db, redis: adminRedis, logger }),
   });
   runtime.onClose(() => admin.close());
   logger.info('started', { admin: admin.url, simulator: simulator?.baseUrl ?? null, concurrency: config.WORKER_CONCURRENCY });

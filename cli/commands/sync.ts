@@ -7,8 +7,10 @@ import { startScheduler } from '../../src/scheduler/index.js';
 import { parseCommandLine } from './command-line.js';
 import { Runtime } from './runtime.js';
 
-const USAGE = `usage: sai sync --now | sai sync --learner IDENT
+const USAGE = `usage: sai sync --now [--dry-run] | sai sync --learner IDENT
   --now            start the daily synchronisation now, for every eligible learner
+  --dry-run        with --now: a dry run, which reads Smart Assessor and records what it
+                   would change, writing nothing (browse its changes on the runs page)
   --learner IDENT  "Update Learner In Smart Assessor" for one enrolled learner
 Prints the run's progress until it completes (Ctrl-C stops watching; the run goes on).
 Exit status 0 when every job succeeded, 1 when some failed or the run could not start.
@@ -27,9 +29,9 @@ async function warnAboutMissingWorkers(producers: Producers): Promise<void> {
 }
 
 export async function run(args: string[]): Promise<number> {
-  const values = parseCommandLine(args, { now: { type: 'boolean' }, learner: { type: 'string' } }, USAGE);
+  const values = parseCommandLine(args, { now: { type: 'boolean' }, learner: { type: 'string' }, 'dry-run': { type: 'boolean' } }, USAGE);
   if (typeof values === 'number') return values;
-  if (Boolean(values.now) === (values.learner !== undefined) || values.learner?.trim() === '') {
+  if (Boolean(values.now) === (values.learner !== undefined) || values.learner?.trim() === '' || (values['dry-run'] && !values.now)) {
     process.stderr.write(USAGE + '\n');
     return 2;
   }
@@ -46,7 +48,7 @@ export async function run(args: string[]): Promise<number> {
         // The fan-out is a job for a scheduler; this process is one while it watches, so the command works on its own.
         const scheduler = await startScheduler({ db, producers, connection, prefix: config.QUEUE_PREFIX, logger });
         runtime.onClose(() => scheduler.close());
-        ({ runId } = await startRun(db, producers, 'manual'));
+        ({ runId } = await startRun(db, producers, 'manual', { dryRun: values['dry-run'] === true }));
       } else {
         const answer = await requestLearnerSync(db, producers, values.learner!.trim());
         runId = answer.runId;
@@ -59,7 +61,7 @@ export async function run(args: string[]): Promise<number> {
       }
       throw error;
     }
-    process.stdout.write(`run ${runId} started\n`);
+    process.stdout.write(values['dry-run'] ? `dry run ${runId} started: nothing will be written\n` : `run ${runId} started\n`);
     await warnAboutMissingWorkers(producers);
 
     let interrupted = false;

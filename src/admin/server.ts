@@ -37,6 +37,7 @@ import { smartAssessorRoutes } from './routes/smart-assessor.js';
 import { syncRoutes, translateRunErrors } from './routes/sync.js';
 import { dashboardSecurityHeaders, securityHeaders } from './security-headers.js';
 import { SmartAssessorAccess, translateSmartAssessorErrors } from './smart-assessor-access.js';
+import type { SyncPreviewer } from '../jobs/sync-preview.js';
 
 export interface AdminServerOptions {
   config: Pick<Config, 'ADMIN_API_TOKEN' | 'ADMIN_USERNAME' | 'ADMIN_PASSWORD' | 'QUEUE_PREFIX'>;
@@ -68,6 +69,8 @@ export interface AdminServerOptions {
   metrics?: MetricsFlusher;
   /** The admin's address as its users reach it (ADMIN_PUBLIC_URL), for the links in notifications; default http://127.0.0.1:<port>. */
   publicUrl?: string;
+  /** "Preview next sync": the processors' plan step for one learner, recording instead of writing (workers/sync-preview.ts). */
+  syncPreview: SyncPreviewer;
 }
 
 /**
@@ -162,7 +165,7 @@ export async function createAdminApp(options: AdminServerOptions): Promise<Admin
   app.use(settingsRoutes(options.settings));
   app.use(notificationRoutes(options.settings, options.publicUrl ?? `http://127.0.0.1:${options.port ?? 3000}`));
   app.use(importRoutes(options.db, options.settings));
-  app.use(syncRoutes({ db: options.db, producers: options.producers, now }));
+  app.use(syncRoutes({ db: options.db, producers: options.producers, now, syncPreview: options.syncPreview, smartAssessor: () => smartAssessor.client() }));
   app.use(liveSyncRoutes({ db: options.db, now }));
   app.use(smartAssessorRoutes(options.db, smartAssessor));
   app.use(onboardingRoutes(options.db, onboardingQueue));

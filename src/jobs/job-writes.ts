@@ -46,15 +46,28 @@ export interface JobWrites {
   write<T>(write: SmartAssessorWrite, send: () => Promise<T>): Promise<T>;
 }
 
+type Call = (...args: unknown[]) => Promise<unknown>;
+
+/** `client` with each operation replaced by what `wrap` makes of it. */
+function wrapOperations(client: SmartAssessorApi, wrap: (operation: Operation, kind: 'read' | 'write', call: Call) => Call): SmartAssessorApi {
+  const wrapped: Record<string, unknown> = {};
+  for (const [operation, kind] of Object.entries(OPERATIONS) as Array<[Operation, 'read' | 'write']>) {
+    wrapped[operation] = wrap(operation, kind, (client[operation] as Call).bind(client));
+  }
+  return wrapped as unknown as SmartAssessorApi;
+}
+
 /** `client` with its writes passed through `writes`; its reads go straight to it. */
 export function writingThrough(client: SmartAssessorApi, writes: JobWrites): SmartAssessorApi {
-  const gated: Record<string, unknown> = {};
-  for (const [operation, kind] of Object.entries(OPERATIONS) as Array<[Operation, 'read' | 'write']>) {
-    const call = (client[operation] as (...args: unknown[]) => Promise<unknown>).bind(client);
-    gated[operation] =
-      kind === 'read'
-        ? call
-        : (...args: unknown[]) => writes.write({ operation, args } as SmartAssessorWrite, () => call(...args));
-  }
-  return gated as unknown as SmartAssessorApi;
+  return wrapOperations(client, (operation, kind, call) =>
+    kind === 'read' ? call : (...args: unknown[]) => writes.write({ operation, args } as SmartAssessorWrite, () => call(...args)),
+  );
+}
+
+/** `client`, telling `counted` of each call made to it (a sync preview says how many it made). */
+export function countingCalls(client: SmartAssessorApi, counted: (operation: Operation) => void): SmartAssessorApi {
+  return wrapOperations(client, (operation, _kind, call) => (...args: unknown[]) => {
+    counted(operation);
+    return call(...args);
+  });
 }

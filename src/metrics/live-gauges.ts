@@ -22,16 +22,26 @@ interface RunRow {
 
 async function addRunGauges(registry: Registry, db: DataSource, now: Date): Promise<void> {
   const runs = new Gauge({ name: 'sai_sync_runs', help: 'Sync runs by state and trigger (every run kept; run summaries are never pruned).', labelNames: ['state', 'trigger'], registers: [registry] });
-  for (const row of (await db.query(`SELECT state, trigger, count(*)::int AS count FROM sync_run GROUP BY state, trigger`)) as Array<{ state: string; trigger: string; count: number }>) {
-    runs.set({ state: row.state, trigger: row.trigger }, row.count);
+  const dryRuns = new Gauge({ name: 'sai_dry_runs', help: 'Dry runs (Smart Assessor read, nothing written) by state; never counted in sai_sync_runs.', labelNames: ['state'], registers: [registry] });
+  const counts = (await db.query(`SELECT state, trigger, dry_run, count(*)::int AS count FROM sync_run GROUP BY state, trigger, dry_run`)) as Array<{
+    state: string;
+    trigger: string;
+    dry_run: boolean;
+    count: number;
+  }>;
+  for (const row of counts) {
+    if (row.dry_run) dryRuns.inc({ state: row.state }, row.count);
+    else runs.set({ state: row.state, trigger: row.trigger }, row.count);
   }
 
   const lastDuration = new Gauge({ name: 'sai_sync_run_last_duration_seconds', help: 'How long the last finished run of each trigger took, from start to finish.', labelNames: ['trigger', 'state'], registers: [registry] });
   const lastFinished = new Gauge({ name: 'sai_sync_run_last_finished_timestamp_seconds', help: 'When the last finished run of each trigger finished (Unix time).', labelNames: ['trigger', 'state'], registers: [registry] });
   const lastJobs = new Gauge({ name: 'sai_sync_run_last_jobs', help: "The last finished run's jobs by state (total, completed, failed, waiting), per trigger.", labelNames: ['trigger', 'state'], registers: [registry] });
   for (const trigger of RUN_TRIGGERS) {
-    // The newest finished run of the trigger, through sync_run_started_idx (newest first): runs finish in about the order they start.
-    const [last] = (await db.query(`SELECT id, trigger FROM sync_run WHERE trigger = $1 AND finished_at IS NOT NULL ORDER BY created_at DESC LIMIT 1`, [trigger])) as RunRow[];
+    // The newest finished (real) run of the trigger, through sync_run_started_idx (newest first): runs finish in about the order they start.
+    const [last] = (await db.query(`SELECT id, trigger FROM sync_run WHERE trigger = $1 AND finished_at IS NOT NULL AND NOT dry_run ORDER BY created_at DESC LIMIT 1`, [
+      trigger,
+    ])) as RunRow[];
     const view = last ? await runView(db, last.id, now) : null;
     if (!view?.finishedAt) continue;
     const finished = Date.parse(view.finishedAt);
@@ -41,7 +51,11 @@ async function addRunGauges(registry: Registry, db: DataSource, now: Date): Prom
     for (const [state, count] of Object.entries(view.jobs)) lastJobs.set({ trigger, state }, count);
   }
 
-  const activeSeconds = new Gauge({ name: 'sai_sync_run_active_seconds', help: 'How long the active whole-provider run has been going (0: none is active).', registers: [registry] });
+  const activeSeconds = new Gauge({
+    name: 'sai_sync_run_active_seconds',
+    help: 'How long the active whole-provider run has been going (0: none is active), a dry run included: it holds the queues as a real run does.',
+    registers: [registry],
+  });
   const activeJobs = new Gauge({ name: 'sai_sync_run_active_jobs', help: "The active whole-provider run's jobs by state (total, completed, failed, waiting).", labelNames: ['state'], registers: [registry] });
   const active = await activeWholeProviderRunId(db);
   const view = active ? await runView(db, active, now) : null;

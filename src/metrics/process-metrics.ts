@@ -30,6 +30,14 @@ export class ProcessMetrics {
     registers: [this.registry],
   });
 
+  /** A dry run's jobs apart, so that what would have changed is never counted as what did. */
+  readonly dryRunJobs = new Counter({
+    name: 'sai_dry_run_jobs_total',
+    help: 'Job attempts of dry runs (SPEC.md §6: Smart Assessor read, nothing written) by queue and outcome, as sai_jobs_total counts real ones.',
+    labelNames: ['queue', 'outcome'] as const,
+    registers: [this.registry],
+  });
+
   readonly jobSeconds = new Histogram({
     name: 'sai_job_duration_seconds',
     help: 'Time a job attempt took in the worker, from start to its recorded outcome or failure.',
@@ -66,8 +74,8 @@ export class ProcessMetrics {
     registers: [this.registry],
   });
 
-  jobFinished(queue: string, outcome: JobAttemptOutcome, seconds: number): void {
-    this.jobs.inc({ queue, outcome });
+  jobFinished(queue: string, outcome: JobAttemptOutcome, seconds: number, dryRun = false): void {
+    (dryRun ? this.dryRunJobs : this.jobs).inc({ queue, outcome });
     this.jobSeconds.observe({ queue }, seconds);
   }
 

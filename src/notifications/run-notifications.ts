@@ -69,7 +69,8 @@ const TRIGGER_NAMES: Record<RunTrigger, string> = { schedule: 'The daily run', m
 
 /** One sentence a person reads first (chat tools show it as the message). */
 export function notificationSummary(event: RunNotificationEvent, run: SyncRunView, overdueAfterMinutes: number): string {
-  const which = `${TRIGGER_NAMES[run.trigger] ?? 'A run'} (${run.runId})`;
+  // A dry run is never taken for a sync that wrote: it says so first.
+  const which = `${run.dryRun ? 'A dry run (nothing written)' : (TRIGGER_NAMES[run.trigger] ?? 'A run')} (${run.runId})`;
   const done = run.jobs.completed + run.jobs.failed;
   switch (event) {
     case 'finished-with-failures':
@@ -82,7 +83,9 @@ export function notificationSummary(event: RunNotificationEvent, run: SyncRunVie
 }
 
 /**
- * Records the events that have happened and have no row yet; answers how many. Nothing is
+ * Records the events that have happened and have no row yet; answers how many. A dry
+ * run's failed jobs are what it was asked to find, for the admin who started it: they
+ * raise nothing; its own failure or overrun (it holds the queues) does. Nothing is
  * recorded while no webhook is set, so setting one does not bring up what came before
  * (beyond the last day's finished runs).
  */
@@ -91,7 +94,7 @@ export async function recordRunEvents(db: DataSource, overdueAfterMinutes: numbe
     `INSERT INTO run_notification (run_id, event)
      SELECT id, CASE WHEN state = 'failed' THEN 'failed' ELSE 'finished-with-failures' END FROM sync_run
       WHERE trigger IN ('schedule', 'manual', 'live') AND finished_at >= now() - interval '${LOOK_BACK}'
-        AND (state = 'failed' OR (state = 'completed' AND jobs_failed > 0))
+        AND (state = 'failed' OR (state = 'completed' AND jobs_failed > 0 AND NOT dry_run))
      UNION ALL
      SELECT id, 'overdue' FROM sync_run
       WHERE trigger IN ('schedule', 'manual') AND state IN ('queued', 'running')

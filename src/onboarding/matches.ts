@@ -1,6 +1,7 @@
 import type { DataSource } from 'typeorm';
 import type { SmartAssessorRecordCounts, UnmatchedCounts } from '../../entities/index.js';
 import { enqueueMatch, isOnboardingId, type OnboardingQueue } from '../../queues/onboarding.js';
+import { csvLines } from '../csv.js';
 import { MATCH_BASES, ONBOARDING_KINDS, type MatchBasis, type OnboardingKind } from './match-rules.js';
 
 /** No match with that id (the admin API answers 404). */
@@ -155,23 +156,11 @@ export async function proposalsCsv(db: DataSource, matchId: string, filter: Prop
   await matchRow(db, matchId);
   const { where, values } = proposalWhere(matchId, filter);
   const rows = (await db.query(`SELECT * FROM onboarding_proposal WHERE ${where} ORDER BY id`, values)) as ProposalRow[];
-  const lines = [CSV_COLUMNS.join(',')];
-  for (const row of rows) {
+  const lines = rows.map((row) => {
     const view = proposalView(row);
-    lines.push(CSV_COLUMNS.map((column) => csvCell(view[column])).join(','));
-  }
-  return `${lines.join('\r\n')}\r\n`;
-}
-
-/**
- * One CSV cell (RFC 4180): quoted when it holds a comma, quote or line break. A name
- * typed in Smart Assessor that starts like a formula (=, +, -, @) is prefixed with an
- * apostrophe, so a spreadsheet shows it rather than runs it.
- */
-export function csvCell(value: string | number | boolean): string {
-  let text = String(value);
-  if (typeof value === 'string' && /^[=+\-@\t\r]/.test(text)) text = `'${text}`;
-  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+    return CSV_COLUMNS.map((column) => view[column]);
+  });
+  return csvLines([CSV_COLUMNS, ...lines]);
 }
 
 async function matchRow(db: DataSource, matchId: string): Promise<MatchRow> {

@@ -31,8 +31,8 @@ export const DEFAULT_PAGE_SIZE = 250;
 export async function fanOutRun({ db, producers, logger, pageSize = DEFAULT_PAGE_SIZE }: FanOutDeps, runId: string): Promise<void> {
   const asOfDate = await startFanOut(db, runId);
   if (asOfDate === null) return;
-  const log = logger.child({ runId });
   const settings = await recordedRunSettings(db, runId);
+  const log = logger.child({ runId });
   const started = performance.now();
   let learners = 0;
   let jobs = 0;
@@ -50,12 +50,12 @@ export async function fanOutRun({ db, producers, logger, pageSize = DEFAULT_PAGE
     if (done) break;
     next = readAhead();
     const todo = await withoutOutcome(db, runId, page.subjects);
-    const covered = await producers.addRunJobs(runId, todo);
+    const covered = await producers.addRunJobs(runId, todo, { dryRun: settings.dryRun === true });
     await recordCovered(db, runId, covered);
     learners += page.learners;
     jobs += page.subjects.length;
     await growRun(db, runId, learners, jobs);
   }
   await finishFanOut(db, runId, learners, jobs);
-  log.info('run fanned out', { learners, jobs, ms: Math.round(performance.now() - started) });
+  log.info(settings.dryRun ? 'dry run fanned out' : 'run fanned out', { learners, jobs, dryRun: settings.dryRun === true, ms: Math.round(performance.now() - started) });
 }

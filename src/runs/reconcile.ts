@@ -39,6 +39,7 @@ interface ActiveRun {
   learner_id: number | null;
   done: number;
   jobs_total: number;
+  dry_run: boolean;
 }
 
 async function* runSubjectPages(deps: ReconcileDeps, run: ActiveRun): AsyncGenerator<SubjectPage> {
@@ -77,7 +78,8 @@ async function repairRun(deps: ReconcileDeps, run: ActiveRun): Promise<RunRepair
           outcome: 'failed',
           changes: [],
           error: found.reason,
-          touchLearner: true,
+          // A dry run leaves the learner's sync state as it was.
+          touchLearner: !run.dry_run,
         });
         repair.failuresRecorded += 1;
       }
@@ -86,7 +88,7 @@ async function repairRun(deps: ReconcileDeps, run: ActiveRun): Promise<RunRepair
       for (const subject of absent) await queueLearnerRunJob(db, producers, run.id, subject);
       repair.requeued += absent.length;
     } else {
-      const covered = await producers.addRunJobs(run.id, absent);
+      const covered = await producers.addRunJobs(run.id, absent, { dryRun: run.dry_run });
       await recordCovered(db, run.id, covered);
       repair.requeued += absent.length - covered.length;
     }
@@ -113,7 +115,7 @@ export async function reconcileRuns(deps: ReconcileDeps): Promise<RunRepair[]> {
       continue;
     }
     const [run] = (await db.query(
-      `SELECT id, trigger, fan_out_complete, as_of_date::text AS as_of_date, learner_id, jobs_completed + jobs_failed AS done, jobs_total
+      `SELECT id, trigger, fan_out_complete, as_of_date::text AS as_of_date, learner_id, jobs_completed + jobs_failed AS done, jobs_total, dry_run
        FROM sync_run WHERE id = $1 AND state IN ('queued', 'running')`,
       [id],
     )) as ActiveRun[];

@@ -42,14 +42,22 @@ function isActiveRunConflict(error: unknown): boolean {
 
 /**
  * A whole-provider run's row, queued, with the settings it works under: the partial unique
- * index sync_run_one_active_key lets only one be active (ActiveRunError otherwise).
+ * index sync_run_one_active_key lets only one be active (ActiveRunError otherwise), a dry
+ * run too, since it spends the same queues and request budget.
  */
-export async function createWholeProviderRun(db: DataSource, trigger: WholeProviderTrigger, asOfDate: string, settings: RunSettings): Promise<string> {
+export async function createWholeProviderRun(
+  db: DataSource,
+  trigger: WholeProviderTrigger,
+  asOfDate: string,
+  settings: RunSettings,
+  dryRun = false,
+): Promise<string> {
   try {
-    const [row] = (await db.query(`INSERT INTO sync_run (trigger, state, as_of_date, settings) VALUES ($1, 'queued', $2, $3) RETURNING id`, [
+    const [row] = (await db.query(`INSERT INTO sync_run (trigger, state, as_of_date, settings, dry_run) VALUES ($1, 'queued', $2, $3, $4) RETURNING id`, [
       trigger,
       asOfDate,
       settings,
+      dryRun,
     ])) as Array<{ id: string }>;
     return row.id;
   } catch (error) {
@@ -68,14 +76,20 @@ export async function scheduledRunOf(db: DataSource, asOfDate: string): Promise<
  * Starts a whole-provider run: its row and its fan-out job, which a scheduler process
  * performs. Eligibility is judged on today's UK date, kept on the run so a resumed
  * fan-out selects the same learners. The run records the settings as they are now, and
- * its fan-out and every job of it work under those. Refused (IntegrationDisabledError)
+ * its fan-out and every job of it work under those. A dry run (`dryRun`) goes the same
+ * way; its jobs only record what they would change. Refused (IntegrationDisabledError)
  * while the integration is disabled.
  */
-export async function startRun(db: DataSource, producers: Producers, trigger: WholeProviderTrigger, options: { now?: Date } = {}): Promise<{ runId: string }> {
+export async function startRun(
+  db: DataSource,
+  producers: Producers,
+  trigger: WholeProviderTrigger,
+  options: { now?: Date; dryRun?: boolean } = {},
+): Promise<{ runId: string }> {
   const asOfDate = ukToday(options.now ?? new Date());
   const settings = await currentRunSettings(db);
-  refuseWhileDisabled(settings, 'a synchronisation run');
-  const runId = await createWholeProviderRun(db, trigger, asOfDate, settings);
+  refuseWhileDisabled(settings, options.dryRun ? 'a dry run' : 'a synchronisation run');
+  const runId = await createWholeProviderRun(db, trigger, asOfDate, settings, options.dryRun);
   try {
     await producers.enqueueFanOut(runId);
   } catch (error) {
@@ -171,7 +185,7 @@ export async function finishLearnerRunFanOut(db: DataSource, runId: string): Pro
 /**
  * Folds the run's counter shards into sync_run and completes the run when every job has
  * an outcome (state, finishedAt, and the settings' last synchronisation for a
- * whole-provider run). Deleting a shard locks it, so an outcome landing meanwhile waits
+ * whole-provider run that is not a dry run). Deleting a shard locks it, so an outcome landing meanwhile waits
  * and then starts a new shard: nothing is counted twice or lost. Answers whether this
  * call completed the run.
  */
@@ -193,10 +207,10 @@ export async function settleRun(db: DataSource, runId: string): Promise<boolean>
            THEN now() ELSE r.finished_at END
        FROM sums s
        WHERE r.id = $1
-       RETURNING r.trigger, r.state, r.finished_at = now() AS finished_now
+       RETURNING r.trigger, r.dry_run, r.state, r.finished_at = now() AS finished_now
      ), settings AS (
        UPDATE integration_settings s SET last_synchronised_at = now()
-       FROM run WHERE s.id = 1 AND run.finished_now AND run.trigger <> 'learner'
+       FROM run WHERE s.id = 1 AND run.finished_now AND run.trigger <> 'learner' AND NOT run.dry_run
        RETURNING s.id
      )
      SELECT COALESCE((SELECT finished_now FROM run), false) AS finished_now`,

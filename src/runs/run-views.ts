@@ -6,6 +6,8 @@ import { PER_LEARNER_QUEUES } from '../../queues/definitions.js';
 export interface SyncRunView {
   runId: string;
   trigger: RunTrigger;
+  /** A dry run (SPEC.md §6): it read Smart Assessor and recorded what it would change; nothing was written. */
+  dryRun: boolean;
   state: RunState;
   startedAt: string | null;
   finishedAt: string | null;
@@ -47,7 +49,7 @@ export function etaSeconds(progress: RunProgress, now: Date): number | null {
 /** One line for a terminal: `run … running: 1200/5000 jobs done, 3 failed, about 2 min left`. */
 export function progressLine(view: SyncRunView): string {
   const done = view.jobs.completed + view.jobs.failed;
-  const parts = [`run ${view.runId} ${view.state}: ${done}/${view.jobs.total} jobs done`];
+  const parts = [`${view.dryRun ? 'dry run' : 'run'} ${view.runId} ${view.state}: ${done}/${view.jobs.total} jobs done`];
   if (view.jobs.failed > 0) parts.push(`${view.jobs.failed} failed`);
   if (view.etaSeconds !== null && view.state === 'running') {
     parts.push(view.etaSeconds < 90 ? `about ${view.etaSeconds} s left` : `about ${Math.round(view.etaSeconds / 60)} min left`);
@@ -58,6 +60,7 @@ export function progressLine(view: SyncRunView): string {
 interface RunRow {
   id: string;
   trigger: RunTrigger;
+  dry_run: boolean;
   state: RunState;
   started_at: Date | null;
   finished_at: Date | null;
@@ -79,7 +82,7 @@ export const LEARNERS_DONE_SQL = `SELECT count(*)::int FROM (
    GROUP BY subject_ref HAVING count(DISTINCT queue) = ${PER_LEARNER_QUEUES.length}) AS finished`;
 
 /** A run's counts are its own columns plus its counter shards not yet folded in (a primary-key read of at most 16 rows). */
-const RUN_COLUMNS = `r.id, r.trigger, r.state, r.started_at, r.finished_at, r.fan_out_complete, r.learners, r.jobs_total, r.settings,
+const RUN_COLUMNS = `r.id, r.trigger, r.dry_run, r.state, r.started_at, r.finished_at, r.fan_out_complete, r.learners, r.jobs_total, r.settings,
   r.jobs_completed + COALESCE((SELECT sum(c.jobs_completed) FROM sync_run_counter c WHERE c.run_id = r.id), 0)::int AS jobs_completed,
   r.jobs_failed + COALESCE((SELECT sum(c.jobs_failed) FROM sync_run_counter c WHERE c.run_id = r.id), 0)::int AS jobs_failed`;
 
@@ -88,6 +91,7 @@ function toView(row: RunRow, now: Date): SyncRunView {
   return {
     runId: row.id,
     trigger: row.trigger,
+    dryRun: row.dry_run,
     state: row.state,
     startedAt: row.started_at ? row.started_at.toISOString() : null,
     finishedAt: row.finished_at ? row.finished_at.toISOString() : null,
@@ -107,12 +111,16 @@ export async function runView(db: DataSource, runId: string, now: Date = new Dat
   return row ? toView(row, now) : null;
 }
 
-/** Runs, newest first. */
-export async function listRuns(db: DataSource, page = 1, pageSize = 20): Promise<RunsPage> {
+/** Runs, newest first; only dry runs, or only real ones, when `dryRun` says. */
+export async function listRuns(db: DataSource, page = 1, pageSize = 20, dryRun?: boolean): Promise<RunsPage> {
   if (!Number.isInteger(page) || page < 1) throw new RangeError(`page must be a whole number from 1, not ${page}`);
   if (!Number.isInteger(pageSize) || pageSize < 1 || pageSize > 200) throw new RangeError(`pageSize must be a whole number from 1 to 200, not ${pageSize}`);
   const now = new Date();
-  const rows = (await db.query(`SELECT ${RUN_COLUMNS} FROM sync_run r ORDER BY r.created_at DESC, r.id LIMIT $1 OFFSET $2`, [pageSize, (page - 1) * pageSize])) as RunRow[];
-  const [{ count }] = (await db.query(`SELECT count(*)::int AS count FROM sync_run`)) as Array<{ count: number }>;
+  const where = dryRun === undefined ? '' : `WHERE r.dry_run = ${dryRun ? 'true' : 'false'}`;
+  const rows = (await db.query(`SELECT ${RUN_COLUMNS} FROM sync_run r ${where} ORDER BY r.created_at DESC, r.id LIMIT $1 OFFSET $2`, [
+    pageSize,
+    (page - 1) * pageSize,
+  ])) as RunRow[];
+  const [{ count }] = (await db.query(`SELECT count(*)::int AS count FROM sync_run r ${where}`)) as Array<{ count: number }>;
   return { items: rows.map((row) => toView(row, now)), page, pageSize, totalItems: count };
 }

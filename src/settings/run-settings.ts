@@ -21,14 +21,15 @@ export async function currentRunSettings(executor: DataSource | EntityManager): 
 }
 
 /**
- * The settings run `runId` recorded when it started; for a run that recorded none (it
- * started before runs did), the settings as they are now. From the DataSource the read
- * goes with the jobs' other reads (ReadBatch).
+ * The settings run `runId` recorded when it started, with `dryRun` when it is a dry run;
+ * for a run that recorded none (it started before runs did), the settings as they are
+ * now. From the DataSource the read goes with the jobs' other reads (ReadBatch).
  */
 export async function recordedRunSettings(executor: DataSource | EntityManager, runId: string): Promise<RunSettings> {
-  const statement = { name: 'sai-run-settings', text: 'SELECT settings FROM sync_run WHERE id = $1', values: [runId] };
+  const statement = { name: 'sai-run-settings', text: 'SELECT settings, dry_run FROM sync_run WHERE id = $1', values: [runId] };
   const rows = (
     executor instanceof DataSource ? await readBatchFor(executor).read(statement) : await queryPrepared(executor, statement.name, statement.text, statement.values)
-  ) as Array<{ settings: RunSettings | null }>;
-  return rows[0]?.settings ?? currentRunSettings(executor);
+  ) as Array<{ settings: RunSettings | null; dry_run: boolean }>;
+  const settings = rows[0]?.settings ?? (await currentRunSettings(executor));
+  return rows[0]?.dry_run ? { ...settings, dryRun: true } : settings;
 }

@@ -13,6 +13,7 @@ import { SecretBox } from '../../src/settings/secret-box.js';
 import { SettingsService } from '../../src/settings/settings-service.js';
 import { resetDatabase, testDataSource } from './database.js';
 import { testRedisUrl, uniqueQueuePrefix } from './redis.js';
+import { syncPreviewer } from '../../workers/sync-preview.js';
 
 export const TEST_ADMIN_USERNAME = 'test.admin';
 export const TEST_ADMIN_PASSWORD = 'correct horse battery staple';
@@ -126,6 +127,7 @@ export function startAdminForTests(
     port: 0,
     passwordCost: TEST_PASSWORD_COST,
     loginThrottle: { keyPrefix: loginThrottlePrefix(prefix) },
+    syncPreview: syncPreviewer({ db: parts.db, redis: parts.redis, logger: log.logger }),
     ...overrides,
   });
 }

@@ -40,6 +40,20 @@ export function formatBenchResult(result: BenchResult): string {
       `${fixed(result.smartAssessorCalls / result.seconds, 2)} calls per second of ${fixed(options.rateLimitPerMinute / 60, 2)} allowed = ${fixed(result.budgetUsed * 100)}% used (goal: at least 90%, a handful of 429s at most)`,
     ]);
   }
+  const dry = result.dryRun;
+  if (dry) {
+    rows.push(
+      ['dry run, beside it', `the same day first as a dry run (Smart Assessor read, nothing written); real run's figures above`],
+      ['  run time', `${fixed(dry.seconds)} s (real run ${fixed(result.seconds)} s)`],
+      ['  jobs per second', `${fixed(dry.jobsPerSecond)} (real run ${fixed(result.jobsPerSecond)}), ${whole(dry.jobs)} jobs`],
+      ['  ratio', `${fixed(dry.ratio, 3)} of BullMQ alone (real run ${fixed(result.ratio, 3)})`],
+      ['  Smart Assessor calls', `${fixed(dry.smartAssessorCalls / result.learners, 2)} per learner (real run ${fixed(result.smartAssessorCalls / result.learners, 2)})`],
+      ['  Smart Assessor writes', `${whole(dry.smartAssessorWrites)} (goal: none; the real run sent ${whole(dry.realRunWrites)})`],
+      ['  changes recorded', `${whole(dry.changes.dry)} would-be (the real run then made ${whole(dry.changes.real)})`],
+      ['  job time p50 / p95', `${ms(dry.jobTimeMs.p50)} / ${ms(dry.jobTimeMs.p95)} (real run ${ms(result.jobTimeMs.p50)} / ${ms(result.jobTimeMs.p95)})`],
+      ['  deadlocks', whole(dry.deadlocks)],
+    );
+  }
   const width = Math.max(...rows.map(([label]) => label.length));
   const setting = [
     `${whole(options.learners)} learners`,

@@ -32,6 +32,26 @@ export interface BenchOptions {
   /** Jobs at once per queue in each worker process. */
   concurrency: number;
   seed: number;
+  /** First a dry run of the same day, measured the same way, then the real run: both are printed. */
+  dryRun?: boolean;
+}
+
+/** A dry run's figures, printed beside the real run's that follows it on the same day's data. */
+export interface DryRunFigures {
+  seconds: number;
+  jobs: number;
+  jobsPerSecond: number;
+  learnersPerSecond: number;
+  smartAssessorCalls: number;
+  /** Writes the simulator received during the dry run (goal: none). */
+  smartAssessorWrites: number;
+  /** Writes it received during the real run that followed. */
+  realRunWrites: number;
+  /** Field changes recorded: what the dry run would change, and what the real run then changed. */
+  changes: { dry: number; real: number };
+  jobTimeMs: { p50: number | null; p95: number | null };
+  deadlocks: number;
+  ratio: number;
 }
 
 export interface ProcessMemory {
@@ -63,6 +83,36 @@ export interface BenchResult {
   ratio: number;
   /** Calls per second ÷ the limit per second; null without a limit. */
   budgetUsed: number | null;
+  /** With --dry-run: the dry run's figures. */
+  dryRun?: DryRunFigures;
+}
+
+/** The contract's operations that write (a dry run sends none). */
+const WRITE_OPERATIONS = [
+  'createEmployer',
+  'updateEmployer',
+  'createAssessor',
+  'updateAssessor',
+  'createLearner',
+  'updateLearner',
+  'enrolLearnerOnCourse',
+  'updateLearnerCourse',
+  'setLearnerPlannedOtj',
+];
+
+function writesOf(counters: SimulatorCounters): number {
+  return WRITE_OPERATIONS.reduce((sum, operation) => sum + (counters.byOperation[operation] ?? 0), 0);
+}
+
+async function changesOf(db: DataSource, runId: string): Promise<number> {
+  const [row] = (await db.query(`SELECT changes FROM sync_run WHERE id = $1`, [runId])) as Array<{ changes: number }>;
+  return row.changes;
+}
+
+function jobTimesOf(reports: readonly BenchReport[]): { p50: number | null; p95: number | null } {
+  const jobTimes = new Histogram();
+  for (const report of reports) if (report.role === 'workers') jobTimes.add(new Histogram(report.jobTimes));
+  return { p50: jobTimes.quantile(0.5), p95: jobTimes.quantile(0.95) };
 }
 
 /** A provider that keeps both sides' details in step: every demographics job compares, and pushes what differs. */
@@ -270,7 +320,7 @@ interface RunMeasure {
  * One daily run through a scheduler process and the worker processes, timed from its
  * start to its last outcome, with each process's CPU over exactly that span.
  */
-async function measureRun(world: BenchWorld, children: BenchChild[], started: (runId: string) => void): Promise<RunMeasure> {
+async function measureRun(world: BenchWorld, children: BenchChild[], started: (runId: string) => void, dryRun = false): Promise<RunMeasure> {
   const { options, db, simulator, env, prefix } = world;
   const producers = createProducers({ connection: workerConnection(world.config.REDIS_URL), prefix });
   try {
@@ -284,9 +334,9 @@ async function measureRun(world: BenchWorld, children: BenchChild[], started: (r
     const cpuBefore = cpuByPid([...processes.keys(), ...(await pipelineBackends(db))]);
     const deadlocksBefore = await deadlocksDetected(db);
 
-    world.print('Running the daily synchronisation...');
+    world.print(dryRun ? 'Dry run of the daily synchronisation (Smart Assessor read, nothing written)...' : 'Running the daily synchronisation...');
     const startedAt = performance.now();
-    const { runId } = await startRun(db, producers, 'manual');
+    const { runId } = await startRun(db, producers, 'manual', { dryRun });
     started(runId);
     let lastDone = -1;
     let movedAt = Date.now();
@@ -365,7 +415,7 @@ export async function runBench(config: Config, options: BenchOptions, print: (li
   const redis = connectRedis(producerConnection(config.REDIS_URL));
   let db: DataSource | undefined;
   let simulator: SimulatorChild | undefined;
-  let runId: string | undefined;
+  const runIds: string[] = [];
   const children: BenchChild[] = [];
   try {
     print(`Preparing ${options.learners.toLocaleString('en-GB')} enrolled learners (database sai_bench, queue prefix ${prefix})...`);
@@ -381,9 +431,17 @@ export async function runBench(config: Config, options: BenchOptions, print: (li
     const setupSeconds = since(setupStarted);
     print(`  ready in ${setupSeconds.toFixed(1)} s: ${enrolled.toLocaleString('en-GB')} enrolled, one simulated day of activity in Smart Assessor`);
 
-    const measured = await measureRun(world, children, (started) => {
-      runId = started;
-    });
+    // The dry run first: it changes nothing, so the real run after it meets the same day.
+    const dry = options.dryRun
+      ? await measureRun(
+          world,
+          children,
+          (started) => runIds.push(started),
+          true,
+        )
+      : undefined;
+
+    const measured = await measureRun(world, children, (started) => runIds.push(started));
     const [totals] = (await db.query(`SELECT learners, jobs_total, jobs_completed, jobs_failed FROM sync_run WHERE id = $1`, [measured.runId])) as Array<{
       learners: number;
       jobs_total: number;
@@ -401,9 +459,24 @@ export async function runBench(config: Config, options: BenchOptions, print: (li
 
     const { seconds, counters, reports } = measured;
     const workerReports = reports.filter((report) => report.role === 'workers');
-    const jobTimes = new Histogram();
-    for (const report of workerReports) jobTimes.add(new Histogram(report.jobTimes));
     const jobsPerSecond = totals.jobs_total / seconds;
+    let dryRun: DryRunFigures | undefined;
+    if (dry) {
+      const [dryTotals] = (await db.query(`SELECT jobs_total FROM sync_run WHERE id = $1`, [dry.runId])) as Array<{ jobs_total: number }>;
+      dryRun = {
+        seconds: dry.seconds,
+        jobs: dryTotals.jobs_total,
+        jobsPerSecond: dryTotals.jobs_total / dry.seconds,
+        learnersPerSecond: totals.learners / dry.seconds,
+        smartAssessorCalls: dry.counters.requests,
+        smartAssessorWrites: writesOf(dry.counters),
+        realRunWrites: writesOf(counters),
+        changes: { dry: await changesOf(db, dry.runId), real: await changesOf(db, measured.runId) },
+        jobTimeMs: jobTimesOf(dry.reports),
+        deadlocks: dry.deadlocks,
+        ratio: dryTotals.jobs_total / dry.seconds / baseline.jobsPerSecond,
+      };
+    }
     return {
       options,
       setupSeconds,
@@ -416,7 +489,7 @@ export async function runBench(config: Config, options: BenchOptions, print: (li
       rateLimited429s: counters.byStatus['429'] ?? 0,
       databaseQueries: reports.reduce((sum, report) => sum + report.queries, 0),
       databaseStatements: reports.reduce((sum, report) => sum + report.statements, 0),
-      jobTimeMs: { p50: jobTimes.quantile(0.5), p95: jobTimes.quantile(0.95) },
+      jobTimeMs: jobTimesOf(reports),
       memory: [
         ...workerReports.map((report, index) => ({ name: `worker ${index + 1}`, peakBytes: report.peakMemoryBytes })),
         ...reports.filter((report) => report.role === 'scheduler').map((report) => ({ name: 'scheduler', peakBytes: report.peakMemoryBytes })),
@@ -428,6 +501,7 @@ export async function runBench(config: Config, options: BenchOptions, print: (li
       baseline,
       ratio: jobsPerSecond / baseline.jobsPerSecond,
       budgetUsed: options.rateLimitPerMinute === null ? null : counters.requests / seconds / (options.rateLimitPerMinute / 60),
+      ...(dryRun ? { dryRun } : {}),
     };
   } finally {
     for (const child of children) child.kill();
@@ -436,7 +510,7 @@ export async function runBench(config: Config, options: BenchOptions, print: (li
     // The run's keys: its queues, the baseline's, and the Smart Assessor reads it shared (kept outside the queue prefix).
     await removeKeys(redis, `${prefix}:*`).catch(() => undefined);
     await removeKeys(redis, `${prefix}-noop:*`).catch(() => undefined);
-    if (runId) for (const part of ['learner', 'courses'] as const) await removeKeys(redis, snapshotKey(runId, '*', part)).catch(() => undefined);
+    for (const runId of runIds) for (const part of ['learner', 'courses'] as const) await removeKeys(redis, snapshotKey(runId, '*', part)).catch(() => undefined);
     redis.disconnect();
   }
 }

@@ -1,4 +1,4 @@
-import { IsDefined, IsString, Matches, MaxLength, ValidateIf } from 'class-validator';
+import { IsBoolean, IsDefined, IsOptional, IsString, Matches, MaxLength, ValidateIf } from 'class-validator';
 
 const ID_PATTERN = /^\s*\S.*$/;
 
@@ -25,4 +25,11 @@ export class SmartAssessorIdBody {
 /** PUT /api/organisations/{ref}/additional-id and /api/officers/{ref}/additional-id */
 export class AdditionalIdBody {
   @SmartAssessorIdOrNull('a Smart Assessor id') additionalId: string | null;
+}
+
+/** POST /api/sync/runs: `{"dryRun": true}` for a dry run; no body, or `{}`, for a real one. */
+export class StartRunBody {
+  @IsOptional()
+  @IsBoolean({ message: 'must be true or false' })
+  dryRun?: boolean;
 }

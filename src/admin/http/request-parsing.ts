@@ -83,6 +83,15 @@ export function queryText(query: Record<string, unknown>, name: string, maxLengt
   return trimmed === '' ? undefined : trimmed;
 }
 
+/** A query parameter that, when given, is one of `allowed`. */
+export function queryOneOf<T extends string>(query: Record<string, unknown>, name: string, allowed: readonly T[]): T | undefined {
+  const value = queryText(query, name, 32);
+  if (value !== undefined && !(allowed as readonly string[]).includes(value)) {
+    throw new ValidationFailedError(`Invalid ${name}`, { [name]: `must be one of ${allowed.join(', ')}` });
+  }
+  return value as T | undefined;
+}
+
 export function queryBoolean(query: Record<string, unknown>, name: string): boolean | undefined {
   const value = queryText(query, name, 5);
   if (value === undefined) return undefined;

@@ -1,5 +1,5 @@
 /** Sync events as the admin API pages them: a learner's history, and an officer's or organisation's. */
-import { IsNull, type DataSource, type FindOptionsWhere } from 'typeorm';
+import { IsNull, Raw, type DataSource, type FindOptionsWhere } from 'typeorm';
 import { SyncEvent, type EventOutcome, type FieldChange } from '../../../entities/index.js';
 import type { PageOf, Paging } from '../http/request-parsing.js';
 
@@ -24,10 +24,16 @@ function syncEventView(event: SyncEvent): SyncEventView {
   };
 }
 
+/**
+ * A record's history is what was done to it: a dry run's events (what it would have done)
+ * are the dry run's, browsed with it, never mixed in here.
+ */
+const NOT_A_DRY_RUN = Raw((runId) => `(${runId} IS NULL OR ${runId} NOT IN (SELECT id FROM sync_run WHERE dry_run))`);
+
 /** The events `where` picks, newest first, a page at a time. */
 async function historyPage(db: DataSource, where: FindOptionsWhere<SyncEvent>, paging: Paging): Promise<PageOf<SyncEventView>> {
   const [events, totalItems] = await db.getRepository(SyncEvent).findAndCount({
-    where,
+    where: { ...where, runId: NOT_A_DRY_RUN },
     order: { at: 'DESC', id: 'DESC' },
     skip: (paging.page - 1) * paging.pageSize,
     take: paging.pageSize,

@@ -4,11 +4,10 @@ import type { OnboardingQueue } from '../../../queues/onboarding.js';
 import { acceptProposals, MatchNotReadyError } from '../../onboarding/accept.js';
 import { MATCH_BASES, ONBOARDING_KINDS, type MatchBasis, type OnboardingKind } from '../../onboarding/match-rules.js';
 import { listMatches, MatchNotFoundError, matchView, proposalsCsv, startMatch, type ProposalFilter } from '../../onboarding/matches.js';
-import { ValidationFailedError } from '../../failure-kinds.js';
 import { ConflictError, NotFoundError, type ErrorTranslator } from '../http/http-errors.js';
 import { AcceptProposalsBody, listOrFlag, proposalIdProblem } from '../http/onboarding-dtos.js';
 import { checkParamText } from '../http/request-shape.js';
-import { parsePaging, queryBoolean, queryText, validateBody } from '../http/request-parsing.js';
+import { parsePaging, queryBoolean, queryOneOf, validateBody } from '../http/request-parsing.js';
 
 const PROPOSAL_PAGING = { defaultPageSize: 50, maxPageSize: 500 };
 const MATCH_PAGING = { defaultPageSize: 10, maxPageSize: 100 };
@@ -53,15 +52,9 @@ export function onboardingRoutes(db: DataSource, queue: OnboardingQueue): Router
 
 function proposalFilter(query: Record<string, unknown>): ProposalFilter {
   return {
-    kind: oneOf(query, 'kind', ONBOARDING_KINDS) as OnboardingKind | undefined,
-    basis: oneOf(query, 'basis', MATCH_BASES) as MatchBasis | undefined,
+    kind: queryOneOf(query, 'kind', ONBOARDING_KINDS) as OnboardingKind | undefined,
+    basis: queryOneOf(query, 'basis', MATCH_BASES) as MatchBasis | undefined,
     unique: queryBoolean(query, 'unique'),
     linked: queryBoolean(query, 'linked'),
   };
-}
-
-function oneOf(query: Record<string, unknown>, name: string, allowed: readonly string[]): string | undefined {
-  const value = queryText(query, name, 32);
-  if (value !== undefined && !allowed.includes(value)) throw new ValidationFailedError(`Invalid ${name}`, { [name]: `must be one of ${allowed.join(', ')}` });
-  return value;
 }

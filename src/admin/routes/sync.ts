@@ -7,17 +7,26 @@ import { ActiveRunError, LearnerNotFoundError, listRuns, NotEnrolledError, reque
 import { IntegrationDisabledError } from '../../settings/integration-switch.js';
 import { ConflictError, NotFoundError, type ErrorTranslator } from '../http/http-errors.js';
 import { checkParamText } from '../http/request-shape.js';
-import { parsePaging } from '../http/request-parsing.js';
+import { StartRunBody } from '../http/dtos.js';
+import { parsePaging, queryBoolean, queryOneOf, queryText, validateBody } from '../http/request-parsing.js';
+import { RUN_CHANGE_FILTERS, runChanges, runChangesCsv, type RunChangesFilter } from '../runs/run-changes.js';
+import type { SyncPreviewer } from '../../jobs/sync-preview.js';
+import type { SmartAssessorApi } from '../../smart-assessor/types.js';
 import { isRunId, LearnersDoneCounter, runFailures, runTrend } from '../runs/run-reports.js';
 
 export interface SyncRoutesOptions {
   db: DataSource;
   producers: Producers;
   now: () => Date;
+  /** "Preview next sync" (a dry run for one learner). */
+  syncPreview: SyncPreviewer;
+  /** The admin's Smart Assessor client, which a preview reads through. */
+  smartAssessor: () => Promise<SmartAssessorApi>;
 }
 
 const TREND_RUNS = 30;
 const RUN_PAGING = { defaultPageSize: 20, maxPageSize: 200 };
+const CHANGE_PAGING = { defaultPageSize: 50, maxPageSize: 500 };
 
 /** The pipeline's refusals, as the API answers them. */
 export const translateRunErrors: ErrorTranslator = (error) => {
@@ -28,7 +37,7 @@ export const translateRunErrors: ErrorTranslator = (error) => {
 };
 
 /** Work that goes to the queues (answered 202 at once) and the runs' progress and history. */
-export function syncRoutes({ db, producers, now }: SyncRoutesOptions): Router {
+export function syncRoutes({ db, producers, now, syncPreview, smartAssessor }: SyncRoutesOptions): Router {
   const router = Router();
   checkParamText(router, 'ident', 'runId');
   const learnersDone = new LearnersDoneCounter(db);
@@ -41,13 +50,16 @@ export function syncRoutes({ db, producers, now }: SyncRoutesOptions): Router {
     res.status(202).json(await requestLearnerSync(db, producers, req.params.ident, { now: now() }));
   });
 
-  router.post('/api/sync/runs', async (_req, res) => {
-    res.status(202).json(await startRun(db, producers, 'manual', { now: now() }));
+  router.post('/api/sync/runs', async (req, res) => {
+    // No body at all is a plain "sync now".
+    const { dryRun } = await validateBody(StartRunBody, req.body ?? {});
+    res.status(202).json(await startRun(db, producers, 'manual', { now: now(), dryRun: dryRun === true }));
   });
 
   router.get('/api/sync/runs', async (req, res) => {
-    const paging = parsePaging(req.query as Record<string, unknown>, RUN_PAGING);
-    res.json(await listRuns(db, paging.page, paging.pageSize));
+    const query = req.query as Record<string, unknown>;
+    const paging = parsePaging(query, RUN_PAGING);
+    res.json(await listRuns(db, paging.page, paging.pageSize, queryBoolean(query, 'dryRun')));
   });
 
   router.get('/api/sync/runs/:runId', async (req, res) => {
@@ -64,11 +76,39 @@ export function syncRoutes({ db, producers, now }: SyncRoutesOptions): Router {
     res.json(await runFailures(db, req.params.runId, paging));
   });
 
+  router.get('/api/sync/runs/:runId/changes', async (req, res) => {
+    const query = req.query as Record<string, unknown>;
+    const paging = parsePaging(query, CHANGE_PAGING);
+    const filter = changesFilter(query);
+    await requireRun(db, req.params.runId);
+    res.json(await runChanges(db, req.params.runId, filter, paging));
+  });
+
+  router.get('/api/sync/runs/:runId/changes.csv', async (req, res) => {
+    const filter = changesFilter(req.query as Record<string, unknown>);
+    await requireRun(db, req.params.runId);
+    const csv = await runChangesCsv(db, req.params.runId, filter);
+    res.type('text/csv; charset=utf-8').attachment(`run-${req.params.runId.slice(0, 8)}-changes.csv`).send(csv);
+  });
+
+  router.get('/api/learners/:ident/sync-preview', async (req, res) => {
+    res.json(await syncPreview(req.params.ident, smartAssessor));
+  });
+
   router.get('/api/sync/trend', async (_req, res) => {
     res.json({ items: await runTrend(db, TREND_RUNS) });
   });
 
   return router;
+}
+
+function changesFilter(query: Record<string, unknown>): RunChangesFilter {
+  return {
+    outcome: queryOneOf(query, 'outcome', RUN_CHANGE_FILTERS.outcome),
+    queue: queryOneOf(query, 'queue', RUN_CHANGE_FILTERS.queue),
+    field: queryText(query, 'field', 64),
+    direction: queryOneOf(query, 'direction', RUN_CHANGE_FILTERS.direction),
+  };
 }
 
 async function requireRun(db: DataSource, runId: string): Promise<void> {

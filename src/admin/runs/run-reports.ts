@@ -46,7 +46,7 @@ export interface RunTrendPoint extends Pick<SyncRunView, 'runId' | 'trigger' | '
   failures: number;
 }
 
-/** The latest whole-provider runs, oldest first, so a trend in duration, changes and failures shows at a glance. */
+/** The latest whole-provider runs (not dry runs, which changed nothing), oldest first, so a trend in duration, changes and failures shows at a glance. */
 export async function runTrend(db: DataSource, limit: number): Promise<RunTrendPoint[]> {
   const rows: Array<{
     id: string;
@@ -59,7 +59,7 @@ export async function runTrend(db: DataSource, limit: number): Promise<RunTrendP
     jobs_failed: number;
   }> = await db.query(
     `SELECT id, trigger, state, started_at, finished_at, learners, changes, jobs_failed FROM sync_run
-      WHERE trigger IN ('schedule', 'manual')
+      WHERE trigger IN ('schedule', 'manual') AND NOT dry_run
       ORDER BY created_at DESC LIMIT $1`,
     [limit],
   );

@@ -9,6 +9,7 @@ import { BoundedHistory1797400000000 } from './1797400000000-bounded-history.js'
 import { RunNotifications1797410000000 } from './1797410000000-run-notifications.js';
 import { Onboarding1797700000000 } from './1797700000000-onboarding.js';
 import { LiveSync1797800000000 } from './1797800000000-live-sync.js';
+import { DryRun1797900000000 } from './1797900000000-dry-run.js';
 
 /** In order. A new migration is added here and never edited once released. */
 export const MIGRATIONS = [
@@ -23,4 +24,5 @@ export const MIGRATIONS = [
   RunNotifications1797410000000,
   Onboarding1797700000000,
   LiveSync1797800000000,
+  DryRun1797900000000,
 ];

@@ -103,6 +103,7 @@ describe('admin API: queued work and sync runs', () => {
       const expected = {
         runId: started.body.runId,
         trigger: 'manual',
+        dryRun: false,
         state: 'queued',
         startedAt: null,
         finishedAt: null,
@@ -159,6 +160,27 @@ describe('admin API: queued work and sync runs', () => {
       expect(second.status).to.equal(409);
       expect(second.body.error).to.deep.equal({ code: 'conflict', message: `Run ${first.body.runId} is still in progress; wait for it to finish` });
       expect((await admin.db.query('SELECT count(*)::int AS n FROM sync_run'))[0].n).to.equal(1);
+    });
+
+    it('starts a dry run for {"dryRun":true}: a run like any other, marked as one, which a real run must wait for', async () => {
+      const answer = await admin.api.post('/api/sync/runs', { dryRun: true });
+      expect(answer.status).to.equal(202);
+      const rows = await admin.db.query('SELECT id, trigger, state, dry_run FROM sync_run');
+      expect(rows).to.deep.equal([{ id: answer.body.runId, trigger: 'manual', state: 'queued', dry_run: true }]);
+      expect((await admin.api.get(`/api/sync/runs/${answer.body.runId}`)).body.dryRun).to.equal(true);
+      const jobs = await admin.producers.control.getJobs(['waiting']);
+      expect(jobs.map((job) => [job.name, job.data])).to.deep.equal([['fan-out', { runId: answer.body.runId }]]);
+      expect((await admin.api.post('/api/sync/runs')).status).to.equal(409);
+    });
+
+    it('answers 400 naming the field for a dryRun that is not true or false, or a field it does not know, starting nothing', async () => {
+      const wrong = await admin.api.post('/api/sync/runs', { dryRun: 'yes' });
+      expect(wrong.status).to.equal(400);
+      expect(wrong.body.error.fields).to.deep.equal({ dryRun: 'must be true or false' });
+      const unknown = await admin.api.post('/api/sync/runs', { dryrun: true });
+      expect(unknown.status).to.equal(400);
+      expect(unknown.body.error.fields).to.have.keys('dryrun');
+      expect((await admin.db.query('SELECT count(*)::int AS n FROM sync_run'))[0].n).to.equal(0);
     });
   });
 

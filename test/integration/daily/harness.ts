@@ -33,8 +33,8 @@ export interface DailyHarness {
   pipeline: TestPipeline;
   settings: SettingsService;
   provider: EnrolledProvider;
-  /** A whole-provider run, start to finish, with the real processors in this process. */
-  runDaily(workers?: WorkerSets): Promise<RunMeasure>;
+  /** A whole-provider run (a dry run when asked), start to finish, with the real processors in this process. */
+  runDaily(workers?: WorkerSets, options?: { dryRun?: boolean }): Promise<RunMeasure>;
   /** "Update Learner In Smart Assessor" for one learner, start to finish. */
   syncLearner(learnerIdent: string): Promise<RunMeasure>;
   /** A run of one learner with no job queued: the test calls processors itself. */
@@ -160,9 +160,9 @@ export async function openDailyHarness(options: DailyHarnessOptions): Promise<Da
     pipeline,
     settings,
     provider,
-    runDaily: (workers) =>
+    runDaily: (workers, { dryRun = false } = {}) =>
       withWorkers(async () => {
-        const { runId } = await startRun(db, pipeline.producers, 'manual');
+        const { runId } = await startRun(db, pipeline.producers, 'manual', { dryRun });
         await fanOutRun({ db, producers: pipeline.producers, logger: silentLogger }, runId);
         return runId;
       }, workers),
@@ -176,7 +176,7 @@ export async function openDailyHarness(options: DailyHarnessOptions): Promise<Da
       return run.id;
     },
     async runJob(deps, queue, processor, job, { runId, jobId }, beforeCommit = async () => {}) {
-      const attempt = new JobAttempt({ queue, jobName: job.name, jobId, runId, attempt: 1, log: silentLogger }, deps);
+      const attempt = await JobAttempt.begin({ queue, jobName: job.name, jobId, runId, attempt: 1, log: silentLogger }, deps);
       const result = await attempt.plan(processor, job);
       await beforeCommit();
       await attempt.commit(result);

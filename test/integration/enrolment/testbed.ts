@@ -80,7 +80,7 @@ export async function startTestbed(options: TestbedOptions = {}): Promise<Testbe
     learner,
     async enrol(learnerIdent, jobId = `enrol-test-${++jobs}`) {
       const { id } = await learner(learnerIdent);
-      const attempt = new JobAttempt({ queue: 'enrolment', jobName: 'enrol-learner', jobId, runId: null, attempt: 1, log: quietLogger }, { ...deps, forJob: () => deps });
+      const attempt = await JobAttempt.begin({ queue: 'enrolment', jobName: 'enrol-learner', jobId, runId: null, attempt: 1, log: quietLogger }, { ...deps, forJob: () => deps });
       const result = await attempt.plan(enrolmentProcessor, { name: 'enrol-learner', data: { learnerId: id } });
       await attempt.commit(result);
       return result;

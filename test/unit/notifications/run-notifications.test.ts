@@ -5,6 +5,7 @@ import type { SyncRunView } from '../../../src/runs/run-views.js';
 const run: SyncRunView = {
   runId: 'r-1',
   trigger: 'schedule',
+  dryRun: false,
   state: 'completed',
   startedAt: '2027-01-05T02:00:00.000Z',
   finishedAt: '2027-01-05T02:40:00.000Z',
@@ -28,6 +29,12 @@ describe('run notifications', () => {
     );
     expect(notificationSummary('overdue', { ...run, state: 'running', jobs: { total: 10, completed: 3, failed: 2, waiting: 5 } }, 480)).to.equal(
       'The daily run (r-1) has not finished 480 minutes after it started: 5 of 10 jobs done, 2 failed.',
+    );
+  });
+
+  it('says first that a dry run is one, so its alert is never taken for a sync that wrote', () => {
+    expect(notificationSummary('failed', { ...run, trigger: 'manual', dryRun: true, state: 'failed', jobs: { total: 10, completed: 3, failed: 2, waiting: 5 } }, 480)).to.equal(
+      'A dry run (nothing written) (r-1) failed after 5 of 10 jobs.',
     );
   });
 });

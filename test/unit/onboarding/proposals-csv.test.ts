@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { csvCell } from '../../../src/onboarding/matches.js';
+import { csvCell } from '../../../src/csv.js';
 
 describe('onboarding: the proposals CSV', () => {
   it('quotes cells with commas, quotes and line breaks', () => {

@@ -20,6 +20,7 @@ describe('run progress', function () {
     const view: SyncRunView = {
       runId: 'r1',
       trigger: 'manual',
+      dryRun: false,
       state: 'running',
       startedAt: null,
       finishedAt: null,
@@ -33,5 +34,6 @@ describe('run progress', function () {
     expect(progressLine({ ...view, state: 'completed', jobs: { total: 500, completed: 500, failed: 0, waiting: 0 }, etaSeconds: null })).to.equal(
       'run r1 completed: 500/500 jobs done',
     );
+    expect(progressLine({ ...view, dryRun: true })).to.equal('dry run r1 running: 203/500 jobs done, 3 failed, about 5 min left');
   });
 });
