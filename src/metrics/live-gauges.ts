@@ -53,11 +53,11 @@ async function addRunGauges(registry: Registry, db: DataSource, now: Date): Prom
 
   const activeSeconds = new Gauge({
     name: 'sai_sync_run_active_seconds',
-    help: 'How long the active whole-provider run has been going (0: none is active), a dry run included: it holds the queues as a real run does.',
+    help: 'How long the active whole-provider run (not a dry run) has been going (0: none is active).',
     registers: [registry],
   });
   const activeJobs = new Gauge({ name: 'sai_sync_run_active_jobs', help: "The active whole-provider run's jobs by state (total, completed, failed, waiting).", labelNames: ['state'], registers: [registry] });
-  const active = await activeWholeProviderRunId(db);
+  const active = await activeWholeProviderRunId(db, false);
   const view = active ? await runView(db, active, now) : null;
   activeSeconds.set(view?.startedAt ? Math.max(0, (now.getTime() - Date.parse(view.startedAt)) / 1000) : 0);
   for (const [state, count] of Object.entries(view ? view.jobs : { total: 0, completed: 0, failed: 0, waiting: 0 })) activeJobs.set({ state }, count);

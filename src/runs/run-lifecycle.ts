@@ -27,11 +27,13 @@ import { LEARNERS_DONE_SQL } from './run-views.js';
 
 export type WholeProviderTrigger = Exclude<RunTrigger, 'learner'>;
 
-const ACTIVE_WHOLE_PROVIDER_RUN_SQL = `SELECT id FROM sync_run WHERE state IN ('queued', 'running') AND trigger IN ('schedule', 'manual') LIMIT 1`;
+const ACTIVE_WHOLE_PROVIDER_RUN_SQL = `SELECT id FROM sync_run
+  WHERE state IN ('queued', 'running') AND trigger IN ('schedule', 'manual') AND ($1::boolean IS NULL OR dry_run = $1::boolean)
+  ORDER BY dry_run LIMIT 1`;
 
-/** The whole-provider run going now (queued or running), if any. */
-export async function activeWholeProviderRunId(db: DataSource): Promise<string | null> {
-  const [row] = (await db.query(ACTIVE_WHOLE_PROVIDER_RUN_SQL)) as Array<{ id: string }>;
+/** The whole-provider run going now (queued or running), if any: the real one, or the dry one, or (`dryRun` undefined) either, the real one first. */
+export async function activeWholeProviderRunId(db: DataSource, dryRun?: boolean): Promise<string | null> {
+  const [row] = (await db.query(ACTIVE_WHOLE_PROVIDER_RUN_SQL, [dryRun ?? null])) as Array<{ id: string }>;
   return row?.id ?? null;
 }
 
@@ -42,8 +44,9 @@ function isActiveRunConflict(error: unknown): boolean {
 
 /**
  * A whole-provider run's row, queued, with the settings it works under: the partial unique
- * index sync_run_one_active_key lets only one be active (ActiveRunError otherwise), a dry
- * run too, since it spends the same queues and request budget.
+ * index sync_run_one_active_key lets one real run and one dry run be active at a time
+ * (ActiveRunError otherwise): a dry run never holds back a real one, the scheduled run
+ * least of all.
  */
 export async function createWholeProviderRun(
   db: DataSource,
@@ -61,7 +64,7 @@ export async function createWholeProviderRun(
     ])) as Array<{ id: string }>;
     return row.id;
   } catch (error) {
-    if (isActiveRunConflict(error)) throw new ActiveRunError(await activeWholeProviderRunId(db));
+    if (isActiveRunConflict(error)) throw new ActiveRunError(await activeWholeProviderRunId(db, dryRun), dryRun);
     throw error;
   }
 }

@@ -1,7 +1,11 @@
-/** A whole-provider run is queued or running; a second one would only repeat its work (the API answers 409). */
+/** A whole-provider run (or dry run) is queued or running; a second one would only repeat its work (the API answers 409). */
 export class ActiveRunError extends Error {
-  constructor(readonly activeRunId: string | null) {
-    super(activeRunId ? `Run ${activeRunId} is still in progress` : 'Another run is still in progress');
+  constructor(
+    readonly activeRunId: string | null,
+    readonly dryRun = false,
+  ) {
+    const which = dryRun ? 'Dry run' : 'Run';
+    super(activeRunId ? `${which} ${activeRunId} is still in progress` : `Another ${which.toLowerCase()} is still in progress`);
     this.name = 'ActiveRunError';
   }
 }

@@ -162,7 +162,7 @@ describe('admin API: queued work and sync runs', () => {
       expect((await admin.db.query('SELECT count(*)::int AS n FROM sync_run'))[0].n).to.equal(1);
     });
 
-    it('starts a dry run for {"dryRun":true}: a run like any other, marked as one, which a real run must wait for', async () => {
+    it('starts a dry run for {"dryRun":true}: a run like any other, marked as one; a second dry run waits for it, a real run does not', async () => {
       const answer = await admin.api.post('/api/sync/runs', { dryRun: true });
       expect(answer.status).to.equal(202);
       const rows = await admin.db.query('SELECT id, trigger, state, dry_run FROM sync_run');
@@ -170,7 +170,13 @@ describe('admin API: queued work and sync runs', () => {
       expect((await admin.api.get(`/api/sync/runs/${answer.body.runId}`)).body.dryRun).to.equal(true);
       const jobs = await admin.producers.control.getJobs(['waiting']);
       expect(jobs.map((job) => [job.name, job.data])).to.deep.equal([['fan-out', { runId: answer.body.runId }]]);
-      expect((await admin.api.post('/api/sync/runs')).status).to.equal(409);
+      const second = await admin.api.post('/api/sync/runs', { dryRun: true });
+      expect(second.status).to.equal(409);
+      expect(second.body.error.message).to.equal(`Dry run ${answer.body.runId} is still in progress; wait for it to finish`);
+      // The night's run must never be lost to a dry run started late in the evening.
+      const real = await admin.api.post('/api/sync/runs');
+      expect(real.status).to.equal(202);
+      expect((await admin.db.query('SELECT dry_run FROM sync_run ORDER BY created_at')).map((row: { dry_run: boolean }) => row.dry_run)).to.deep.equal([true, false]);
     });
 
     it('answers 400 naming the field for a dryRun that is not true or false, or a field it does not know, starting nothing', async () => {

@@ -91,7 +91,7 @@ describe('database schema', () => {
       ).to.equal('break_in_learning_dates_check');
     });
 
-    it('allows one active whole-provider run at a time, and any number of learner runs', async () => {
+    it('allows one active whole-provider run at a time (and one dry run beside it), and any number of learner runs', async () => {
       await db.query(`INSERT INTO sync_run (trigger, state, as_of_date) VALUES ('schedule', 'running', '2026-11-28')`);
       await db.query(`INSERT INTO sync_run (trigger, state, as_of_date, learner_id) VALUES ('learner', 'running', '2026-11-28', 1)`);
       await db.query(`INSERT INTO sync_run (trigger, state, as_of_date, learner_id) VALUES ('learner', 'queued', '2026-11-28', 1)`);
@@ -100,6 +100,11 @@ describe('database schema', () => {
       );
       await db.query(`UPDATE sync_run SET state = 'completed' WHERE trigger = 'schedule'`);
       await db.query(`INSERT INTO sync_run (trigger, state, as_of_date) VALUES ('manual', 'queued', '2026-11-28')`);
+      // Beside it, one dry run, and no second.
+      await db.query(`INSERT INTO sync_run (trigger, state, as_of_date, dry_run) VALUES ('manual', 'running', '2026-11-28', true)`);
+      expect(await rejects(db.query(`INSERT INTO sync_run (trigger, state, as_of_date, dry_run) VALUES ('manual', 'queued', '2026-11-28', true)`))).to.equal(
+        'sync_run_one_active_key',
+      );
     });
 
     it('uses the indexes the daily eligibility query needs', async () => {
