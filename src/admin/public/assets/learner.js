@@ -1,4 +1,4 @@
-// One learner: details, enrolment with preview, "Update Learner In Smart Assessor", the Smart Assessor ID, and the change history.
+// One learner: details, enrolment with preview, "Update Learner In Smart Assessor" and "Preview next sync", the Smart Assessor ID, and the change history.
 import { ApiError, get, post, put } from './api.js';
 import { byId, dash, dateTime, h, problemText, replace, say, table, yesNo } from './dom.js';
 import { showHistory } from './history.js';
@@ -220,9 +220,70 @@ async function updateInSmartAssessor(event) {
   }
 }
 
+const DIRECTION = { push: 'to Smart Assessor', pull: 'to the MIS', kept: 'kept in the MIS' };
+
+function valueText(value) {
+  return value === null || value === undefined || value === '' ? '(blank)' : String(value);
+}
+
+const counted = (n, word) => `${n} ${word}${n === 1 ? '' : 's'}`;
+
+/** What the learner's next sync would change and what it would refuse, found by a dry run of their jobs (nothing written). */
+function syncPreviewPanel(preview) {
+  return [
+    h('h3', {}, 'What the next sync would do'),
+    table(
+      [
+        { label: 'Queue', value: (change) => change.queue },
+        { label: 'Record', value: (change) => change.record },
+        { label: 'Field', value: (change) => change.field },
+        { label: 'From → to', value: (change) => `${valueText(change.from)} → ${valueText(change.to)}` },
+        { label: 'Direction', value: (change) => `${change.direction} (${DIRECTION[change.direction] ?? change.direction})` },
+      ],
+      preview.changes,
+      { empty: 'Nothing to change: the learner is up to date', id: 'sync-preview-changes' },
+    ),
+    preview.failures.length
+      ? h(
+          'div',
+          { class: 'notice error', id: 'sync-preview-failures' },
+          h('p', {}, 'The sync would hold back:'),
+          h(
+            'ul',
+            {},
+            preview.failures.map((failure) => h('li', {}, `${failure.queue}: ${[failure.record, failure.field].filter(Boolean).join(' ') || 'the job'}: ${failure.reason}`)),
+          ),
+        )
+      : h('p', { class: 'empty', id: 'sync-preview-failures' }, 'No failures expected'),
+    h(
+      'p',
+      { id: 'sync-preview-calls' },
+      `${counted(preview.smartAssessorCalls, 'Smart Assessor call')} made to find out; ${counted(preview.smartAssessorWritesHeld, 'write')} held back (nothing was written).`,
+    ),
+  ];
+}
+
+async function previewSync(event) {
+  event.target.disabled = true;
+  const panel = h('div', { id: 'sync-preview', class: 'preview', 'aria-live': 'polite' }, h('p', { class: 'notice info' }, 'Previewing…'));
+  replace(byId('preview'), panel);
+  try {
+    replace(panel, syncPreviewPanel(await get(`${base}/sync-preview`)));
+  } catch (error) {
+    replace(panel, h('p', { class: 'notice error' }, `No preview: ${problemText(error)}`));
+  } finally {
+    event.target.disabled = false;
+  }
+}
+
 function showActions() {
   if (learner.smartAssessorId) {
-    replace(byId('actions'), h('button', { type: 'button', id: 'update-in-sa', onclick: updateInSmartAssessor }, 'Update Learner In Smart Assessor'));
+    replace(
+      byId('actions'),
+      h('button', { type: 'button', id: 'update-in-sa', onclick: updateInSmartAssessor }, 'Update Learner In Smart Assessor'),
+      ' ',
+      h('button', { type: 'button', class: 'secondary', id: 'preview-sync', onclick: previewSync }, 'Preview next sync'),
+    );
     replace(byId('preview'));
   } else {
     replace(byId('actions'), h('p', {}, 'Not enrolled in Smart Assessor yet.'));
