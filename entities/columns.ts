@@ -5,4 +5,3 @@ export const numericTransformer: ValueTransformer = {
   to: (value: number | null | undefined) => value,
   from: (value: string | null) => (value === null || value === undefined ? null : Number(value)),
 };
-

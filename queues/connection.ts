@@ -55,7 +55,8 @@ export function parseRedisUrl(url: string): RedisTarget {
   const hosts = parseHosts(at >= 0 ? authority.slice(at + 1) : authority, topology === 'sentinel' ? 26379 : 6379);
   const parameters = new URLSearchParams(query);
   const unknown = [...parameters.keys()].filter((name) => topology !== 'sentinel' || !(SENTINEL_PARAMETERS as readonly string[]).includes(name));
-  if (unknown.length > 0) throw new Error(`takes no parameter ${unknown.map((name) => `"${name}"`).join(', ')}${topology === 'sentinel' ? ' (only sentinelUsername, sentinelPassword)' : ''}`);
+  if (unknown.length > 0)
+    throw new Error(`takes no parameter ${unknown.map((name) => `"${name}"`).join(', ')}${topology === 'sentinel' ? ' (only sentinelUsername, sentinelPassword)' : ''}`);
   const segments = path.split('/').filter((segment) => segment !== '');
 
   if (topology === 'cluster') {
@@ -64,7 +65,7 @@ export function parseRedisUrl(url: string): RedisTarget {
   }
   if (topology === 'sentinel') {
     const [name, db, ...extra] = segments;
-    if (name === undefined) throw new Error('names a Sentinel set: the master\'s name follows the sentinels, e.g. redis+sentinel://host1:26379,host2:26379/mymaster');
+    if (name === undefined) throw new Error("names a Sentinel set: the master's name follows the sentinels, e.g. redis+sentinel://host1:26379,host2:26379/mymaster");
     if (extra.length > 0) throw new Error('has more after the master name and database than a Sentinel URL takes');
     const sentinelAuth: Partial<Record<(typeof SENTINEL_PARAMETERS)[number], string>> = {};
     for (const name of SENTINEL_PARAMETERS) {

@@ -184,9 +184,7 @@ export function createProducers({ connection, prefix, firstRetryMs }: ProducerOp
     addRunJobs,
     addUrgentJob,
     async pendingJobCount() {
-      const counts = await Promise.all(
-        QUEUE_NAMES.map((name) => queues[name].getJobCountByTypes('waiting', 'prioritized', 'delayed', 'active', 'waiting-children')),
-      );
+      const counts = await Promise.all(QUEUE_NAMES.map((name) => queues[name].getJobCountByTypes('waiting', 'prioritized', 'delayed', 'active', 'waiting-children')));
       return counts.reduce((sum, count) => sum + count, 0);
     },
     jobPresence,

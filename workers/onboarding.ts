@@ -83,9 +83,7 @@ export async function startOnboardingWorker(options: OnboardingWorkerOptions): P
         log.error('job refused', { jobId: job.id, reason: problem });
         throw new UnrecoverableError(problem);
       }
-      return job.name === 'match-records'
-        ? match(job, job.data as OnboardingJobs['match-records'])
-        : feed(job, token, job.data as OnboardingJobs['feed-enrolment-batch']);
+      return job.name === 'match-records' ? match(job, job.data as OnboardingJobs['match-records']) : feed(job, token, job.data as OnboardingJobs['feed-enrolment-batch']);
     },
     { connection, prefix, concurrency: options.concurrency ?? DEFAULT_CONCURRENCY, name: `${ONBOARDING_QUEUE}@${process.pid}`, ...workerTuningOptions(tuning) },
   );

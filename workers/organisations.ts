@@ -83,7 +83,9 @@ async function learnerEmployer(data: LearnerSyncJob, context: JobContext<'organi
   if (employerId !== saLearner.employerId) {
     await client.updateLearner(saLearnerId, { employerId }).catch((error: unknown) => {
       if (isSmartAssessorError(error) && error.details.fields?.employerId) {
-        throw new PermanentError(`${organisationRecord(placement.ref)}: additionalId "${employerId}" is not a Smart Assessor employer (${error.message}); correct the link in the MIS`);
+        throw new PermanentError(
+          `${organisationRecord(placement.ref)}: additionalId "${employerId}" is not a Smart Assessor employer (${error.message}); correct the link in the MIS`,
+        );
       }
       throw error;
     });

@@ -142,18 +142,14 @@ export async function startWorkers(options: RunnerOptions): Promise<RunningWorke
   const startQueueWorker = <Q extends QueueName>(queue: Q, processor: Processor<Q>) => {
     const pauser = new Queue(queue, { connection: deps.redis, prefix });
     pausers.set(queue, pauser);
-    const worker = new Worker<JobPayload<Q>, JobSummary, JobName<Q>>(
-      queue,
-      (job) => runJob({ queue, processor, deps, job, pauseQueue: (ms) => pauser.rateLimit(ms) }),
-      {
-        connection,
-        prefix,
-        concurrency,
-        name: `${queue}@${process.pid}`,
-        ...workerTuningOptions(tuning),
-        limiter: HONOUR_QUEUE_PAUSE,
-      },
-    );
+    const worker = new Worker<JobPayload<Q>, JobSummary, JobName<Q>>(queue, (job) => runJob({ queue, processor, deps, job, pauseQueue: (ms) => pauser.rateLimit(ms) }), {
+      connection,
+      prefix,
+      concurrency,
+      name: `${queue}@${process.pid}`,
+      ...workerTuningOptions(tuning),
+      limiter: HONOUR_QUEUE_PAUSE,
+    });
     worker.on('error', (error) => deps.logger.error('worker error', { queue, error }));
     workers.set(queue, worker as unknown as Worker);
   };

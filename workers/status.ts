@@ -134,11 +134,7 @@ async function enrolCourses<A extends { id: number; aimRef: string }>(
  * retry, comparing with the run's snapshot, sends them all again (each is idempotent)
  * and records them once.
  */
-async function updateCourses(
-  client: SmartAssessorApi,
-  saLearnerId: string,
-  updates: readonly { learnerCourseId: string; patch: LearnerCourseUpdate }[],
-): Promise<LearnerCourse[]> {
+async function updateCourses(client: SmartAssessorApi, saLearnerId: string, updates: readonly { learnerCourseId: string; patch: LearnerCourseUpdate }[]): Promise<LearnerCourse[]> {
   const answers = await Promise.allSettled(updates.map((update) => client.updateLearnerCourse(saLearnerId, update.learnerCourseId, update.patch)));
   const failed = answers.find((answer): answer is PromiseRejectedResult => answer.status === 'rejected');
   if (failed) throw failed.reason;

@@ -15,11 +15,7 @@ interface DemoArguments {
 }
 
 function parseArguments(args: string[]): DemoArguments | number {
-  const values = parseCommandLine(
-    args,
-    { learners: { type: 'string' }, seed: { type: 'string' }, today: { type: 'string' }, out: { type: 'string' } },
-    USAGE,
-  );
+  const values = parseCommandLine(args, { learners: { type: 'string' }, seed: { type: 'string' }, today: { type: 'string' }, out: { type: 'string' } }, USAGE);
   if (typeof values === 'number') return values;
   const problems: string[] = [];
   const learners = wholeFlag(values, 'learners', 1, problems);

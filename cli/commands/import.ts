@@ -8,9 +8,7 @@ const USAGE = 'usage: sai import FILE   (a provider document in the import forma
 
 function countsTable(summary: ImportSummary): string {
   const width = Math.max(...IMPORT_RECORD_TYPES.map((type) => type.length));
-  const rows = IMPORT_RECORD_TYPES.map(
-    (type) => `  ${type.padEnd(width)}  ${String(summary.created[type] ?? 0).padStart(8)}  ${String(summary.updated[type] ?? 0).padStart(8)}`,
-  );
+  const rows = IMPORT_RECORD_TYPES.map((type) => `  ${type.padEnd(width)}  ${String(summary.created[type] ?? 0).padStart(8)}  ${String(summary.updated[type] ?? 0).padStart(8)}`);
   return [`  ${''.padEnd(width)}  ${'created'.padStart(8)}  ${'updated'.padStart(8)}`, ...rows].join('\n');
 }
 

@@ -6,11 +6,7 @@ import type { SchedulerOptions } from '../../src/scheduler/scheduler.js';
 import type { SettingsService } from '../../src/settings/settings-service.js';
 
 /** What a scheduler process (`sai scheduler`, `sai start`) does beside the runs: the history's prune, run alerts, its counters. */
-export function schedulerOperations(
-  config: Config,
-  settings: SettingsService,
-  metrics: MetricsFlusher,
-): Pick<SchedulerOptions, 'retention' | 'notifications' | 'metrics'> {
+export function schedulerOperations(config: Config, settings: SettingsService, metrics: MetricsFlusher): Pick<SchedulerOptions, 'retention' | 'notifications' | 'metrics'> {
   return {
     retention: { policy: retentionPolicy(config), batchSize: config.HISTORY_PRUNE_BATCH },
     notifications: {

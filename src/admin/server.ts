@@ -175,13 +175,7 @@ export async function createAdminApp(options: AdminServerOptions): Promise<Admin
   });
 
   const dashboardQueues = [...Object.values(options.producers.queues), options.producers.control, onboardingQueue];
-  app.use(
-    DASHBOARD_PATH,
-    dashboardGuard(),
-    dashboardActionGuard(dashboardQueues),
-    requireCsrf([CSRF_HEADER, DASHBOARD_CSRF_HEADER]),
-    queueDashboard(dashboardQueues),
-  );
+  app.use(DASHBOARD_PATH, dashboardGuard(), dashboardActionGuard(dashboardQueues), requireCsrf([CSRF_HEADER, DASHBOARD_CSRF_HEADER]), queueDashboard(dashboardQueues));
   app.use(pageRoutes());
   app.use(errorHandler(log, [translateRunErrors, translateRecordErrors, translateSmartAssessorErrors, translateOnboardingErrors, translateEnrolmentBatchErrors]));
   return {

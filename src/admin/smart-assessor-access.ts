@@ -73,7 +73,9 @@ export class SmartAssessorAccess {
 }
 
 function fingerprintOf(connection: SmartAssessorConnection): string {
-  return createHash('sha256').update(JSON.stringify([connection.baseUrl, connection.username, connection.password, connection.clientKey])).digest('hex');
+  return createHash('sha256')
+    .update(JSON.stringify([connection.baseUrl, connection.username, connection.password, connection.clientKey]))
+    .digest('hex');
 }
 
 /** What an admin is told when Smart Assessor fails a look-up or test, by kind. */

@@ -22,9 +22,12 @@ function addressProblem(entry: string): string | null {
 export function trustProxyProblem(value: unknown): string | null {
   if (value === undefined || value === 'false') return null;
   if (typeof value !== 'string') return 'must be text';
-  if (value === 'true') return 'true would believe any client\'s X-Forwarded-For; give the number of proxies in front, or their addresses';
+  if (value === 'true') return "true would believe any client's X-Forwarded-For; give the number of proxies in front, or their addresses";
   if (/^\d+$/.test(value)) return Number(value) <= 10 ? null : 'must be at most 10 proxy hops';
-  const problems = value.split(',').map((entry) => addressProblem(entry.trim())).filter((problem) => problem !== null);
+  const problems = value
+    .split(',')
+    .map((entry) => addressProblem(entry.trim()))
+    .filter((problem) => problem !== null);
   return problems.length > 0 ? `must be false, a number of proxy hops, or proxies' addresses: ${problems.join('; ')}` : null;
 }
 

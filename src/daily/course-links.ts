@@ -15,7 +15,5 @@ export function linkedAfterTakeovers<A extends RestartableAim>(aims: readonly A[
     moved.set(from.id, null);
     moved.set(to.id, learnerCourseId);
   }
-  return aims
-    .map((aim) => (moved.has(aim.id) ? { ...aim, saLearnerCourseId: moved.get(aim.id) ?? null } : aim))
-    .filter((aim) => aim.saLearnerCourseId?.trim());
+  return aims.map((aim) => (moved.has(aim.id) ? { ...aim, saLearnerCourseId: moved.get(aim.id) ?? null } : aim)).filter((aim) => aim.saLearnerCourseId?.trim());
 }

@@ -112,7 +112,8 @@ async function one<T>(reader: MisReader, name: string, sql: string, parameters: 
 /** Qualification progress: every aim, so that restarts can be matched to the courses they take over. */
 export function loadProgressLearner(reader: MisReader, learnerId: number): Promise<(LearnerKey & { aims: ProgressAim[] }) | null> {
   return one(
-    reader, 'sai-load-progress-learner',
+    reader,
+    'sai-load-progress-learner',
     `SELECT ${LEARNER_KEY},
        COALESCE((SELECT json_agg(json_build_object('id', a.id, 'aimRef', a.aim_ref, 'saLearnerCourseId', a.sa_learner_course_id,
                   'restartOfId', a.restart_of_id, 'elementsTotal', a.elements_total, 'elementsDone', a.elements_done) ORDER BY a.id)
@@ -133,7 +134,8 @@ export function loadStatusLearner(
   learnerId: number,
 ): Promise<(LearnerKey & { aims: IlrAim[]; breaks: BreakRow[]; mainOfficer: OfficerRecord | null; officerRoles: RoleHolder[] }) | null> {
   return one(
-    reader, 'sai-load-status-learner',
+    reader,
+    'sai-load-status-learner',
     `SELECT ${LEARNER_KEY},
        COALESCE((SELECT json_agg(json_build_object('id', a.id, 'aimRef', a.aim_ref, 'completionStatus', a.completion_status,
                   'outcome', a.outcome, 'startDate', a.start_date, 'plannedEndDate', a.planned_end_date, 'actualEndDate', a.actual_end_date,
@@ -159,7 +161,8 @@ export function loadStatusLearner(
  */
 export function loadReviewsLearner(reader: MisReader, learnerId: number): Promise<(LearnerKey & { reviews: ReviewRow[]; officers: OfficerLink[] }) | null> {
   return one(
-    reader, 'sai-load-reviews-learner',
+    reader,
+    'sai-load-reviews-learner',
     `SELECT ${LEARNER_KEY},
        COALESCE((SELECT json_agg(json_build_object('id', r.id, 'reviewIdent', r.review_ident, 'smartAssessorSystemId', r.smart_assessor_system_id,
                   'plannedDate', r.planned_date, 'actualDate', r.actual_date, 'officerId', r.officer_id,
@@ -177,16 +180,14 @@ export function loadReviewsLearner(reader: MisReader, learnerId: number): Promis
 /** Officers whose Additional ID is one of `additionalIds` (a session's assessor that no known officer is). */
 export async function loadOfficersByAdditionalId(reader: MisReader, additionalIds: readonly string[]): Promise<OfficerLink[]> {
   if (additionalIds.length === 0) return [];
-  return (await reader.query(
-    `SELECT id, ref, additional_id AS "additionalId" FROM officer WHERE additional_id = ANY($1::varchar[])`,
-    [additionalIds],
-  )) as OfficerLink[];
+  return (await reader.query(`SELECT id, ref, additional_id AS "additionalId" FROM officer WHERE additional_id = ANY($1::varchar[])`, [additionalIds])) as OfficerLink[];
 }
 
 /** OTJ: the actual hours that come down and the planned hours that go up. */
 export function loadOtjLearner(reader: MisReader, learnerId: number): Promise<(LearnerKey & { actualOtjHours: number | null; plannedOtjHours: number | null }) | null> {
   return one(
-    reader, 'sai-load-otj-learner',
+    reader,
+    'sai-load-otj-learner',
     `SELECT ${LEARNER_KEY}, l.actual_otj_hours::float8 AS "actualOtjHours", l.planned_otj_hours AS "plannedOtjHours" FROM learner l WHERE l.id = $1`,
     [learnerId],
   );
@@ -194,7 +195,8 @@ export function loadOtjLearner(reader: MisReader, learnerId: number): Promise<(L
 
 export function loadDemographicsLearner(reader: MisReader, learnerId: number): Promise<DemographicsLearner | null> {
   return one(
-    reader, 'sai-load-demographics-learner',
+    reader,
+    'sai-load-demographics-learner',
     `SELECT ${LEARNER_KEY}, l.first_name AS "firstName", l.surname, l.date_of_birth::text AS "dateOfBirth", l.gender, l.uln, l.email,
        l.address1, l.address2, l.address3, l.address4, l.postcode, l.ni_number AS "niNumber", l.phone, l.mobile, l.risk_band AS "riskBand"
      FROM learner l WHERE l.id = $1`,
@@ -210,7 +212,8 @@ const ORGANISATION_COLUMNS = (alias: string) =>
 /** The learner-employer job: the learner and their current placement organisation. */
 export function loadPlacementLearner(reader: MisReader, learnerId: number): Promise<(LearnerKey & { placement: OrganisationRecord | null }) | null> {
   return one(
-    reader, 'sai-load-placement-learner',
+    reader,
+    'sai-load-placement-learner',
     `SELECT ${LEARNER_KEY},
        (SELECT row_to_json(g) FROM (SELECT ${ORGANISATION_COLUMNS('o')} FROM organisation o WHERE o.id = l.placement_organisation_id) g) AS placement
      FROM learner l WHERE l.id = $1`,

@@ -42,7 +42,10 @@ export class ReadBatch {
     return togetherOrEachAlone(
       batch,
       async (reads) => {
-        const answers = await runAsOneTransaction(this.db, reads.map((read) => read.statement));
+        const answers = await runAsOneTransaction(
+          this.db,
+          reads.map((read) => read.statement),
+        );
         reads.forEach((read, index) => read.resolve(answers[index]));
       },
       async ({ statement, resolve }) => resolve(await queryPrepared(this.db, statement.name, statement.text, [...statement.values])),

@@ -4,15 +4,7 @@ import { InvalidDataError, PermanentError } from '../failure-kinds.js';
 import type { Logger } from '../logging/logger.js';
 import { isSmartAssessorError } from '../smart-assessor/smart-assessor-error.js';
 import type { SmartAssessorApi } from '../smart-assessor/types.js';
-import {
-  aimRecord,
-  employerCreateBody,
-  learnerCourseCreateBody,
-  learnerCreateBody,
-  learnerRecord,
-  learnerSubject,
-  type IsoDate,
-} from '../sync/index.js';
+import { aimRecord, employerCreateBody, learnerCourseCreateBody, learnerCreateBody, learnerRecord, learnerSubject, type IsoDate } from '../sync/index.js';
 import { planEnrolment } from './enrolment-plan.js';
 import { loadEnrolmentRecords, type EnrolmentAimRecord } from './enrolment-records.js';
 import { ENROLMENT_QUEUE, type HistoryEntry } from './history.js';

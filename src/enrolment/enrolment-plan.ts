@@ -1,14 +1,5 @@
 import type { FieldProblem } from '../failure-kinds.js';
-import {
-  placeAims,
-  secondAssessorOf,
-  validateEnrolment,
-  type IsoDate,
-  type PicsAimEnrolment,
-  type PicsLearner,
-  type PicsOfficer,
-  type PicsOrganisation,
-} from '../sync/index.js';
+import { placeAims, secondAssessorOf, validateEnrolment, type IsoDate, type PicsAimEnrolment, type PicsLearner, type PicsOfficer, type PicsOrganisation } from '../sync/index.js';
 
 /** An aim as the plan sees it (the in-step rules' aim), its link and restart held as the entity holds them. */
 export interface PlanAim extends PicsAimEnrolment {

@@ -47,7 +47,12 @@ function pagingOf(query: { page?: number; pageSize?: number }): { page: number; 
   if (!Number.isInteger(page) || page < 1) fields.page = 'must be a whole number of 1 or more';
   if (!Number.isInteger(pageSize) || pageSize < 1 || pageSize > LOOK_UP_MAX_PAGE_SIZE) fields.pageSize = `must be a whole number from 1 to ${LOOK_UP_MAX_PAGE_SIZE}`;
   if (Object.keys(fields).length > 0) {
-    throw new ValidationFailedError(`Look-up refused: ${Object.entries(fields).map(([field, reason]) => `${field} ${reason}`).join('; ')}`, fields);
+    throw new ValidationFailedError(
+      `Look-up refused: ${Object.entries(fields)
+        .map(([field, reason]) => `${field} ${reason}`)
+        .join('; ')}`,
+      fields,
+    );
   }
   return { page, pageSize };
 }

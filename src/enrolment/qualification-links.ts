@@ -41,10 +41,7 @@ export async function refreshQualificationLinks(db: DataSource, client: Pick<Sma
       courseIds.push(wanted);
     }
     if (ids.length > 0) {
-      await manager.query(
-        'UPDATE qualification q SET sa_course_id = v.course_id FROM unnest($1::int[], $2::varchar[]) AS v(id, course_id) WHERE q.id = v.id',
-        [ids, courseIds],
-      );
+      await manager.query('UPDATE qualification q SET sa_course_id = v.course_id FROM unnest($1::int[], $2::varchar[]) AS v(id, course_id) WHERE q.id = v.id', [ids, courseIds]);
     }
     return counts;
   });

@@ -34,20 +34,14 @@ export interface SavedLink {
  * other reads and uses what it saved. The write and its sync event, in the enrolling
  * learner's history, commit together.
  */
-export async function saveSmartAssessorId(
-  db: DataSource,
-  target: SmartAssessorIdColumn,
-  record: LinkedRecord,
-  value: string,
-  history: LinkHistory,
-): Promise<SavedLink> {
+export async function saveSmartAssessorId(db: DataSource, target: SmartAssessorIdColumn, record: LinkedRecord, value: string, history: LinkHistory): Promise<SavedLink> {
   try {
     return await db.transaction(async (manager) => {
       const touch = target.hasUpdatedAt ? ', updated_at = now()' : '';
-      const [, affected] = (await manager.query(
-        `UPDATE ${target.table} SET ${target.column} = $1${touch} WHERE id = $2 AND coalesce(btrim(${target.column}), '') = ''`,
-        [value, record.id],
-      )) as [unknown, number];
+      const [, affected] = (await manager.query(`UPDATE ${target.table} SET ${target.column} = $1${touch} WHERE id = $2 AND coalesce(btrim(${target.column}), '') = ''`, [
+        value,
+        record.id,
+      ])) as [unknown, number];
       if (affected === 1) {
         await recordHistory(manager, {
           queue: history.queue ?? ENROLMENT_QUEUE,

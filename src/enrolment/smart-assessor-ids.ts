@@ -61,10 +61,10 @@ export const AIM_LEARNER_COURSE_ID: SmartAssessorIdColumn = {
 
 /** The record other than `exceptId` that holds `value`, named (e.g. "learner L000124"); null when none does. */
 export async function holderOf(manager: EntityManager, target: SmartAssessorIdColumn, value: string, exceptId: number): Promise<string | null> {
-  const rows: Array<{ key: string }> = await manager.query(
-    `SELECT ${target.keyColumn} AS key FROM ${target.table} WHERE ${target.column} = $1 AND id <> $2 LIMIT 1`,
-    [value, exceptId],
-  );
+  const rows: Array<{ key: string }> = await manager.query(`SELECT ${target.keyColumn} AS key FROM ${target.table} WHERE ${target.column} = $1 AND id <> $2 LIMIT 1`, [
+    value,
+    exceptId,
+  ]);
   return rows[0] ? target.describe(rows[0].key) : null;
 }
 

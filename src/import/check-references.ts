@@ -66,13 +66,28 @@ export function checkReferences(document: PlainRecord, known: DatabaseKnowledge,
   sectionKeys(document, 'learners', 'learnerIdent', problems);
 
   checkExternalIds(document, problems, {
-    section: 'organisations', key: 'ref', field: 'additionalId', label: 'Additional ID', noun: 'organisation', owners: known.organisationAdditionalIds,
+    section: 'organisations',
+    key: 'ref',
+    field: 'additionalId',
+    label: 'Additional ID',
+    noun: 'organisation',
+    owners: known.organisationAdditionalIds,
   });
   checkExternalIds(document, problems, {
-    section: 'officers', key: 'ref', field: 'additionalId', label: 'Additional ID', noun: 'officer', owners: known.officerAdditionalIds,
+    section: 'officers',
+    key: 'ref',
+    field: 'additionalId',
+    label: 'Additional ID',
+    noun: 'officer',
+    owners: known.officerAdditionalIds,
   });
   checkExternalIds(document, problems, {
-    section: 'learners', key: 'learnerIdent', field: 'smartAssessorId', label: 'Smart Assessor ID', noun: 'learner', owners: known.learnerSmartAssessorIds,
+    section: 'learners',
+    key: 'learnerIdent',
+    field: 'smartAssessorId',
+    label: 'Smart Assessor ID',
+    noun: 'learner',
+    owners: known.learnerSmartAssessorIds,
   });
 
   const exists = {

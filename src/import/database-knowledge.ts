@@ -177,11 +177,7 @@ export async function askDatabase(manager: EntityManager, document: PlainRecord)
       await pairs(manager, 'SELECT additional_id AS key, ref AS value FROM officer WHERE additional_id = ANY($1::varchar[])', questions.officerAdditionalIds),
     ),
     learnerSmartAssessorIds: new Map(
-      await pairs(
-        manager,
-        'SELECT smart_assessor_id AS key, learner_ident AS value FROM learner WHERE smart_assessor_id = ANY($1::varchar[])',
-        questions.learnerSmartAssessorIds,
-      ),
+      await pairs(manager, 'SELECT smart_assessor_id AS key, learner_ident AS value FROM learner WHERE smart_assessor_id = ANY($1::varchar[])', questions.learnerSmartAssessorIds),
     ),
   };
 }

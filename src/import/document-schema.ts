@@ -1,19 +1,5 @@
 import 'reflect-metadata';
-import {
-  IsArray,
-  IsDefined,
-  IsIn,
-  IsInt,
-  IsOptional,
-  IsString,
-  Matches,
-  Max,
-  MaxLength,
-  Min,
-  ValidateBy,
-  ValidateIf,
-  ValidateNested,
-} from 'class-validator';
+import { IsArray, IsDefined, IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min, ValidateBy, ValidateIf, ValidateNested } from 'class-validator';
 import { ATTENDED_STATUSES, COMPLETION_STATUSES, GENDERS, OUTCOMES, SYSTEM_STATUSES } from '../../entities/enums.js';
 import { isCalendarDate } from '../sync/dates.js';
 import { isPlainObject } from './problems.js';
@@ -48,8 +34,7 @@ function OptionalText(max: number): PropertyDecorator {
   return decorate(IsOptional(), IsString({ message: 'must be a string or null' }), MaxLength(max, { message: `must be at most ${max} characters` }));
 }
 
-const IsCalendarDate = () =>
-  ValidateBy({ name: 'isCalendarDate', validator: { validate: isCalendarDate, defaultMessage: () => 'must be a real date YYYY-MM-DD' } });
+const IsCalendarDate = () => ValidateBy({ name: 'isCalendarDate', validator: { validate: isCalendarDate, defaultMessage: () => 'must be a real date YYYY-MM-DD' } });
 
 function RequiredDate(): PropertyDecorator {
   return decorate(IsDefined({ message: 'is required (a date YYYY-MM-DD)' }), IsCalendarDate());

@@ -36,7 +36,9 @@ const SHOWN_IN_MESSAGE = 5;
 
 function refused(problems: Problems): ValidationFailedError {
   const fields = Object.fromEntries(Object.entries(problems));
-  const listed = Object.entries(fields).slice(0, SHOWN_IN_MESSAGE).map(([path, reason]) => `${path}: ${reason}`);
+  const listed = Object.entries(fields)
+    .slice(0, SHOWN_IN_MESSAGE)
+    .map(([path, reason]) => `${path}: ${reason}`);
   const more = listed.length < Object.keys(fields).length ? `; and ${Object.keys(fields).length - listed.length} more` : '';
   const count = Object.keys(fields).length;
   return new ValidationFailedError(`Import refused, nothing was written: ${count} problem${count === 1 ? '' : 's'}: ${listed.join('; ')}${more}`, fields);

@@ -40,10 +40,7 @@ function upsertStatement(spec: UpsertTable, returning: string): string {
     .filter((column) => !spec.conflict.includes(column.name) && column.onUpdate !== 'keep')
     .map((column) => ({
       target: `t.${quoted(column.name)}`,
-      value:
-        column.onUpdate === 'keepWhenNull'
-          ? `COALESCE(EXCLUDED.${quoted(column.name)}, t.${quoted(column.name)})`
-          : `EXCLUDED.${quoted(column.name)}`,
+      value: column.onUpdate === 'keepWhenNull' ? `COALESCE(EXCLUDED.${quoted(column.name)}, t.${quoted(column.name)})` : `EXCLUDED.${quoted(column.name)}`,
       name: quoted(column.name),
     }));
   const sets = updated.map((column) => `${column.name} = ${column.value}`);
@@ -74,18 +71,14 @@ export async function upsertReturningIds(
   checkShape(spec, values);
   const total = values[0].length;
   if (total === 0) return { ids: [], counts: { created: 0, updated: 0 } };
-  const written: Array<{ id: number; key: string; inserted: boolean }> = await manager.query(
-    upsertStatement(spec, `id, "${keyColumn}" AS key, (xmax = 0) AS inserted`),
-    values,
-  );
+  const written: Array<{ id: number; key: string; inserted: boolean }> = await manager.query(upsertStatement(spec, `id, "${keyColumn}" AS key, (xmax = 0) AS inserted`), values);
   const ids: Array<[string, number]> = written.map((row) => [row.key, row.id]);
   if (written.length < total) {
     const seen = new Set(written.map((row) => row.key));
     const unchanged = (values[spec.columns.findIndex((column) => column.name === keyColumn)] as string[]).filter((key) => !seen.has(key));
-    const rows: Array<{ id: number; key: string }> = await manager.query(
-      `SELECT id, "${keyColumn}" AS key FROM "${spec.table}" WHERE "${keyColumn}" = ANY($1::varchar[])`,
-      [unchanged],
-    );
+    const rows: Array<{ id: number; key: string }> = await manager.query(`SELECT id, "${keyColumn}" AS key FROM "${spec.table}" WHERE "${keyColumn}" = ANY($1::varchar[])`, [
+      unchanged,
+    ]);
     for (const row of rows) ids.push([row.key, row.id]);
   }
   const created = written.filter((row) => row.inserted).length;

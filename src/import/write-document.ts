@@ -214,12 +214,7 @@ async function writeKeyed<T>(
  * created or updated by key, set-based, a chunk of learners (with their aims, reviews,
  * roles and breaks) per few statements.
  */
-export async function writeDocument(
-  manager: EntityManager,
-  document: ImportDocument,
-  known: DatabaseKnowledge,
-  settings: SettingsService | undefined,
-): Promise<ImportSummary> {
+export async function writeDocument(manager: EntityManager, document: ImportDocument, known: DatabaseKnowledge, settings: SettingsService | undefined): Promise<ImportSummary> {
   const tally = new Tally();
   const reviewTypeIds = new Map(known.reviewTypeIds);
   const qualificationIds = new Map(known.qualificationIds);
@@ -240,13 +235,7 @@ export async function writeDocument(
   );
   tally.add(
     'officers',
-    await writeKeyed(
-      manager,
-      OFFICERS,
-      document.officers,
-      (o) => [o.ref, o.firstName, o.surname, o.email, o.phone, o.mobile, o.additionalId].map(blank),
-      officerIds,
-    ),
+    await writeKeyed(manager, OFFICERS, document.officers, (o) => [o.ref, o.firstName, o.surname, o.email, o.phone, o.mobile, o.additionalId].map(blank), officerIds),
   );
 
   const pendingRestarts: PendingRestart[] = [];
@@ -260,7 +249,23 @@ export async function writeDocument(
         learners,
         (l) => [
           l.learnerIdent,
-          ...[l.lrn, l.firstName, l.surname, l.dateOfBirth, l.gender, l.uln, l.email, l.address1, l.address2, l.address3, l.address4, l.postcode, l.niNumber, l.phone, l.mobile].map(blank),
+          ...[
+            l.lrn,
+            l.firstName,
+            l.surname,
+            l.dateOfBirth,
+            l.gender,
+            l.uln,
+            l.email,
+            l.address1,
+            l.address2,
+            l.address3,
+            l.address4,
+            l.postcode,
+            l.niNumber,
+            l.phone,
+            l.mobile,
+          ].map(blank),
           l.systemStatus ?? 'Live',
           idOf(organisationIds, l.placementOrganisationRef, 'organisation'),
           idOf(officerIds, l.mainOfficerRef, 'officer'),

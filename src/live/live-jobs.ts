@@ -32,10 +32,7 @@ export function isLiveJobName(name: string): name is LiveJobName {
   return Object.hasOwn(LIVE_JOB_KINDS, name);
 }
 
-export type LiveJobSettings = Pick<
-  RunSettings,
-  'learnerDemographicsMode' | 'officerDemographicsMode' | 'organisationDemographicsMode' | 'pushChangesToLearnerEmployer'
->;
+export type LiveJobSettings = Pick<RunSettings, 'learnerDemographicsMode' | 'officerDemographicsMode' | 'organisationDemographicsMode' | 'pushChangesToLearnerEmployer'>;
 
 /**
  * Whether the run's settings send anything through `name`: the learner's details in Push

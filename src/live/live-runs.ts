@@ -71,16 +71,7 @@ export async function recordDispatches(executor: Executor, runId: string, dispat
          WHERE NOT EXISTS (SELECT 1 FROM earlier e WHERE e.queue = b.queue AND e.subject_type = b.subject_type AND e.subject_ref = b.subject_ref))::int AS jobs,
        (SELECT count(DISTINCT b.learner_id) FROM batch b
          WHERE b.learner_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM earlier e WHERE e.subject_type = 'learner' AND e.subject_ref = b.subject_ref))::int AS learners`,
-    [
-      runId,
-      column('subjectType'),
-      column('subjectId'),
-      column('queue'),
-      column('subjectRef'),
-      column('learnerId'),
-      column('jobId'),
-      LIVE_LEARNER_QUEUES,
-    ],
+    [runId, column('subjectType'), column('subjectId'), column('queue'), column('subjectRef'), column('learnerId'), column('jobId'), LIVE_LEARNER_QUEUES],
   )) as Array<{ jobs: number; learners: number }>;
   await growLiveRun(executor, runId, growth.jobs, growth.learners);
 }

@@ -7,8 +7,7 @@
 const SECRET_KEY = /(password|passwd|secret|token|clientkey|client_key|authorization|cookie|apikey|api_key|encryptionkey|webhook)/i;
 
 /** Keys whose values are personal data about a learner or member of staff. */
-const PERSONAL_KEY =
-  /^(firstname|surname|lastname|dateofbirth|dob|uln|email|address[1-4]|postcode|ninumber|phone|mobile|gender|notes|comments)$/i;
+const PERSONAL_KEY = /^(firstname|surname|lastname|dateofbirth|dob|uln|email|address[1-4]|postcode|ninumber|phone|mobile|gender|notes|comments)$/i;
 
 export const REDACTED = '[redacted]';
 

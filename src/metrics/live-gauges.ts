@@ -21,8 +21,18 @@ interface RunRow {
 }
 
 async function addRunGauges(registry: Registry, db: DataSource, now: Date): Promise<void> {
-  const runs = new Gauge({ name: 'sai_sync_runs', help: 'Sync runs by state and trigger (every run kept; run summaries are never pruned).', labelNames: ['state', 'trigger'], registers: [registry] });
-  const dryRuns = new Gauge({ name: 'sai_dry_runs', help: 'Dry runs (Smart Assessor read, nothing written) by state; never counted in sai_sync_runs.', labelNames: ['state'], registers: [registry] });
+  const runs = new Gauge({
+    name: 'sai_sync_runs',
+    help: 'Sync runs by state and trigger (every run kept; run summaries are never pruned).',
+    labelNames: ['state', 'trigger'],
+    registers: [registry],
+  });
+  const dryRuns = new Gauge({
+    name: 'sai_dry_runs',
+    help: 'Dry runs (Smart Assessor read, nothing written) by state; never counted in sai_sync_runs.',
+    labelNames: ['state'],
+    registers: [registry],
+  });
   const counts = (await db.query(`SELECT state, trigger, dry_run, count(*)::int AS count FROM sync_run GROUP BY state, trigger, dry_run`)) as Array<{
     state: string;
     trigger: string;
@@ -34,9 +44,24 @@ async function addRunGauges(registry: Registry, db: DataSource, now: Date): Prom
     else runs.set({ state: row.state, trigger: row.trigger }, row.count);
   }
 
-  const lastDuration = new Gauge({ name: 'sai_sync_run_last_duration_seconds', help: 'How long the last finished run of each trigger took, from start to finish.', labelNames: ['trigger', 'state'], registers: [registry] });
-  const lastFinished = new Gauge({ name: 'sai_sync_run_last_finished_timestamp_seconds', help: 'When the last finished run of each trigger finished (Unix time).', labelNames: ['trigger', 'state'], registers: [registry] });
-  const lastJobs = new Gauge({ name: 'sai_sync_run_last_jobs', help: "The last finished run's jobs by state (total, completed, failed, waiting), per trigger.", labelNames: ['trigger', 'state'], registers: [registry] });
+  const lastDuration = new Gauge({
+    name: 'sai_sync_run_last_duration_seconds',
+    help: 'How long the last finished run of each trigger took, from start to finish.',
+    labelNames: ['trigger', 'state'],
+    registers: [registry],
+  });
+  const lastFinished = new Gauge({
+    name: 'sai_sync_run_last_finished_timestamp_seconds',
+    help: 'When the last finished run of each trigger finished (Unix time).',
+    labelNames: ['trigger', 'state'],
+    registers: [registry],
+  });
+  const lastJobs = new Gauge({
+    name: 'sai_sync_run_last_jobs',
+    help: "The last finished run's jobs by state (total, completed, failed, waiting), per trigger.",
+    labelNames: ['trigger', 'state'],
+    registers: [registry],
+  });
   for (const trigger of RUN_TRIGGERS) {
     // The newest finished (real) run of the trigger, through sync_run_started_idx (newest first): runs finish in about the order they start.
     const [last] = (await db.query(`SELECT id, trigger FROM sync_run WHERE trigger = $1 AND finished_at IS NOT NULL AND NOT dry_run ORDER BY created_at DESC LIMIT 1`, [
@@ -56,7 +81,12 @@ async function addRunGauges(registry: Registry, db: DataSource, now: Date): Prom
     help: 'How long the active whole-provider run (not a dry run) has been going (0: none is active).',
     registers: [registry],
   });
-  const activeJobs = new Gauge({ name: 'sai_sync_run_active_jobs', help: "The active whole-provider run's jobs by state (total, completed, failed, waiting).", labelNames: ['state'], registers: [registry] });
+  const activeJobs = new Gauge({
+    name: 'sai_sync_run_active_jobs',
+    help: "The active whole-provider run's jobs by state (total, completed, failed, waiting).",
+    labelNames: ['state'],
+    registers: [registry],
+  });
   const active = await activeWholeProviderRunId(db, false);
   const view = active ? await runView(db, active, now) : null;
   activeSeconds.set(view?.startedAt ? Math.max(0, (now.getTime() - Date.parse(view.startedAt)) / 1000) : 0);
@@ -65,7 +95,12 @@ async function addRunGauges(registry: Registry, db: DataSource, now: Date): Prom
 
 async function addQueueGauges(registry: Registry, producers: Producers, now: Date): Promise<void> {
   const depth = new Gauge({ name: 'sai_queue_jobs', help: 'Jobs in each queue by state.', labelNames: ['queue', 'state'], registers: [registry] });
-  const oldest = new Gauge({ name: 'sai_queue_oldest_waiting_seconds', help: 'Age of the oldest job waiting in each queue (0: none waits).', labelNames: ['queue'], registers: [registry] });
+  const oldest = new Gauge({
+    name: 'sai_queue_oldest_waiting_seconds',
+    help: 'Age of the oldest job waiting in each queue (0: none waits).',
+    labelNames: ['queue'],
+    registers: [registry],
+  });
   const queues = [...QUEUE_NAMES.map((name) => producers.queues[name]), producers.control];
   await Promise.all(
     queues.map(async (queue) => {

@@ -128,10 +128,9 @@ async function claimDue(db: DataSource, claimMs: number): Promise<ClaimedRow | u
 
 /** A run's first failures, oldest first, with anything shaped like personal data masked (as the queue dashboard does). */
 async function firstFailures(db: DataSource, runId: string): Promise<RunFailureLine[]> {
-  const rows = (await db.query(
-    `SELECT queue, subject_type, subject_ref, error FROM sync_event WHERE run_id = $1 AND outcome = 'failed' ORDER BY at, id LIMIT ${FIRST_FAILURES}`,
-    [runId],
-  )) as Array<{ queue: string; subject_type: string; subject_ref: string; error: string | null }>;
+  const rows = (await db.query(`SELECT queue, subject_type, subject_ref, error FROM sync_event WHERE run_id = $1 AND outcome = 'failed' ORDER BY at, id LIMIT ${FIRST_FAILURES}`, [
+    runId,
+  ])) as Array<{ queue: string; subject_type: string; subject_ref: string; error: string | null }>;
   return rows.map((row) => ({ queue: row.queue, subjectType: row.subject_type, subjectRef: row.subject_ref, error: row.error === null ? null : redactJobText(row.error) }));
 }
 
@@ -168,10 +167,11 @@ async function settle(db: DataSource, row: ClaimedRow, answer: WebhookAnswer, op
     return;
   }
   const waitMs = retryDelayMs(row.attempts, options.firstRetryMs);
-  await db.query(
-    `UPDATE run_notification SET next_attempt_at = now() + $3 * interval '1 millisecond', claimed_until = NULL, last_error = $4 WHERE run_id = $1 AND event = $2`,
-    [...key, waitMs, answer.error],
-  );
+  await db.query(`UPDATE run_notification SET next_attempt_at = now() + $3 * interval '1 millisecond', claimed_until = NULL, last_error = $4 WHERE run_id = $1 AND event = $2`, [
+    ...key,
+    waitMs,
+    answer.error,
+  ]);
   options.metrics?.notification(row.event, 'failed-attempt');
   options.log?.warn('run notification will be tried again', { runId: row.run_id, event: row.event, attempts: row.attempts, waitMs, reason: answer.error });
 }

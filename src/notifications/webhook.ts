@@ -25,7 +25,10 @@ export async function postToWebhook(url: string, body: unknown, idempotencyKey: 
     return { ok: false, error: `the webhook answered ${response.statusCode}` };
   } catch (error) {
     if (error instanceof RequestError) {
-      return { ok: false, error: error.name === 'TimeoutError' ? `the webhook did not answer within ${timeoutMs} ms` : `the webhook could not be reached (${error.code || error.name})` };
+      return {
+        ok: false,
+        error: error.name === 'TimeoutError' ? `the webhook did not answer within ${timeoutMs} ms` : `the webhook could not be reached (${error.code || error.name})`,
+      };
     }
     throw error;
   }

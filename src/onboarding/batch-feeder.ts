@@ -63,9 +63,9 @@ export async function feedBatch(db: DataSource, batchId: string, enrolments: Enr
     queued = await queueNext(db, batchId, enrolments, learnersToQueue(pace, { runActive, inQueue }));
   }
 
-  const [{ left }] = (await db.query(`SELECT count(*)::int AS left FROM enrolment_batch_learner WHERE batch_id = $1 AND state IN ('waiting', 'queued')`, [
-    batchId,
-  ])) as Array<{ left: number }>;
+  const [{ left }] = (await db.query(`SELECT count(*)::int AS left FROM enrolment_batch_learner WHERE batch_id = $1 AND state IN ('waiting', 'queued')`, [batchId])) as Array<{
+    left: number;
+  }>;
   if (left > 0) return { finished: false, queued };
   await db.query(`UPDATE enrolment_batch SET finished_at = now() WHERE id = $1 AND finished_at IS NULL`, [batchId]);
   return { finished: true, queued };

@@ -129,7 +129,10 @@ export async function batchView(db: DataSource, batchId: string): Promise<BatchV
 }
 
 /** GET /api/enrolments: the batches, newest first, each with its counts (its failures are on its own page). */
-export async function listBatches(db: DataSource, paging: { page: number; pageSize: number }): Promise<{ items: BatchSummary[]; page: number; pageSize: number; totalItems: number }> {
+export async function listBatches(
+  db: DataSource,
+  paging: { page: number; pageSize: number },
+): Promise<{ items: BatchSummary[]; page: number; pageSize: number; totalItems: number }> {
   const [rows, [{ total }]] = await Promise.all([
     db.query(`SELECT id, created_at, finished_at FROM enrolment_batch ORDER BY created_at DESC, id LIMIT $1 OFFSET $2`, [
       paging.pageSize,

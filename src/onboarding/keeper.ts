@@ -24,17 +24,29 @@ export async function keepOnboardingWork(db: DataSource, queue: OnboardingQueue)
   const report: KeeperReport = { requeued: 0, retried: 0, failed: 0 };
   const matches = (await db.query(`SELECT id FROM onboarding_match WHERE state = 'running'`)) as Array<{ id: string }>;
   for (const { id } of matches) {
-    await keepJob(queue, matchJobId(id), report, () => enqueueMatch(queue, id), async (job) => {
-      await markMatchFailed(db, id, job.failedReason || 'the match job failed');
-      report.failed += 1;
-    });
+    await keepJob(
+      queue,
+      matchJobId(id),
+      report,
+      () => enqueueMatch(queue, id),
+      async (job) => {
+        await markMatchFailed(db, id, job.failedReason || 'the match job failed');
+        report.failed += 1;
+      },
+    );
   }
   const batches = (await db.query(`SELECT id FROM enrolment_batch WHERE finished_at IS NULL`)) as Array<{ id: string }>;
   for (const { id } of batches) {
-    await keepJob(queue, batchJobId(id), report, () => enqueueBatchFeeder(queue, id), async (job) => {
-      await job.retry('failed', { resetAttemptsMade: true, resetAttemptsStarted: true });
-      report.retried += 1;
-    });
+    await keepJob(
+      queue,
+      batchJobId(id),
+      report,
+      () => enqueueBatchFeeder(queue, id),
+      async (job) => {
+        await job.retry('failed', { resetAttemptsMade: true, resetAttemptsStarted: true });
+        report.retried += 1;
+      },
+    );
   }
   return report;
 }

@@ -72,10 +72,9 @@ const fullName = (firstName: string | null | undefined, surname: string | null |
  * a match already ready or failed is left alone. Answers false when there was nothing to do.
  */
 export async function runMatch(matchId: string, deps: MatchDeps): Promise<boolean> {
-  const [started] = (await deps.db.query(
-    `UPDATE onboarding_match SET started_at = now(), pages_read = 0, pages_total = NULL WHERE id = $1 AND state = 'running' RETURNING id`,
-    [matchId],
-  )) as [Array<{ id: string }>, number];
+  const [started] = (await deps.db.query(`UPDATE onboarding_match SET started_at = now(), pages_read = 0, pages_total = NULL WHERE id = $1 AND state = 'running' RETURNING id`, [
+    matchId,
+  ])) as [Array<{ id: string }>, number];
   if (started.length === 0) return false;
   const records = await readSmartAssessor(matchId, deps);
   const mis = await readMis(deps.db);

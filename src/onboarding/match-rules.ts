@@ -107,8 +107,7 @@ function byMisReference<M extends MisSide, S extends SaSide>(): MatchRule<M, S> 
 }
 
 export function learnerRules<M extends MisLearnerKeys, S extends SaLearnerKeys>(): Array<MatchRule<M, S>> {
-  const nameAndBirth = (record: MisLearnerKeys | SaLearnerKeys) =>
-    joined(name(record.firstName), name(record.surname), normalise('date', record.dateOfBirth));
+  const nameAndBirth = (record: MisLearnerKeys | SaLearnerKeys) => joined(name(record.firstName), name(record.surname), normalise('date', record.dateOfBirth));
   return [
     byMisReference<M, S>(),
     { basis: 'uln', misKey: (record) => compact(record.uln), saKey: (record) => compact(record.uln) },

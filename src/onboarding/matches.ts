@@ -141,7 +141,10 @@ export async function matchView(db: DataSource, matchId: string, paging: { page:
 }
 
 /** GET /api/onboarding/matches: the matches, newest first. */
-export async function listMatches(db: DataSource, paging: { page: number; pageSize: number }): Promise<{ items: MatchSummary[]; page: number; pageSize: number; totalItems: number }> {
+export async function listMatches(
+  db: DataSource,
+  paging: { page: number; pageSize: number },
+): Promise<{ items: MatchSummary[]; page: number; pageSize: number; totalItems: number }> {
   const [rows, [{ total }]] = await Promise.all([
     db.query(`SELECT * FROM onboarding_match ORDER BY created_at DESC, id LIMIT $1 OFFSET $2`, [paging.pageSize, (paging.page - 1) * paging.pageSize]) as Promise<MatchRow[]>,
     db.query(`SELECT count(*)::int AS total FROM onboarding_match`) as Promise<Array<{ total: number }>>,

@@ -30,12 +30,7 @@ export async function queueLearnerRunJob(db: DataSource, producers: Producers, r
  * collapse; a job of it that is running then runs once more afterwards. Refused
  * (IntegrationDisabledError) while the integration is disabled.
  */
-export async function requestLearnerSync(
-  db: DataSource,
-  producers: Producers,
-  learnerIdent: string,
-  options: { now?: Date } = {},
-): Promise<{ runId: string; jobIds: string[] }> {
+export async function requestLearnerSync(db: DataSource, producers: Producers, learnerIdent: string, options: { now?: Date } = {}): Promise<{ runId: string; jobIds: string[] }> {
   const [learner] = (await db.query(`SELECT id, smart_assessor_id FROM learner WHERE learner_ident = $1`, [learnerIdent])) as Array<{
     id: number;
     smart_assessor_id: string | null;

@@ -78,11 +78,7 @@ export class OutcomeGroup {
     private readonly db: DataSource,
     options: OutcomeGroupOptions = {},
   ) {
-    this.gatherer = new Gatherer(
-      (group) => this.commitGroup(group),
-      { maxItems: options.maxJobs ?? DEFAULT_MAX_JOBS, windowMs: options.windowMs ?? DEFAULT_WINDOW_MS },
-      takeGroup,
-    );
+    this.gatherer = new Gatherer((group) => this.commitGroup(group), { maxItems: options.maxJobs ?? DEFAULT_MAX_JOBS, windowMs: options.windowMs ?? DEFAULT_WINDOW_MS }, takeGroup);
   }
 
   /**

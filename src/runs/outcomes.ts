@@ -301,7 +301,14 @@ function lockLearners(commits: readonly OutcomeCommit[], learners: unknown[][]):
  */
 function outcomeStatements(commits: readonly StatementCommit[]): SqlStatement[] {
   const learners = learnerParameters(commits);
-  return [...lockLearners(commits, learners), ...commits.flatMap((commit) => commit.writes), recordOutcomesStatement(commits.map(({ record }) => record), learners)];
+  return [
+    ...lockLearners(commits, learners),
+    ...commits.flatMap((commit) => commit.writes),
+    recordOutcomesStatement(
+      commits.map(({ record }) => record),
+      learners,
+    ),
+  ];
 }
 
 /**

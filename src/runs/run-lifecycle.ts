@@ -48,13 +48,7 @@ function isActiveRunConflict(error: unknown): boolean {
  * (ActiveRunError otherwise): a dry run never holds back a real one, the scheduled run
  * least of all.
  */
-export async function createWholeProviderRun(
-  db: DataSource,
-  trigger: WholeProviderTrigger,
-  asOfDate: string,
-  settings: RunSettings,
-  dryRun = false,
-): Promise<string> {
+export async function createWholeProviderRun(db: DataSource, trigger: WholeProviderTrigger, asOfDate: string, settings: RunSettings, dryRun = false): Promise<string> {
   try {
     const [row] = (await db.query(`INSERT INTO sync_run (trigger, state, as_of_date, settings, dry_run) VALUES ($1, 'queued', $2, $3, $4) RETURNING id`, [
       trigger,
@@ -83,12 +77,7 @@ export async function scheduledRunOf(db: DataSource, asOfDate: string): Promise<
  * way; its jobs only record what they would change. Refused (IntegrationDisabledError)
  * while the integration is disabled.
  */
-export async function startRun(
-  db: DataSource,
-  producers: Producers,
-  trigger: WholeProviderTrigger,
-  options: { now?: Date; dryRun?: boolean } = {},
-): Promise<{ runId: string }> {
+export async function startRun(db: DataSource, producers: Producers, trigger: WholeProviderTrigger, options: { now?: Date; dryRun?: boolean } = {}): Promise<{ runId: string }> {
   const asOfDate = ukToday(options.now ?? new Date());
   const settings = await currentRunSettings(db);
   refuseWhileDisabled(settings, options.dryRun ? 'a dry run' : 'a synchronisation run');

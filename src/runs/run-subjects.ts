@@ -81,7 +81,7 @@ export interface SubjectPage {
 
 /** The rows of a keyset-paged query (`page` answers the rows after an id, in id order), a page at a time. */
 async function* keysetPages<R extends { id: number }>(page: (afterId: number) => Promise<R[]>): AsyncGenerator<R[]> {
-  for (let after = 0; ; ) {
+  for (let after = 0; ;) {
     const rows = await page(after);
     if (rows.length === 0) return;
     yield rows;
@@ -116,15 +116,10 @@ export async function oneLearnerSubjects(db: DataSource, learnerId: number, sett
      ORDER BY o.id`,
     [learnerId, settings.secondAssessorRole],
   );
-  const organisations: RunRecord[] = await db.query(
-    `SELECT g.id, g.ref FROM organisation g WHERE g.id = (SELECT placement_organisation_id FROM learner WHERE id = $1)`,
-    [learnerId],
-  );
-  return [
-    ...learnerSubjects({ id: learner.id, learnerIdent: learner.learner_ident }, settings),
-    ...officers.map(officerSubject),
-    ...organisations.map(organisationSubject),
-  ];
+  const organisations: RunRecord[] = await db.query(`SELECT g.id, g.ref FROM organisation g WHERE g.id = (SELECT placement_organisation_id FROM learner WHERE id = $1)`, [
+    learnerId,
+  ]);
+  return [...learnerSubjects({ id: learner.id, learnerIdent: learner.learner_ident }, settings), ...officers.map(officerSubject), ...organisations.map(organisationSubject)];
 }
 
 /** Of `subjects`, those that have no sync event in the run yet (a resumed fan-out or the reconciler must not do them twice). */

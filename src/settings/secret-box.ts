@@ -89,7 +89,9 @@ export async function loadSecretBox(config: Pick<Config, 'SETTINGS_ENCRYPTION_KE
   await writeFile(draft, randomBytes(KEY_BYTES).toString('hex') + '\n', { flag: 'wx', mode: 0o600 });
   try {
     await link(draft, path);
-    logger.warn('SETTINGS_ENCRYPTION_KEY is not set: generated a settings encryption key; keep this file (and back it up) or the stored Smart Assessor secrets cannot be read', { path });
+    logger.warn('SETTINGS_ENCRYPTION_KEY is not set: generated a settings encryption key; keep this file (and back it up) or the stored Smart Assessor secrets cannot be read', {
+      path,
+    });
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
   } finally {

@@ -246,19 +246,11 @@ export class SmartAssessorClient implements SmartAssessorApi {
   }
 
   setLearnerPlannedOtj(learnerId: string, plannedHours: number): Promise<OtjHours> {
-    return this.call(
-      { operation: 'setLearnerPlannedOtj', method: 'PUT', path: `learners/${segment(learnerId)}/otj`, json: { plannedHours } },
-      OtjAnswer,
-    );
+    return this.call({ operation: 'setLearnerPlannedOtj', method: 'PUT', path: `learners/${segment(learnerId)}/otj`, json: { plannedHours } }, OtjAnswer);
   }
 
   /** The record already found by misReference, else a create; a 409 names the record a lost answer created. */
-  private async ensure(
-    found: { id: string; misReference: string | null }[],
-    misReference: string,
-    create: Request,
-    dto: new () => object,
-  ): Promise<Ensured> {
+  private async ensure(found: { id: string; misReference: string | null }[], misReference: string, create: Request, dto: new () => object): Promise<Ensured> {
     const existing = found.find((item) => item.misReference === misReference);
     if (existing) return { id: existing.id, created: false };
     try {
@@ -418,7 +410,10 @@ export function createSmartAssessorClient(options: SmartAssessorClientOptions): 
  * one: the site is a hash tag, so on a Redis Cluster they share a slot.
  */
 export function defaultBudgetKey(baseUrl: string, username: string): string {
-  const site = createHash('sha256').update(`${baseUrl.replace(/\/+$/, '')}\n${username}`).digest('hex').slice(0, 16);
+  const site = createHash('sha256')
+    .update(`${baseUrl.replace(/\/+$/, '')}\n${username}`)
+    .digest('hex')
+    .slice(0, 16);
   return `sai:smart-assessor-budget:{${site}}`;
 }
 

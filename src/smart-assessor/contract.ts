@@ -89,18 +89,13 @@ export class SmartAssessorContract {
         };
 
         const requestBody = spec.requestBody as Json | undefined;
-        const body = requestBody
-          ? strict.compile({ $ref: `${DOCUMENT_ID}${pointer}/requestBody/content/application~1json/schema` })
-          : undefined;
+        const body = requestBody ? strict.compile({ $ref: `${DOCUMENT_ID}${pointer}/requestBody/content/application~1json/schema` }) : undefined;
 
         const responses = new Map<number, ValidateFunction | null>();
         for (const [status, response] of Object.entries((spec.responses ?? {}) as Record<string, Json>)) {
           const resolved = this.resolve(response, `${pointer}/responses/${status}`);
           const content = (resolved.value.content as Json | undefined)?.['application/json'] as Json | undefined;
-          responses.set(
-            Number(status),
-            content?.schema ? strict.compile({ $ref: `${DOCUMENT_ID}${resolved.pointer}/content/application~1json/schema` }) : null,
-          );
+          responses.set(Number(status), content?.schema ? strict.compile({ $ref: `${DOCUMENT_ID}${resolved.pointer}/content/application~1json/schema` }) : null);
         }
         const statuses = [...responses.keys()].sort((a, b) => a - b);
         const successStatus = statuses.find((status) => status >= 200 && status < 300);

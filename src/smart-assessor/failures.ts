@@ -33,15 +33,18 @@ export function failureFromAnswer(operation: string, target: string, status: num
   }
   if (status === 409) {
     const existingId = body?.error.details?.existingId;
-    return new SmartAssessorError(
-      'permanent',
-      `Smart Assessor already has this record (${operation})${said}${typeof existingId === 'string' ? `; its id is ${existingId}` : ''}`,
-      { ...base, ...(typeof existingId === 'string' ? { existingId } : {}) },
-    );
+    return new SmartAssessorError('permanent', `Smart Assessor already has this record (${operation})${said}${typeof existingId === 'string' ? `; its id is ${existingId}` : ''}`, {
+      ...base,
+      ...(typeof existingId === 'string' ? { existingId } : {}),
+    });
   }
   if (status === 400) {
     const fields = stringFields(body?.error.details?.fields);
-    const reasons = fields ? `: ${Object.entries(fields).map(([field, reason]) => `${field} ${reason}`).join('; ')}` : said;
+    const reasons = fields
+      ? `: ${Object.entries(fields)
+          .map(([field, reason]) => `${field} ${reason}`)
+          .join('; ')}`
+      : said;
     return new SmartAssessorError('permanent', `Smart Assessor refused ${operation} as invalid${reasons}`, { ...base, ...(fields ? { fields } : {}) });
   }
   return new SmartAssessorError('permanent', `Smart Assessor answered ${operation} with ${status}${said}`, base);

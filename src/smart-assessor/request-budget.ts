@@ -164,11 +164,9 @@ export class RequestBudget {
     }
     // A pause this client heard of itself holds even if Redis lost it (throws, with the longer wait of the two).
     if (this.localPauseUntil > this.now()) await this.throwIfPaused(operation);
-    const [pausedMs, spent] = (await SPEND.run(redis, [this.pauseKey, `${this.secondKeyPrefix}:${second}`], [SECOND_KEY_TTL_SECONDS]).catch(
-      (error: Error) => {
-        throw unreadable(error);
-      },
-    )) as [number, number];
+    const [pausedMs, spent] = (await SPEND.run(redis, [this.pauseKey, `${this.secondKeyPrefix}:${second}`], [SECOND_KEY_TTL_SECONDS]).catch((error: Error) => {
+      throw unreadable(error);
+    })) as [number, number];
     if (pausedMs > 0) throw paused(operation, pausedMs);
     return spent <= allowed;
   }

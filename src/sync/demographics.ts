@@ -132,11 +132,7 @@ function planFields(mode: DemographicsMode, settings: PushOnly, record: string, 
  * Pull modes SA gets the PICS ULN when it differs (and PICS has one); in None nothing at all.
  * Push-only settings (a live run's) leave a Pull mode the ULN alone.
  */
-export function planLearnerDemographics(
-  pics: PicsLearner,
-  sa: LearnerDemographics,
-  settings: LearnerDemographicsSettings,
-): DemographicsPlan<LearnerUpdate, LearnerMisUpdate> {
+export function planLearnerDemographics(pics: PicsLearner, sa: LearnerDemographics, settings: LearnerDemographicsSettings): DemographicsPlan<LearnerUpdate, LearnerMisUpdate> {
   const mode = settings.learnerDemographicsMode;
   const record = learnerRecord(pics.learnerIdent);
   const kinds: Record<string, ValueKind> = settings.updateLearnerGender ? { ...LEARNER_DEMOGRAPHIC_FIELDS, gender: 'text' } : LEARNER_DEMOGRAPHIC_FIELDS;
@@ -146,11 +142,7 @@ export function planLearnerDemographics(
 }
 
 /** A linked officer's details per the Officer Demographics Mode (`sa` is their SA assessor). */
-export function planOfficerDemographics(
-  pics: PicsOfficer,
-  sa: AssessorFields,
-  settings: OfficerDemographicsSettings,
-): DemographicsPlan<AssessorFields, OfficerMisUpdate> {
+export function planOfficerDemographics(pics: PicsOfficer, sa: AssessorFields, settings: OfficerDemographicsSettings): DemographicsPlan<AssessorFields, OfficerMisUpdate> {
   const plan = planFields(settings.officerDemographicsMode, settings, officerRecord(pics.ref), OFFICER_DEMOGRAPHIC_FIELDS, pics, sa);
   return plan as DemographicsPlan<AssessorFields, OfficerMisUpdate>;
 }
@@ -164,7 +156,6 @@ export function planOrganisationDemographics(
   const plan = planFields(settings.organisationDemographicsMode, settings, organisationRecord(pics.ref), ORGANISATION_DEMOGRAPHIC_FIELDS, pics, sa);
   return plan as DemographicsPlan<EmployerFields, OrganisationMisUpdate>;
 }
-
 
 /**
  * The plan without the pushes that invalid PICS data holds back (SPEC.md §4: invalid data

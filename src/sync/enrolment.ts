@@ -62,11 +62,7 @@ export interface LearnerEnrolmentSettings {
  * assessor; `studentId` = LRN only when Set Student ID to LRN is on, gender only when
  * Update Learner Gender is on, `sendWelcomeEmail` from its setting.
  */
-export function learnerCreateBody(
-  learner: PicsLearner,
-  links: { employerId: string; assessorId: string },
-  settings: LearnerEnrolmentSettings,
-): LearnerCreate {
+export function learnerCreateBody(learner: PicsLearner, links: { employerId: string; assessorId: string }, settings: LearnerEnrolmentSettings): LearnerCreate {
   const body: LearnerCreate = {
     misReference: learner.learnerIdent,
     firstName: text(learner.firstName),

@@ -21,16 +21,7 @@
 
 /** Record shapes and names shared by the rules. */
 export type { PicsLearner, PicsOfficer, PicsOrganisation } from './records.js';
-export {
-  aimRecord,
-  learnerRecord,
-  learnerSubject,
-  officerRecord,
-  officerSubject,
-  organisationRecord,
-  organisationSubject,
-  reviewRecord,
-} from './records.js';
+export { aimRecord, learnerRecord, learnerSubject, officerRecord, officerSubject, organisationRecord, organisationSubject, reviewRecord } from './records.js';
 
 /** Comparing (every queue): normalise, then equal means no change; a blank never overwrites. */
 export { isBlank, normalise, normaliseQualificationReference, sameValue, type ValueKind } from './normalise.js';
@@ -65,13 +56,7 @@ export {
 } from './validation.js';
 
 /** Enrolment queue: the create bodies of SPEC.md §3. */
-export {
-  assessorCreateBody,
-  employerCreateBody,
-  learnerCourseCreateBody,
-  learnerCreateBody,
-  type LearnerEnrolmentSettings,
-} from './enrolment.js';
+export { assessorCreateBody, employerCreateBody, learnerCourseCreateBody, learnerCreateBody, type LearnerEnrolmentSettings } from './enrolment.js';
 
 /** Demographics, officers and organisations queues: what to push or pull per mode, less what invalid data holds back. */
 export {

@@ -46,8 +46,7 @@ export function postcodeProblem(value: string): string | null {
 
 // ajv-formats' "email" (full mode): what Smart Assessor's contract (format: email) is checked
 // with, so an address that passes here is not refused there.
-const EMAIL =
-  /^[a-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[a-z0-9!#$%&'*+/=?^_`{|}~-]+)*@(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$/i;
+const EMAIL = /^[a-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[a-z0-9!#$%&'*+/=?^_`{|}~-]+)*@(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$/i;
 
 /** An email address as it would be sent: no surrounding spaces, one @, a dotted domain. */
 export function emailProblem(value: string): string | null {
@@ -82,10 +81,7 @@ function checkFields(record: string, values: object, rules: Record<string, Field
       continue;
     }
     const text = String(value);
-    const reason =
-      rule.maxLength !== undefined && [...text].length > rule.maxLength
-        ? `is longer than the ${rule.maxLength} characters Smart Assessor allows`
-        : rule.check?.(text);
+    const reason = rule.maxLength !== undefined && [...text].length > rule.maxLength ? `is longer than the ${rule.maxLength} characters Smart Assessor allows` : rule.check?.(text);
     if (reason) problems.push({ record, field, value, reason });
   }
   return problems;

@@ -44,19 +44,26 @@ describe('admin UI: enrolment kept in step, in a browser', function () {
     const problems = watchPageProblems(page);
     const notice = page.locator('#unsupported-aims');
     await notice.waitFor();
-    expect(await notice.textContent()).to.include(`${ident}-TL (ST0385 Team Leader or Supervisor (Level 3))`).and.not.include(`${ident}-FS`);
+    expect(await notice.textContent())
+      .to.include(`${ident}-TL (ST0385 Team Leader or Supervisor (Level 3))`)
+      .and.not.include(`${ident}-FS`);
     expect(await cellOf(page, `${ident}-TL`).textContent()).to.equal('not supported');
     expect(await cellOf(page, `${ident}-FS`).textContent()).to.equal('supported: enrolled at the next sync');
 
     await page.click('#update-in-sa');
     await page.locator('#status.ok', { hasText: 'Update finished' }).waitFor({ timeout: 60_000 });
 
-    const learner = (await stack.api.get(`/api/learners/${ident}`)).body as { qualifications: Array<{ aimRef: string; inSmartAssessor: string; smartAssessorLearnerCourseId: string | null }> };
+    const learner = (await stack.api.get(`/api/learners/${ident}`)).body as {
+      qualifications: Array<{ aimRef: string; inSmartAssessor: string; smartAssessorLearnerCourseId: string | null }>;
+    };
     const enrolled = learner.qualifications.find((aim) => aim.aimRef === `${ident}-FS`)!;
     expect(enrolled.inSmartAssessor).to.equal('enrolled');
     expect(enrolled.smartAssessorLearnerCourseId).to.be.a('string');
     expect(learner.qualifications.find((aim) => aim.aimRef === `${ident}-TL`)!.inSmartAssessor).to.equal('unsupported');
-    await page.locator('#qualification-table tbody tr', { hasText: `${ident}-FS` }).locator('td', { hasText: enrolled.smartAssessorLearnerCourseId! }).waitFor();
+    await page
+      .locator('#qualification-table tbody tr', { hasText: `${ident}-FS` })
+      .locator('td', { hasText: enrolled.smartAssessorLearnerCourseId! })
+      .waitFor();
     await page.locator('#history-table', { hasText: `aim ${ident}-FS saLearnerCourseId: (blank) → ${enrolled.smartAssessorLearnerCourseId} (to Smart Assessor)` }).waitFor();
     expect(await page.locator('#history-table .outcome.failed').count(), 'the unsupported aim fails nothing').to.equal(0);
     expect(problems).to.deep.equal([]);

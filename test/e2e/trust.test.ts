@@ -52,7 +52,12 @@ describe('admin UI: nothing lost, shown plainly', function () {
 
   it('shows a review value kept against a blank from Smart Assessor, and a job that failed in part, with what went through', async () => {
     expect((await stack.api.put('/api/settings', { learnerDemographicsMode: 'Push' })).status).to.equal(200);
-    const session = stack.simulator.store.addSession(saLearnerId, { sessionType: 'FormalReview', startTime: '2026-09-01T10:00:00Z', status: 'Attended', comments: 'Unit 4 evidence reviewed.' });
+    const session = stack.simulator.store.addSession(saLearnerId, {
+      sessionType: 'FormalReview',
+      startTime: '2026-09-01T10:00:00Z',
+      status: 'Attended',
+      comments: 'Unit 4 evidence reviewed.',
+    });
     await syncToTheEnd();
     Object.assign(session, { status: null, comments: null, updatedAt: Date.now() });
     await stack.db.query(`UPDATE learner SET ni_number = 'QQ123456C', email = 'sent.anyway@example.org' WHERE learner_ident = $1`, [ident]);
@@ -72,7 +77,9 @@ describe('admin UI: nothing lost, shown plainly', function () {
     expect(await partial.locator('ul.changes li').allTextContents()).to.satisfy((items: string[]) =>
       items.some((item) => item.startsWith(`learner ${ident} email: `) && item.endsWith('→ sent.anyway@example.org (to Smart Assessor)')),
     );
-    expect(await page.locator('#last-error').textContent()).to.equal(`demographics: learner ${ident}: niNumber "QQ123456C" starts with a letter never used first (D, F, I, Q, U or V)`);
+    expect(await page.locator('#last-error').textContent()).to.equal(
+      `demographics: learner ${ident}: niNumber "QQ123456C" starts with a letter never used first (D, F, I, Q, U or V)`,
+    );
 
     await partial.locator(`a[href="/runs/${runId}"]`).click();
     await page.waitForURL(`**/runs/${runId}`);

@@ -152,11 +152,7 @@ describe('the pipeline under fire', function () {
     );
     await current.postgresProxy.restore();
     await current.waitForRun(runId);
-    await expectFaultFreeEndState(
-      current,
-      runId,
-      `PostgreSQL refused every connection (open ones reset) after ${before} outcomes, until ${delayed} jobs were waiting to retry`,
-    );
+    await expectFaultFreeEndState(current, runId, `PostgreSQL refused every connection (open ones reset) after ${before} outcomes, until ${delayed} jobs were waiting to retry`);
   });
 
   /**
@@ -217,11 +213,7 @@ describe('the pipeline under fire', function () {
     const current = await open();
     current.simulator.setFaults({ malformedRate: 0.08 });
     const runId = await current.startRun();
-    await waitFor(
-      '6 malformed answers or the end of the run',
-      async () => current.simulator.store.counters.injected.malformed >= 6 || (await runOver(current, runId)),
-      90_000,
-    );
+    await waitFor('6 malformed answers or the end of the run', async () => current.simulator.store.counters.injected.malformed >= 6 || (await runOver(current, runId)), 90_000);
     current.simulator.setFaults({ malformedRate: 0 });
     await current.waitForRun(runId);
 

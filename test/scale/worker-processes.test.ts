@@ -18,7 +18,9 @@ export async function stopWorkers(rig: FaultRig): Promise<void> {
   await waitFor(
     'the database connections of the worker processes to close',
     async () => {
-      const [row] = (await rig.db.query(`SELECT count(*)::int AS open FROM pg_stat_activity WHERE datname = current_database() AND application_name = 'sai-bench-workers'`)) as Array<{ open: number }>;
+      const [row] = (await rig.db.query(
+        `SELECT count(*)::int AS open FROM pg_stat_activity WHERE datname = current_database() AND application_name = 'sai-bench-workers'`,
+      )) as Array<{ open: number }>;
       return row.open === 0;
     },
     10_000,
@@ -41,7 +43,9 @@ describe(`${WORKER_PROCESSES} worker processes on one run`, function () {
     const run = await rig.waitForRun(runId);
     await stopWorkers(rig);
     const [{ events }] = (await rig.db.query(`SELECT count(*)::int AS events FROM sync_event WHERE run_id = $1`, [runId])) as Array<{ events: number }>;
-    process.stdout.write(`      · ${run.learners} learners, ${run.jobs_total} jobs, ${run.changes} changes in ${run.seconds?.toFixed(1)} s over ${WORKER_PROCESSES} worker processes\n`);
+    process.stdout.write(
+      `      · ${run.learners} learners, ${run.jobs_total} jobs, ${run.changes} changes in ${run.seconds?.toFixed(1)} s over ${WORKER_PROCESSES} worker processes\n`,
+    );
     expect({ state: run.state, completed: run.jobs_completed, failed: run.jobs_failed, events }).to.deep.equal({
       state: 'completed',
       completed: run.jobs_total,

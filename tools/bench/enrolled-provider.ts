@@ -113,10 +113,10 @@ export async function enrolGeneratedProvider(options: ProviderEnrolmentOptions):
 
   const supported = [...courseOf];
   await db.transaction(async (manager) => {
-    await manager.query(
-      `UPDATE qualification q SET sa_course_id = v.course FROM unnest($1::varchar[], $2::varchar[]) AS v(reference, course) WHERE q.reference = v.reference`,
-      [supported.map(([reference]) => reference), supported.map(([, course]) => course)],
-    );
+    await manager.query(`UPDATE qualification q SET sa_course_id = v.course FROM unnest($1::varchar[], $2::varchar[]) AS v(reference, course) WHERE q.reference = v.reference`, [
+      supported.map(([reference]) => reference),
+      supported.map(([, course]) => course),
+    ]);
     await manager.query(`UPDATE organisation SET additional_id = $2 || ref WHERE ref = ANY($1::varchar[])`, [[...employers.keys()], saEmployerId('')]);
     await manager.query(`UPDATE officer SET additional_id = $2 || ref WHERE ref = ANY($1::varchar[])`, [[...assessors.keys()], saAssessorId('')]);
     await manager.query(`UPDATE learner SET smart_assessor_id = $2 || learner_ident WHERE learner_ident = ANY($1::varchar[])`, [enrolled, saLearnerId('')]);

@@ -79,15 +79,19 @@ interface EligibleLearner {
 }
 
 async function eligibleLearners(db: DataSource, today: string): Promise<EligibleLearner[]> {
-  return db.query(
-    `SELECT l.id, l.learner_ident AS ident, l.smart_assessor_id AS "saLearnerId", l.email FROM learner l WHERE ${ELIGIBLE_LEARNER_SQL} ORDER BY l.id`,
-    [eligibilityCutoff(today)],
-  );
+  return db.query(`SELECT l.id, l.learner_ident AS ident, l.smart_assessor_id AS "saLearnerId", l.email FROM learner l WHERE ${ELIGIBLE_LEARNER_SQL} ORDER BY l.id`, [
+    eligibilityCutoff(today),
+  ]);
 }
 
 /** Waits until every edited learner's last email is in Smart Assessor; gives up when no write has come for the bench's stuck time. */
 async function drained(recorder: WriteRecorder, edits: readonly EmailEdit[]): Promise<number> {
-  await waitUntil('every edit in Smart Assessor', async () => allDelivered(edits, recorder.writes), 100, () => Date.now() - (recorder.writes.at(-1)?.at ?? edits[0].at));
+  await waitUntil(
+    'every edit in Smart Assessor',
+    async () => allDelivered(edits, recorder.writes),
+    100,
+    () => Date.now() - (recorder.writes.at(-1)?.at ?? edits[0].at),
+  );
   return recorder.writes.at(-1)?.at ?? Date.now();
 }
 
@@ -151,7 +155,12 @@ async function importLanding(db: DataSource, options: LiveBenchOptions, today: s
 async function timeUpdateLearner(db: DataSource, producers: Producers, ident: string): Promise<number> {
   const started = performance.now();
   const { runId } = await requestLearnerSync(db, producers, ident);
-  await waitUntil(`Update Learner of ${ident}`, async () => (await db.query(`SELECT state FROM sync_run WHERE id = $1`, [runId]))[0].state !== 'running', 100, () => performance.now() - started);
+  await waitUntil(
+    `Update Learner of ${ident}`,
+    async () => (await db.query(`SELECT state FROM sync_run WHERE id = $1`, [runId]))[0].state !== 'running',
+    100,
+    () => performance.now() - started,
+  );
   return (performance.now() - started) / 1000;
 }
 
@@ -201,9 +210,12 @@ export async function runLiveBench(config: Config, options: LiveBenchOptions, pr
     // Asked for once the live backlog is being worked: it must not wait behind it.
     const updateLearner =
       learners.length > 0
-        ? waitUntil('the first live write', async () => recorder!.writes.length > 0, 20, () => Date.now() - landed.edits[0].at).then(() =>
-            timeUpdateLearner(db!, producers, learners[learners.length - 1].ident),
-          )
+        ? waitUntil(
+            'the first live write',
+            async () => recorder!.writes.length > 0,
+            20,
+            () => Date.now() - landed.edits[0].at,
+          ).then(() => timeUpdateLearner(db!, producers, learners[learners.length - 1].ident))
         : Promise.resolve(null);
     const phase = await phaseResult(simulator, recorder, landed.edits, before);
     const perMinute = options.rateLimitPerMinute;

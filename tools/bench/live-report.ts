@@ -24,7 +24,9 @@ function deliveryLine(phase: LivePhase): string {
 export function formatLiveBenchResult(result: LiveBenchResult): string {
   const { options, steady, importLanding } = result;
   const limit = options.rateLimitPerMinute === null ? 'no rate limit' : `a rate limit of ${whole(options.rateLimitPerMinute)} requests a minute`;
-  const rows: Array<[string, string]> = [['live sync', `${whole(result.enrolled)} enrolled learners, ${limit}, ${options.workerProcesses} worker process(es); set up in ${result.setupSeconds.toFixed(1)} s`]];
+  const rows: Array<[string, string]> = [
+    ['live sync', `${whole(result.enrolled)} enrolled learners, ${limit}, ${options.workerProcesses} worker process(es); set up in ${result.setupSeconds.toFixed(1)} s`],
+  ];
   if (steady) {
     rows.push(
       ['steady edits', `${options.editsPerSecond} email edits a second for ${options.editSeconds} s, each a SQL UPDATE from another connection`],
@@ -37,7 +39,10 @@ export function formatLiveBenchResult(result: LiveBenchResult): string {
     ['import landing', `every learner's email changed by one import, committed in ${importLanding.importSeconds.toFixed(1)} s`],
     ['  delivered', deliveryLine(importLanding)],
     ['  commit → write', `${latencyLine(importLanding)}; the last in Smart Assessor ${importLanding.seconds.toFixed(1)} s after the commit`],
-    ['  Smart Assessor', `${whole(importLanding.smartAssessorCalls)} calls (${(importLanding.smartAssessorCalls / Math.max(1, importLanding.learners)).toFixed(2)} per learner, ${whole(importLanding.rateLimited429s)} answered 429)`],
+    [
+      '  Smart Assessor',
+      `${whole(importLanding.smartAssessorCalls)} calls (${(importLanding.smartAssessorCalls / Math.max(1, importLanding.learners)).toFixed(2)} per learner, ${whole(importLanding.rateLimited429s)} answered 429)`,
+    ],
   );
   if (importLanding.budgetSeconds !== null) {
     rows.push([
@@ -47,7 +52,9 @@ export function formatLiveBenchResult(result: LiveBenchResult): string {
   }
   rows.push([
     '  Update Learner',
-    importLanding.updateLearnerSeconds === null ? 'n/a' : `requested as the first live write came in, finished ${importLanding.updateLearnerSeconds.toFixed(1)} s later (goal: ahead of the live backlog)`,
+    importLanding.updateLearnerSeconds === null
+      ? 'n/a'
+      : `requested as the first live write came in, finished ${importLanding.updateLearnerSeconds.toFixed(1)} s later (goal: ahead of the live backlog)`,
   ]);
   const width = Math.max(...rows.map(([label]) => label.length));
   return rows.map(([label, value]) => `${label.padEnd(width)}  ${value}`).join('\n');

@@ -75,7 +75,14 @@ export async function runOnboardingBench(config: Config, options: OnboardingBenc
   const prefix = `${config.QUEUE_PREFIX}-bench-onboarding-${process.pid}`;
   const encryptionKey = randomBytes(32).toString('hex');
   const today = ukToday();
-  const env: NodeJS.ProcessEnv = { ...process.env, DATABASE_URL: databaseUrl, REDIS_URL: config.REDIS_URL, QUEUE_PREFIX: prefix, SETTINGS_ENCRYPTION_KEY: encryptionKey, LOG_LEVEL: 'warn' };
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    DATABASE_URL: databaseUrl,
+    REDIS_URL: config.REDIS_URL,
+    QUEUE_PREFIX: prefix,
+    SETTINGS_ENCRYPTION_KEY: encryptionKey,
+    LOG_LEVEL: 'warn',
+  };
   const redis = connectRedis(producerConnection(config.REDIS_URL));
   const queue = createOnboardingQueue({ connection: workerConnection(config.REDIS_URL), prefix });
   const children: BenchChild[] = [];
@@ -111,7 +118,11 @@ export async function runOnboardingBench(config: Config, options: OnboardingBenc
     await waitUntil(
       `match ${matchId} to be ready`,
       async () => {
-        const [row] = (await db!.query(`SELECT state, pages_read, error FROM onboarding_match WHERE id = $1`, [matchId])) as Array<{ state: string; pages_read: number; error: string | null }>;
+        const [row] = (await db!.query(`SELECT state, pages_read, error FROM onboarding_match WHERE id = $1`, [matchId])) as Array<{
+          state: string;
+          pages_read: number;
+          error: string | null;
+        }>;
         if (row.state === 'failed') throw new Error(`The match failed: ${row.error}`);
         if (row.pages_read !== lastPages) movedAt = Date.now();
         lastPages = row.pages_read;
@@ -185,10 +196,7 @@ export async function runOnboardingBench(config: Config, options: OnboardingBenc
         rateLimited429s: enrolCounters.byStatus['429'] ?? 0,
         created: { employers: after.employers - before.employers, assessors: after.assessors - before.assessors, learners: after.learners - before.learners },
       },
-      memory: [
-        ...reports.map((report, index) => ({ name: `worker ${index + 1}`, peakBytes: report.peakMemoryBytes })),
-        { name: 'simulator', peakBytes: simulatorPeakBytes },
-      ],
+      memory: [...reports.map((report, index) => ({ name: `worker ${index + 1}`, peakBytes: report.peakMemoryBytes })), { name: 'simulator', peakBytes: simulatorPeakBytes }],
     };
   } finally {
     for (const child of children) child.kill();
@@ -209,8 +217,16 @@ export function formatOnboardingBenchResult(result: OnboardingBenchResult): stri
   const perMinute = enrolment.enrolled / (enrolment.seconds / 60);
   const callsPerMinute = enrolment.smartAssessorCalls / (enrolment.seconds / 60);
   const rows: Array<[string, string]> = [
-    ['match: Smart Assessor read', `${whole(match.smartAssessorRecords.learners)} learners, ${whole(match.smartAssessorRecords.employers)} employers, ${whole(match.smartAssessorRecords.assessors)} assessors in ${whole(match.pages)} pages`],
-    ['match: Smart Assessor calls', `${whole(match.smartAssessorCalls)} (${Object.entries(match.byOperation).map(([operation, calls]) => `${operation} ${whole(calls)}`).join(', ')})`],
+    [
+      'match: Smart Assessor read',
+      `${whole(match.smartAssessorRecords.learners)} learners, ${whole(match.smartAssessorRecords.employers)} employers, ${whole(match.smartAssessorRecords.assessors)} assessors in ${whole(match.pages)} pages`,
+    ],
+    [
+      'match: Smart Assessor calls',
+      `${whole(match.smartAssessorCalls)} (${Object.entries(match.byOperation)
+        .map(([operation, calls]) => `${operation} ${whole(calls)}`)
+        .join(', ')})`,
+    ],
     ['match: time', `${fixed(match.seconds, 2)} s for ${whole(options.learners)} MIS learners, from the request to the proposals stored`],
     ['match: proposals', match.proposals.map((row) => `${row.kind} ${row.basis} ${whole(row.proposals)} (${whole(row.unique)} unique)`).join(', ')],
     ['match: unmatched', `${whole(match.unmatched.learners)} learners, ${whole(match.unmatched.organisations)} organisations, ${whole(match.unmatched.officers)} officers`],
@@ -224,7 +240,10 @@ export function formatOnboardingBenchResult(result: OnboardingBenchResult): stri
       '  Smart Assessor calls',
       `${fixed(enrolment.smartAssessorCalls / Math.max(1, enrolment.enrolled + enrolment.failed), 2)} per learner (${whole(enrolment.smartAssessorCalls)}; ${fixed(callsPerMinute)} a minute = ${fixed((callsPerMinute / options.rateLimitPerMinute) * 100)}% of the limit; ${whole(enrolment.rateLimited429s)} answered 429)`,
     ],
-    ['  created in Smart Assessor', `${whole(enrolment.created.learners)} learners, ${whole(enrolment.created.employers)} employers, ${whole(enrolment.created.assessors)} assessors`],
+    [
+      '  created in Smart Assessor',
+      `${whole(enrolment.created.learners)} learners, ${whole(enrolment.created.employers)} employers, ${whole(enrolment.created.assessors)} assessors`,
+    ],
     ['peak memory', result.memory.map((process) => `${process.name} ${process.peakBytes === null ? 'n/a' : `${whole(process.peakBytes / 2 ** 20)} MB`}`).join(', ')],
   ];
   const width = Math.max(...rows.map(([label]) => label.length));

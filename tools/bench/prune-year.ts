@@ -140,10 +140,14 @@ export async function runPruneYearBench(config: Config, options: PruneYearOption
     await db.query('VACUUM ANALYZE sync_run');
     const [{ size }] = (await db.query(`SELECT pg_size_pretty(pg_total_relation_size('sync_event')) AS size`)) as Array<{ size: string }>;
     print(`  ${events.toLocaleString('en-GB')} sync events (${size} with indexes) written in ${((performance.now() - filling) / 1000).toFixed(1)} s`);
-    print(`  retention: changes ${config.HISTORY_KEEP_CHANGES_DAYS} days, unchanged ${config.HISTORY_KEEP_UNCHANGED_DAYS} days; batches of ${config.HISTORY_PRUNE_BATCH} events, resting as long as each took`);
+    print(
+      `  retention: changes ${config.HISTORY_KEEP_CHANGES_DAYS} days, unchanged ${config.HISTORY_KEEP_UNCHANGED_DAYS} days; batches of ${config.HISTORY_PRUNE_BATCH} events, resting as long as each took`,
+    );
 
     // A learner's run: the prune gives way to whole-provider runs (it would wait for this probe), not to these.
-    const [active] = (await db.query(`INSERT INTO sync_run (trigger, state, as_of_date, started_at) VALUES ('learner', 'running', CURRENT_DATE, now()) RETURNING id`)) as Array<{ id: string }>;
+    const [active] = (await db.query(`INSERT INTO sync_run (trigger, state, as_of_date, started_at) VALUES ('learner', 'running', CURRENT_DATE, now()) RETURNING id`)) as Array<{
+      id: string;
+    }>;
     const aloneUntil = performance.now() + PROBE_ALONE_MS;
     const alone = await probeOutcomes(db, active!.id, () => performance.now() > aloneUntil);
     let pruning = true;

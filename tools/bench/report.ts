@@ -15,11 +15,19 @@ export function formatBenchResult(result: BenchResult): string {
   const rows: Array<[string, string]> = [
     ['learners', whole(result.learners)],
     ['jobs', `${whole(result.jobs.total)} (${whole(result.jobs.completed)} completed, ${whole(result.jobs.failed)} failed)`],
-    ['  by queue', Object.entries(result.jobs.byQueue).map(([queue, jobs]) => `${queue} ${whole(jobs)}`).join(', ')],
+    [
+      '  by queue',
+      Object.entries(result.jobs.byQueue)
+        .map(([queue, jobs]) => `${queue} ${whole(jobs)}`)
+        .join(', '),
+    ],
     ['run time', `${fixed(result.seconds)} s`],
     ['learners per second', fixed(result.learnersPerSecond)],
     ['jobs per second', fixed(result.jobsPerSecond)],
-    ['Smart Assessor calls', `${fixed(result.smartAssessorCalls / result.learners, 2)} per learner (${whole(result.smartAssessorCalls)}; ${whole(result.rateLimited429s)} answered 429)`],
+    [
+      'Smart Assessor calls',
+      `${fixed(result.smartAssessorCalls / result.learners, 2)} per learner (${whole(result.smartAssessorCalls)}; ${whole(result.rateLimited429s)} answered 429)`,
+    ],
     [
       'database queries',
       `${fixed(result.databaseStatements / result.learners, 2)} statements per learner in ${fixed(result.databaseQueries / result.learners, 2)} round trips (${whole(result.databaseStatements)} in ${whole(result.databaseQueries)}, workers and scheduler)`,

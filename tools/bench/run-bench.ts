@@ -158,7 +158,9 @@ function cpuByPid(pids: Iterable<number>): Map<number, number> {
 
 /** The PostgreSQL backends serving the pipeline's processes (they run on this machine, so /proc has them). */
 async function pipelineBackends(db: DataSource): Promise<number[]> {
-  const rows = (await db.query(`SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND application_name LIKE 'sai-bench-%' AND pid <> pg_backend_pid()`)) as Array<{
+  const rows = (await db.query(
+    `SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND application_name LIKE 'sai-bench-%' AND pid <> pg_backend_pid()`,
+  )) as Array<{
     pid: number;
   }>;
   return rows.map((row) => row.pid);
@@ -237,13 +239,7 @@ async function runBaselinePass(queues: ReturnType<typeof createQueues>, byQueue:
  * (on shared two-core VMs: 2,500 to 8,900 jobs/s for the same 42,696 jobs); the median
  * of BASELINE_PASSES passes is the figure, and each pass is printed.
  */
-async function measureBaseline(
-  byQueue: Record<string, number>,
-  env: NodeJS.ProcessEnv,
-  options: BenchOptions,
-  redisUrl: string,
-  prefix: string,
-): Promise<BenchResult['baseline']> {
+async function measureBaseline(byQueue: Record<string, number>, env: NodeJS.ProcessEnv, options: BenchOptions, redisUrl: string, prefix: string): Promise<BenchResult['baseline']> {
   const childEnv = { ...env, QUEUE_PREFIX: prefix };
   const children: BenchChild[] = [];
   const queues = createQueues({ connection: workerConnection(redisUrl), prefix });
@@ -432,14 +428,7 @@ export async function runBench(config: Config, options: BenchOptions, print: (li
     print(`  ready in ${setupSeconds.toFixed(1)} s: ${enrolled.toLocaleString('en-GB')} enrolled, one simulated day of activity in Smart Assessor`);
 
     // The dry run first: it changes nothing, so the real run after it meets the same day.
-    const dry = options.dryRun
-      ? await measureRun(
-          world,
-          children,
-          (started) => runIds.push(started),
-          true,
-        )
-      : undefined;
+    const dry = options.dryRun ? await measureRun(world, children, (started) => runIds.push(started), true) : undefined;
 
     const measured = await measureRun(world, children, (started) => runIds.push(started));
     const [totals] = (await db.query(`SELECT learners, jobs_total, jobs_completed, jobs_failed FROM sync_run WHERE id = $1`, [measured.runId])) as Array<{

@@ -31,18 +31,15 @@ export async function startWriteRecorder(target: { host: string; port: number })
     request.on('data', (chunk: Buffer) => chunks.push(chunk));
     request.on('end', () => {
       const body = Buffer.concat(chunks);
-      const forward = http.request(
-        { host: target.host, port: target.port, method: request.method, path: request.url, headers: request.headers, agent },
-        (answer) => {
-          const patched = request.method === 'PATCH' ? LEARNER_PATCH.exec(request.url ?? '') : null;
-          if (patched && answer.statusCode !== undefined && answer.statusCode < 300) {
-            const email = (JSON.parse(body.toString('utf8') || '{}') as { email?: unknown }).email;
-            if (typeof email === 'string') writes.push({ at: Date.now(), saLearnerId: decodeURIComponent(patched[1]), email });
-          }
-          response.writeHead(answer.statusCode ?? 502, answer.headers);
-          answer.pipe(response);
-        },
-      );
+      const forward = http.request({ host: target.host, port: target.port, method: request.method, path: request.url, headers: request.headers, agent }, (answer) => {
+        const patched = request.method === 'PATCH' ? LEARNER_PATCH.exec(request.url ?? '') : null;
+        if (patched && answer.statusCode !== undefined && answer.statusCode < 300) {
+          const email = (JSON.parse(body.toString('utf8') || '{}') as { email?: unknown }).email;
+          if (typeof email === 'string') writes.push({ at: Date.now(), saLearnerId: decodeURIComponent(patched[1]), email });
+        }
+        response.writeHead(answer.statusCode ?? 502, answer.headers);
+        answer.pipe(response);
+      });
       forward.on('error', () => {
         if (!response.headersSent) response.writeHead(502);
         response.end();

@@ -1,15 +1,7 @@
 import { once } from 'node:events';
 import type { Writable } from 'node:stream';
 import { SESSION_TYPES, type AttendedStatus, type CompletionStatus, type Gender, type Outcome, type SystemStatus } from '../../entities/enums.js';
-import type {
-  ImportDocument,
-  ImportLearner,
-  ImportLearningAim,
-  ImportOfficer,
-  ImportOrganisation,
-  ImportReview,
-  ImportReviewType,
-} from '../../src/import/import-format.js';
+import type { ImportDocument, ImportLearner, ImportLearningAim, ImportOfficer, ImportOrganisation, ImportReview, ImportReviewType } from '../../src/import/import-format.js';
 import type { SettingsPatch } from '../../src/settings/settings-patch.js';
 import { addDays, addMonths, addYears, earlier, later, ukToday } from './calendar.js';
 import { DEMO_QUALIFICATIONS } from './catalogue.js';
@@ -292,7 +284,10 @@ export class DemoProvider {
    * English, sometimes the programme aim; dates placed around `today`; for a break, an
    * open break in learning, and for a return, the break closed and each aim restarted.
    */
-  #programme(scenario: Scenario, random: Random): {
+  #programme(
+    scenario: Scenario,
+    random: Random,
+  ): {
     aims: PlannedAim[];
     breaks: Array<{ lastDayInLearning: string; returnDate: string | null }>;
     start: string;
@@ -338,7 +333,12 @@ export class DemoProvider {
         return { ...aim, actualEndDate: later(aimStart, addDays(plannedEndDate, -random.int(0, 20))), completionStatus: 2, outcome: 1 };
       }
       if (scenario === 'completed') {
-        const outcome: Outcome = functionalSkill ? 1 : random.weighted<Outcome>([[1, 75], [8, 25]]);
+        const outcome: Outcome = functionalSkill
+          ? 1
+          : random.weighted<Outcome>([
+              [1, 75],
+              [8, 25],
+            ]);
         return { ...aim, actualEndDate: later(aimStart, endedOn!), completionStatus: 2, outcome };
       }
       if (scenario === 'withdrawn') return { ...aim, actualEndDate: later(aimStart, endedOn!), completionStatus: 3, outcome: 3 };
@@ -362,7 +362,15 @@ export class DemoProvider {
       const onBreak = aims.map((aim, k) => [aim, k] as const).filter(([aim]) => aim.completionStatus === 6);
       for (const [aim, k] of onBreak) {
         const remaining = Math.max(3, Math.round((Date.parse(aim.plannedEndDate) - Date.parse(lastDay!)) / (30.44 * 86_400_000)));
-        aims.push({ reference: aim.reference, startDate: returned, plannedEndDate: addMonths(returned, remaining), actualEndDate: null, completionStatus: 1, outcome: null, restartOf: k });
+        aims.push({
+          reference: aim.reference,
+          startDate: returned,
+          plannedEndDate: addMonths(returned, remaining),
+          actualEndDate: null,
+          completionStatus: 1,
+          outcome: null,
+          restartOf: k,
+        });
       }
     }
     return { aims, breaks, start, endedOn };
@@ -384,7 +392,13 @@ export class DemoProvider {
     if (programme.endedOn !== null) planned.push(['EXIT', programme.endedOn]);
     return planned.map(([reviewType, plannedDate], k) => {
       const attendedStatus: AttendedStatus =
-        plannedDate > this.today ? 'Unknown' : random.weighted<AttendedStatus>([['Attended', 85], ['NotAttended', 8], ['Cancelled', 7]]);
+        plannedDate > this.today
+          ? 'Unknown'
+          : random.weighted<AttendedStatus>([
+              ['Attended', 85],
+              ['NotAttended', 8],
+              ['Cancelled', 7],
+            ]);
       return {
         reviewIdent: `${learnerIdent}-R${k + 1}`,
         reviewType,

@@ -45,9 +45,7 @@ const NI_PREFIXES_BANNED = new Set(['BG', 'GB', 'KN', 'NK', 'NT', 'TN', 'ZZ']);
 const LETTERS = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ';
 
 export const NI_PREFIXES: readonly string[] = [...LETTERS].flatMap((first) =>
-  [...LETTERS]
-    .filter((second) => !NI_FIRST_BANNED.has(first) && !NI_SECOND_BANNED.has(second) && !NI_PREFIXES_BANNED.has(first + second))
-    .map((second) => first + second),
+  [...LETTERS].filter((second) => !NI_FIRST_BANNED.has(first) && !NI_SECOND_BANNED.has(second) && !NI_PREFIXES_BANNED.has(first + second)).map((second) => first + second),
 );
 
 /** Distinct NI numbers (prefix, six digits, suffix A–D) for distinct indexes. */

@@ -55,29 +55,23 @@ export const API_HANDLERS: Record<string, Handler> = {
   listCourses: (store, { query }) => page(store.listCourses({ qanCode: text(query.qanCode) }, ...paging(query)), renderCourse),
 
   listEmployers: (store, { query }) =>
-    page(
-      store.listEmployers({ misReference: text(query.misReference), edrsNumber: text(query.edrsNumber), name: text(query.name) }, ...paging(query)),
-      renderEmployer,
-    ),
+    page(store.listEmployers({ misReference: text(query.misReference), edrsNumber: text(query.edrsNumber), name: text(query.name) }, ...paging(query)), renderEmployer),
   createEmployer: (store, { body }) => created(renderEmployer(store.createEmployer(body as EmployerCreate))),
   getEmployer: (store, { params }) => ok(renderEmployer(store.getEmployer(params.employerId!))),
   updateEmployer: (store, { params, body }) => ok(renderEmployer(store.updateEmployer(params.employerId!, body as EmployerUpdate))),
 
-  listAssessors: (store, { query }) =>
-    page(store.listAssessors({ misReference: text(query.misReference), email: text(query.email) }, ...paging(query)), renderAssessor),
+  listAssessors: (store, { query }) => page(store.listAssessors({ misReference: text(query.misReference), email: text(query.email) }, ...paging(query)), renderAssessor),
   createAssessor: (store, { body }) => created(renderAssessor(store.createAssessor(body as AssessorCreate))),
   getAssessor: (store, { params }) => ok(renderAssessor(store.getAssessor(params.assessorId!))),
   updateAssessor: (store, { params, body }) => ok(renderAssessor(store.updateAssessor(params.assessorId!, body as AssessorUpdate))),
 
-  listLearners: (store, { query }) =>
-    page(store.listLearners({ misReference: text(query.misReference), uln: text(query.uln) }, ...paging(query)), renderLearner),
+  listLearners: (store, { query }) => page(store.listLearners({ misReference: text(query.misReference), uln: text(query.uln) }, ...paging(query)), renderLearner),
   createLearner: (store, { body }) => created(renderLearner(store.createLearner(body as LearnerCreate))),
   getLearner: (store, { params }) => ok(renderLearner(store.getLearner(params.learnerId!))),
   updateLearner: (store, { params, body }) => ok(renderLearner(store.updateLearner(params.learnerId!, body as LearnerUpdate))),
 
   listLearnerCourses: (store, { params }) => ok({ items: store.getLearner(params.learnerId!).courses.map((course) => renderLearnerCourse(course, store.today)) }),
-  enrolLearnerOnCourse: (store, { params, body }) =>
-    created(renderLearnerCourse(store.enrolLearnerOnCourse(params.learnerId!, body as LearnerCourseCreate), store.today)),
+  enrolLearnerOnCourse: (store, { params, body }) => created(renderLearnerCourse(store.enrolLearnerOnCourse(params.learnerId!, body as LearnerCourseCreate), store.today)),
   updateLearnerCourse: (store, { params, body }) =>
     ok(renderLearnerCourse(store.updateLearnerCourse(params.learnerId!, params.learnerCourseId!, body as LearnerCourseUpdate), store.today)),
 
@@ -85,8 +79,7 @@ export const API_HANDLERS: Record<string, Handler> = {
     page(store.listLearnerSessions(params.learnerId!, { updatedSince: text(query.updatedSince) }, ...paging(query)), renderSession),
 
   getLearnerOtj: (store, { params }) => ok(renderOtj(store.getLearner(params.learnerId!))),
-  setLearnerPlannedOtj: (store, { params, body }) =>
-    ok(renderOtj(store.setLearnerPlannedOtj(params.learnerId!, (body as { plannedHours: number }).plannedHours))),
+  setLearnerPlannedOtj: (store, { params, body }) => ok(renderOtj(store.setLearnerPlannedOtj(params.learnerId!, (body as { plannedHours: number }).plannedHours))),
 };
 
 /** The token exchange, kept apart: it is the one operation without a bearer token. */

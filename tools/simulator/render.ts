@@ -63,9 +63,7 @@ export function renderLearner(learner: LearnerRecord): Learner {
     assessorId: learner.assessorId,
     status: learner.status,
     statusEffectiveDate: learner.statusEffectiveDate,
-    smartCoach: learner.smartCoach
-      ? { riskScore: learner.smartCoach.riskScore, riskBand: learner.smartCoach.riskBand, scoredAt: iso(learner.smartCoach.scoredAt) }
-      : null,
+    smartCoach: learner.smartCoach ? { riskScore: learner.smartCoach.riskScore, riskBand: learner.smartCoach.riskBand, scoredAt: iso(learner.smartCoach.scoredAt) } : null,
     createdAt: iso(learner.createdAt),
     updatedAt: iso(learner.updatedAt),
   };

@@ -131,7 +131,13 @@ function checkDocument(store: SimulatorStore, document: SeedDocument): Plan {
   const report = (where: string, found: { field: string; message: string }[]): void => {
     for (const problem of found) problems.push(`${where}${problem.field ? `.${problem.field}` : ''} ${problem.message}`);
   };
-  const unique = (kind: 'employer' | 'assessor' | 'learner' | 'learnerCourse', by: 'id' | 'misReference', seen: Set<string>, value: string | null | undefined, where: string): void => {
+  const unique = (
+    kind: 'employer' | 'assessor' | 'learner' | 'learnerCourse',
+    by: 'id' | 'misReference',
+    seen: Set<string>,
+    value: string | null | undefined,
+    where: string,
+  ): void => {
     if (value === undefined || value === null) return;
     if (seen.has(value) || store.has(kind, by, value)) problems.push(`${where}.${by} "${value}" is already taken`);
     seen.add(value);
@@ -176,7 +182,9 @@ function checkDocument(store: SimulatorStore, document: SeedDocument): Plan {
     // The create schema allows extra properties, so the seed record is checked as it is; its links were checked above.
     report(
       where,
-      madeByHand(learner, contract.checkRequestBody('createLearner', learner)).filter((problem) => !((problem.field === 'employerId' || problem.field === 'assessorId') && problem.message === 'is required')),
+      madeByHand(learner, contract.checkRequestBody('createLearner', learner)).filter(
+        (problem) => !((problem.field === 'employerId' || problem.field === 'assessorId') && problem.message === 'is required'),
+      ),
     );
     unique('learner', 'misReference', learnerRefs, learner.misReference, where);
     unique('learner', 'id', learnerIds, learner.id, where);

@@ -80,7 +80,12 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
   const limit = new MinuteRateLimit(options.rateLimitPerMinute ?? 1200);
   const faultRandom = new SeededRandom(seed);
   let faults = applyFaults({ ...NO_FAULTS }, options.faults ?? {});
-  const site = { name: options.siteName ?? 'Smart Assessor Simulator', get rateLimitPerMinute() { return limit.limit; } };
+  const site = {
+    name: options.siteName ?? 'Smart Assessor Simulator',
+    get rateLimitPerMinute() {
+      return limit.limit;
+    },
+  };
 
   const pending = new Set<{ timer: NodeJS.Timeout; resolve: () => void }>();
   let closing = false;
@@ -117,7 +122,11 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
     if (!allowance.allowed) {
       store.counters.rateLimited += 1;
       await drain(req);
-      return { status: 429, body: errorBody('rate_limited', 'The site request budget for this minute is spent'), headers: { ...headers, 'Retry-After': allowance.retryAfterSeconds } };
+      return {
+        status: 429,
+        body: errorBody('rate_limited', 'The site request budget for this minute is spent'),
+        headers: { ...headers, 'Retry-After': allowance.retryAfterSeconds },
+      };
     }
 
     const matched = contract.match(req.method ?? 'GET', path);
@@ -135,7 +144,14 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
     const reply = answer(operation, params, query, raw, req.headers.authorization, decision);
     reply.headers = { ...headers, ...reply.headers };
     if (store.recordRequests) {
-      store.recorded.push({ operationId: operation.operationId, method: operation.method, path, query, body: redactCredentials(operation, parseOrText(raw)), status: reply.status });
+      store.recorded.push({
+        operationId: operation.operationId,
+        method: operation.method,
+        path,
+        query,
+        body: redactCredentials(operation, parseOrText(raw)),
+        status: reply.status,
+      });
     }
     if (decision.timeout) {
       store.counters.injected.timeouts += 1;
@@ -186,15 +202,18 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
       const fields = problemsToFields(problems);
       return {
         status: 400,
-        body: errorBody('validation_failed', `The request is invalid: ${Object.entries(fields).map(([f, m]) => `${f} ${m}`).join('; ')}`, { fields }),
+        body: errorBody(
+          'validation_failed',
+          `The request is invalid: ${Object.entries(fields)
+            .map(([f, m]) => `${f} ${m}`)
+            .join('; ')}`,
+          { fields },
+        ),
       };
     }
     let result: ApiAnswer;
     try {
-      result =
-        operation.operationId === 'createToken'
-          ? createToken(store, body)
-          : API_HANDLERS[operation.operationId]!(store, { params, query: checkedQuery.values, body, site });
+      result = operation.operationId === 'createToken' ? createToken(store, body) : API_HANDLERS[operation.operationId]!(store, { params, query: checkedQuery.values, body, site });
     } catch (error) {
       if (error instanceof SimulatorError) return { status: error.status, body: errorBody(error.code, error.message, error.details) };
       throw error;

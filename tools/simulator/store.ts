@@ -189,10 +189,20 @@ export class SimulatorStore {
     if (filter.misReference !== undefined) {
       const id = this.employerByRef.get(filter.misReference);
       const found = id ? [this.employers.get(id)!] : [];
-      return slice(found.filter((e) => matchesEmployer(e, filter)), undefined, page, pageSize);
+      return slice(
+        found.filter((e) => matchesEmployer(e, filter)),
+        undefined,
+        page,
+        pageSize,
+      );
     }
     if (filter.edrsNumber === undefined && filter.name === undefined) return slice(this.employers.values(), this.employers.size, page, pageSize);
-    return slice([...this.employers.values()].filter((e) => matchesEmployer(e, filter)), undefined, page, pageSize);
+    return slice(
+      [...this.employers.values()].filter((e) => matchesEmployer(e, filter)),
+      undefined,
+      page,
+      pageSize,
+    );
   }
 
   getEmployer(id: string): EmployerRecord {

@@ -44,12 +44,6 @@ export async function ensureFirstAdmin(db: DataSource, options: FirstAdminOption
 
 /** Two processes starting together may race here; the loser simply finds the admin there. */
 async function insertIfAbsent(db: DataSource, username: string, passwordHash: string): Promise<boolean> {
-  const result = await db
-    .createQueryBuilder()
-    .insert()
-    .into(AdminUser)
-    .values({ username, passwordHash })
-    .orIgnore()
-    .execute();
+  const result = await db.createQueryBuilder().insert().into(AdminUser).values({ username, passwordHash }).orIgnore().execute();
   return (result.raw as unknown[]).length > 0;
 }

@@ -16,11 +16,7 @@ const LONG_NUMBER = /(?<![\w-])\+?\d[\d ]{8,}\d(?![\w-])/g;
  * shaped like personal data are masked.
  */
 export function redactJobText(text: string): string {
-  return redactText(text)
-    .replace(QUOTED, `"${REDACTED}"`)
-    .replace(EMAIL, REDACTED)
-    .replace(NI_NUMBER, REDACTED)
-    .replace(LONG_NUMBER, REDACTED);
+  return redactText(text).replace(QUOTED, `"${REDACTED}"`).replace(EMAIL, REDACTED).replace(NI_NUMBER, REDACTED).replace(LONG_NUMBER, REDACTED);
 }
 
 /**

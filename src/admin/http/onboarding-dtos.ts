@@ -37,12 +37,7 @@ export class BulkEnrolmentBody {
  * the one that is wrong); null when the flag was sent. Both at once are refused: which
  * one was meant is not for the server to guess.
  */
-export function listOrFlag(
-  body: Record<string, unknown>,
-  field: string,
-  flag: string,
-  problem: (element: unknown) => string | null,
-): string[] | null {
+export function listOrFlag(body: Record<string, unknown>, field: string, flag: string, problem: (element: unknown) => string | null): string[] | null {
   if (body[field] !== undefined && body[flag] !== undefined) {
     throw new ValidationFailedError(`Send ${field} or ${flag}, not both`, { [flag]: `cannot be sent with ${field}` });
   }
@@ -55,7 +50,13 @@ export function listOrFlag(
   });
   const problems = Object.entries(fields);
   if (problems.length > 0) {
-    throw new ValidationFailedError(`Invalid ${problems.slice(0, 5).map(([path, reason]) => `${path} (${reason})`).join(', ')}${problems.length > 5 ? ` and ${problems.length - 5} more` : ''}`, fields);
+    throw new ValidationFailedError(
+      `Invalid ${problems
+        .slice(0, 5)
+        .map(([path, reason]) => `${path} (${reason})`)
+        .join(', ')}${problems.length > 5 ? ` and ${problems.length - 5} more` : ''}`,
+      fields,
+    );
   }
   return list as string[];
 }

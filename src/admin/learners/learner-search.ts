@@ -74,7 +74,10 @@ export async function searchLearners(db: DataSource, filter: LearnerFilter, pagi
       [...parameters, paging.pageSize, (paging.page - 1) * paging.pageSize],
     ) as Promise<LearnerRow[]>,
   ]);
-  const endDates = await aimEndDates(db, rows.map((row) => row.id));
+  const endDates = await aimEndDates(
+    db,
+    rows.map((row) => row.id),
+  );
   return {
     items: rows.map((row) => summary(row, endDates.get(row.id) ?? [], today)),
     page: paging.page,

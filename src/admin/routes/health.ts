@@ -8,10 +8,7 @@ const CHECK_TIMEOUT_MS = 2_000;
 export function healthRoutes(db: DataSource, redis: RedisClient): Router {
   const router = Router();
   router.get('/healthz', async (_req, res) => {
-    const [postgres, redisState] = await Promise.all([
-      probe(() => db.query('SELECT 1')),
-      probe(() => redis.ping()),
-    ]);
+    const [postgres, redisState] = await Promise.all([probe(() => db.query('SELECT 1')), probe(() => redis.ping())]);
     const ok = postgres === 'ok' && redisState === 'ok';
     res.set('Cache-Control', 'no-store');
     res.status(ok ? 200 : 503).json({ status: ok ? 'ok' : 'unavailable', postgres, redis: redisState });

@@ -11,7 +11,6 @@ import { learnerHistory } from '../learners/learner-history.js';
 import { searchLearners } from '../learners/learner-search.js';
 import { findLearnerByIdent, loadLearnerView, type LearnerView } from '../learners/learner-view.js';
 
-
 export interface LearnerRoutesOptions {
   db: DataSource;
   now: () => Date;

@@ -38,7 +38,10 @@ export function onboardingRoutes(db: DataSource, queue: OnboardingQueue): Router
 
   router.get('/api/onboarding/matches/:matchId/proposals.csv', async (req, res) => {
     const csv = await proposalsCsv(db, req.params.matchId, proposalFilter(req.query as Record<string, unknown>));
-    res.type('text/csv; charset=utf-8').attachment(`onboarding-proposals-${req.params.matchId.slice(0, 8)}.csv`).send(csv);
+    res
+      .type('text/csv; charset=utf-8')
+      .attachment(`onboarding-proposals-${req.params.matchId.slice(0, 8)}.csv`)
+      .send(csv);
   });
 
   router.post('/api/onboarding/matches/:matchId/accept', async (req, res) => {

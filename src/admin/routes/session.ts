@@ -31,12 +31,9 @@ export interface SessionRoutesOptions {
 class TooManyLoginsError extends HttpError {
   constructor(retryAfterSeconds: number) {
     const minutes = Math.ceil(retryAfterSeconds / 60);
-    super(
-      429,
-      'too_many_attempts',
-      `Too many failed log-ins for this username or from your address; try again in ${minutes} minute${minutes === 1 ? '' : 's'}`,
-      { 'Retry-After': String(retryAfterSeconds) },
-    );
+    super(429, 'too_many_attempts', `Too many failed log-ins for this username or from your address; try again in ${minutes} minute${minutes === 1 ? '' : 's'}`, {
+      'Retry-After': String(retryAfterSeconds),
+    });
   }
 }
 
@@ -109,5 +106,5 @@ function refuseForeignOrigin(req: Request): void {
   } catch {
     host = '';
   }
-  if (host !== req.get('host')) throw new HttpError(403, 'forbidden_origin', 'Log-ins are only accepted from this site\'s own pages');
+  if (host !== req.get('host')) throw new HttpError(403, 'forbidden_origin', "Log-ins are only accepted from this site's own pages");
 }

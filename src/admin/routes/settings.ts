@@ -44,7 +44,15 @@ function requireObject(body: unknown): void {
 /** This route's body is the mapping itself, so its problems are named without the settings key. */
 function asMappingProblems(error: ValidationFailedError): ValidationFailedError {
   const fields = Object.fromEntries(
-    Object.entries(error.fields).map(([path, reason]) => [path.startsWith(MAPPINGS_PREFIX) ? path.slice(MAPPINGS_PREFIX.length) : path === 'reviewTypeMappings' ? 'body' : path, reason]),
+    Object.entries(error.fields).map(([path, reason]) => [
+      path.startsWith(MAPPINGS_PREFIX) ? path.slice(MAPPINGS_PREFIX.length) : path === 'reviewTypeMappings' ? 'body' : path,
+      reason,
+    ]),
   );
-  return new ValidationFailedError(`Review type mapping refused: ${Object.entries(fields).map(([path, reason]) => `${path}: ${reason}`).join('; ')}`, fields);
+  return new ValidationFailedError(
+    `Review type mapping refused: ${Object.entries(fields)
+      .map(([path, reason]) => `${path}: ${reason}`)
+      .join('; ')}`,
+    fields,
+  );
 }

@@ -88,7 +88,10 @@ export function syncRoutes({ db, producers, now, syncPreview, smartAssessor }: S
     const filter = changesFilter(req.query as Record<string, unknown>);
     await requireRun(db, req.params.runId);
     const csv = await runChangesCsv(db, req.params.runId, filter);
-    res.type('text/csv; charset=utf-8').attachment(`run-${req.params.runId.slice(0, 8)}-changes.csv`).send(csv);
+    res
+      .type('text/csv; charset=utf-8')
+      .attachment(`run-${req.params.runId.slice(0, 8)}-changes.csv`)
+      .send(csv);
   });
 
   router.get('/api/learners/:ident/sync-preview', async (req, res) => {

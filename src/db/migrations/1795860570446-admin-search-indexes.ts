@@ -17,9 +17,7 @@ export class AdminSearchIndexes1795860570446 implements MigrationInterface {
     await queryRunner.query(
       `CREATE INDEX "organisation_search_idx" ON "organisation" USING gin ((lower("ref" || ' ' || "name" || ' ' || coalesce("edrs_number", ''))) gin_trgm_ops)`,
     );
-    await queryRunner.query(
-      `CREATE INDEX "officer_search_idx" ON "officer" USING gin ((lower("ref" || ' ' || "first_name" || ' ' || "surname" || ' ' || "email")) gin_trgm_ops)`,
-    );
+    await queryRunner.query(`CREATE INDEX "officer_search_idx" ON "officer" USING gin ((lower("ref" || ' ' || "first_name" || ' ' || "surname" || ' ' || "email")) gin_trgm_ops)`);
   }
 
   async down(queryRunner: QueryRunner): Promise<void> {

@@ -15,9 +15,7 @@ export class RunSettingsAndRecordHistory1797100000000 implements MigrationInterf
 
   async up(queryRunner: QueryRunner): Promise<void> {
     await queryRunner.query(`ALTER TABLE "sync_run" ADD "settings" jsonb`);
-    await queryRunner.query(
-      `CREATE INDEX "sync_event_record_history_idx" ON "sync_event" ("subject_type", "subject_ref", "at") WHERE learner_id IS NULL`,
-    );
+    await queryRunner.query(`CREATE INDEX "sync_event_record_history_idx" ON "sync_event" ("subject_type", "subject_ref", "at") WHERE learner_id IS NULL`);
   }
 
   async down(queryRunner: QueryRunner): Promise<void> {

@@ -29,9 +29,7 @@ export class Onboarding1797700000000 implements MigrationInterface {
       `CREATE TABLE "enrolment_batch_learner" ("batch_id" uuid NOT NULL, "learner_id" integer NOT NULL, "position" integer NOT NULL, "state" character varying(16) NOT NULL DEFAULT 'waiting', "job_id" character varying(200), "error" text, "queued_at" TIMESTAMP WITH TIME ZONE, "finished_at" TIMESTAMP WITH TIME ZONE, CONSTRAINT "enrolment_batch_learner_state_check" CHECK (state IN ('waiting', 'queued', 'enrolled', 'failed')), CONSTRAINT "enrolment_batch_learner_pkey" PRIMARY KEY ("batch_id", "learner_id"))`,
     );
     await queryRunner.query(`CREATE INDEX "enrolment_batch_learner_learner_idx" ON "enrolment_batch_learner" ("learner_id") `);
-    await queryRunner.query(
-      `CREATE INDEX "enrolment_batch_learner_pending_idx" ON "enrolment_batch_learner" ("batch_id", "position") WHERE state IN ('waiting', 'queued')`,
-    );
+    await queryRunner.query(`CREATE INDEX "enrolment_batch_learner_pending_idx" ON "enrolment_batch_learner" ("batch_id", "position") WHERE state IN ('waiting', 'queued')`);
     await queryRunner.query(
       `ALTER TABLE "enrolment_batch_learner" ADD CONSTRAINT "enrolment_batch_learner_batch_fkey" FOREIGN KEY ("batch_id") REFERENCES "enrolment_batch"("id") ON DELETE CASCADE ON UPDATE NO ACTION`,
     );

@@ -13,9 +13,7 @@ export class DryRun1797900000000 implements MigrationInterface {
   async up(queryRunner: QueryRunner): Promise<void> {
     await queryRunner.query(`ALTER TABLE "sync_run" ADD "dry_run" boolean NOT NULL DEFAULT false`);
     await queryRunner.query(`DROP INDEX "sync_run_one_active_key"`);
-    await queryRunner.query(
-      `CREATE UNIQUE INDEX "sync_run_one_active_key" ON "sync_run" ("dry_run") WHERE state IN ('queued', 'running') AND trigger IN ('schedule', 'manual')`,
-    );
+    await queryRunner.query(`CREATE UNIQUE INDEX "sync_run_one_active_key" ON "sync_run" ("dry_run") WHERE state IN ('queued', 'running') AND trigger IN ('schedule', 'manual')`);
   }
 
   async down(queryRunner: QueryRunner): Promise<void> {

@@ -169,11 +169,13 @@ export async function openFaultRig(options: FaultRigOptions = {}): Promise<Fault
     await Promise.all(Array.from({ length: options.workerProcesses ?? 2 }, () => startWorker()));
 
     const run = async (runId: string): Promise<RunRow> => {
-      const [row] = (await db.query(`SELECT state, learners, jobs_total, jobs_completed, jobs_failed, changes, extract(epoch FROM finished_at - started_at)::float AS seconds FROM sync_run WHERE id = $1`, [runId])) as RunRow[];
+      const [row] = (await db.query(
+        `SELECT state, learners, jobs_total, jobs_completed, jobs_failed, changes, extract(epoch FROM finished_at - started_at)::float AS seconds FROM sync_run WHERE id = $1`,
+        [runId],
+      )) as RunRow[];
       return row;
     };
-    const workersOutput = (): string =>
-      [...retired, ...workers].map((worker, index) => `--- worker process ${index + 1} (last lines) ---\n${worker.output()}`).join('\n');
+    const workersOutput = (): string => [...retired, ...workers].map((worker, index) => `--- worker process ${index + 1} (last lines) ---\n${worker.output()}`).join('\n');
 
     return {
       db,

@@ -36,7 +36,8 @@ describe('Integration Enabled off', () => {
   });
 
   const switchTo = async (integrationEnabled: boolean) => expect((await admin.api.put('/api/settings', { integrationEnabled })).status).to.equal(200);
-  const queuedJobs = async () => (await Promise.all([...Object.values(admin.queues), admin.producers.control].map((queue) => queue.count()))).reduce((sum, count) => sum + count, 0);
+  const queuedJobs = async () =>
+    (await Promise.all([...Object.values(admin.queues), admin.producers.control].map((queue) => queue.count()))).reduce((sum, count) => sum + count, 0);
 
   it('answers 409 to a run, an enrolment and an Update Learner, saying the integration is disabled, and queues nothing', async () => {
     await switchTo(false);

@@ -251,10 +251,14 @@ describe('admin API: learners', () => {
   });
 
   describe('GET /api/learners/{ident}/history', () => {
-    it('pages the learner\'s sync events newest first', async () => {
+    it("pages the learner's sync events newest first", async () => {
       const learnerId = (await admin.db.query(`SELECT id FROM learner WHERE learner_ident = 'L000123'`))[0].id;
       const run = (await admin.db.query(`INSERT INTO sync_run (trigger, state, as_of_date) VALUES ('manual', 'completed', '2026-11-28') RETURNING id`))[0].id;
-      for (const [minute, queue] of [[1, 'otj'], [2, 'reviews'], [3, 'status']] as const) {
+      for (const [minute, queue] of [
+        [1, 'otj'],
+        [2, 'reviews'],
+        [3, 'status'],
+      ] as const) {
         await admin.db.query(
           `INSERT INTO sync_event (at, run_id, queue, subject_type, subject_ref, learner_id, outcome, changes, error)
            VALUES ($1, $2, $3, 'learner', 'L000123', $4, $5, $6, $7)`,

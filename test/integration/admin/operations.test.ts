@@ -33,7 +33,7 @@ describe('admin server operations', () => {
       expect((await browser.get('/learners')).status).to.equal(303);
     });
 
-    it('shows the queue dashboard\'s jobs with personal data masked, and a logged-in admin can retry them', async () => {
+    it("shows the queue dashboard's jobs with personal data masked, and a logged-in admin can retry them", async () => {
       expect((await admin.api.post('/api/import', providerDocument())).status).to.equal(200);
       const learnerId = (await admin.db.query(`SELECT id FROM learner WHERE learner_ident = 'L000124'`))[0].id;
       const jobId = await admin.producers.enqueueEnrolment(learnerId);
@@ -43,7 +43,7 @@ describe('admin server operations', () => {
           await job.log('checking email ben.jones@example.org');
           throw new UnrecoverableError('learner L000124: uln "1234567890" fails the check digit; email ben.jones@example.org');
         },
-        { connection: new Redis(testRedisUrl, { maxRetriesPerRequest: null }), prefix: (admin.queues.enrolment.opts.prefix as string) },
+        { connection: new Redis(testRedisUrl, { maxRetriesPerRequest: null }), prefix: admin.queues.enrolment.opts.prefix as string },
       );
       try {
         await waitFor('the job to fail', async () => (await admin.queues.enrolment.getJobState(jobId)) === 'failed');

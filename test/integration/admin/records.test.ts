@@ -48,8 +48,22 @@ describe('admin API: organisations, officers, qualifications, review types', () 
       expect(cleared.body.additionalId).to.equal(null);
       const events = await admin.db.query(`SELECT queue, subject_type, subject_ref, learner_id, outcome, changes FROM sync_event ORDER BY id`);
       expect(events).to.deep.equal([
-        { queue: 'admin', subject_type: 'organisation', subject_ref: 'ORG7', learner_id: null, outcome: 'changed', changes: [{ record: 'organisation ORG7', field: 'additionalId', from: null, to: '302', direction: 'pull' }] },
-        { queue: 'admin', subject_type: 'organisation', subject_ref: 'ORG7', learner_id: null, outcome: 'changed', changes: [{ record: 'organisation ORG7', field: 'additionalId', from: '302', to: null, direction: 'pull' }] },
+        {
+          queue: 'admin',
+          subject_type: 'organisation',
+          subject_ref: 'ORG7',
+          learner_id: null,
+          outcome: 'changed',
+          changes: [{ record: 'organisation ORG7', field: 'additionalId', from: null, to: '302', direction: 'pull' }],
+        },
+        {
+          queue: 'admin',
+          subject_type: 'organisation',
+          subject_ref: 'ORG7',
+          learner_id: null,
+          outcome: 'changed',
+          changes: [{ record: 'organisation ORG7', field: 'additionalId', from: '302', to: null, direction: 'pull' }],
+        },
       ]);
     });
 
@@ -100,7 +114,7 @@ describe('admin API: organisations, officers, qualifications, review types', () 
   });
 
   describe('qualifications and review types', () => {
-    it('lists the catalogue with each qualification\'s Smart Assessor course link', async () => {
+    it("lists the catalogue with each qualification's Smart Assessor course link", async () => {
       await admin.db.query(`UPDATE qualification SET sa_course_id = 'C17' WHERE reference = 'ST0123'`);
       const answer = await admin.api.get('/api/qualifications');
       expect(answer.body).to.deep.equal({
@@ -116,7 +130,12 @@ describe('admin API: organisations, officers, qualifications, review types', () 
 
     it('lists the review types', async () => {
       const answer = await admin.api.get('/api/review-types');
-      expect(answer.body).to.deep.equal({ items: [{ code: 'IND', name: 'Induction' }, { code: 'PR', name: 'Progress Review' }] });
+      expect(answer.body).to.deep.equal({
+        items: [
+          { code: 'IND', name: 'Induction' },
+          { code: 'PR', name: 'Progress Review' },
+        ],
+      });
     });
   });
 
@@ -132,9 +151,29 @@ describe('admin API: organisations, officers, qualifications, review types', () 
       const events: Array<[string, string | null, string, string, string, number | null, string, unknown[], string | null]> = [
         ['02:01', firstRun, 'officers', 'officer', 'OFF2', null, 'changed', [{ record: 'officer OFF2', field: 'surname', from: 'Patil', to: 'Patel', direction: 'push' }], null],
         ['02:02', firstRun, 'organisations', 'organisation', 'ORG7', null, 'unchanged', [], null],
-        ['02:03', nextRun, 'officers', 'officer', 'OFF2', null, 'failed', [{ record: 'officer OFF2', field: 'phone', from: null, to: '0113 496 0100', direction: 'push' }], 'officer OFF2: email is wrong'],
+        [
+          '02:03',
+          nextRun,
+          'officers',
+          'officer',
+          'OFF2',
+          null,
+          'failed',
+          [{ record: 'officer OFF2', field: 'phone', from: null, to: '0113 496 0100', direction: 'push' }],
+          'officer OFF2: email is wrong',
+        ],
         // The learner's own event, though it names the officer: it belongs to the learner's history.
-        ['02:04', null, 'enrolment', 'learner', 'L000123', learnerId, 'changed', [{ record: 'officer OFF2', field: 'additionalId', from: null, to: '88', direction: 'pull' }], null],
+        [
+          '02:04',
+          null,
+          'enrolment',
+          'learner',
+          'L000123',
+          learnerId,
+          'changed',
+          [{ record: 'officer OFF2', field: 'additionalId', from: null, to: '88', direction: 'pull' }],
+          null,
+        ],
       ];
       for (const [time, runId, queue, type, ref, learner, outcome, changes, error] of events) {
         await admin.db.query(

@@ -29,8 +29,7 @@ describe('admin API: look-ups and connection test against the Smart Assessor sim
     await simulator?.close();
   });
 
-  const connect = (overrides: Record<string, string> = {}) =>
-    admin.api.put('/api/settings', { baseUrl: simulator.baseUrl, ...simulator.credentials, ...overrides });
+  const connect = (overrides: Record<string, string> = {}) => admin.api.put('/api/settings', { baseUrl: simulator.baseUrl, ...simulator.credentials, ...overrides });
 
   describe('GET /api/smart-assessor/employers and /assessors', () => {
     it('finds Smart Assessor employers by name or EDRS number, and assessors by email', async () => {
@@ -46,7 +45,7 @@ describe('admin API: look-ups and connection test against the Smart Assessor sim
       expect(assessors.body.items.map((item: { misReference: string }) => item.misReference)).to.deep.equal(['SA-ASS-1']);
     });
 
-    it('spends from the deployment\'s request budget, the one the workers spend from', async () => {
+    it("spends from the deployment's request budget, the one the workers spend from", async () => {
       await connect();
       expect((await admin.api.get('/api/smart-assessor/employers?name=acme')).status).to.equal(200);
       const budget = deploymentBudgetKey(admin.prefix, { baseUrl: simulator.baseUrl, username: simulator.credentials.username });
@@ -89,7 +88,7 @@ describe('admin API: look-ups and connection test against the Smart Assessor sim
   });
 
   describe('POST /api/qualification-links/refresh', () => {
-    it('links catalogue qualifications to the site\'s courses by reference and reports the counts', async () => {
+    it("links catalogue qualifications to the site's courses by reference and reports the counts", async () => {
       await connect();
       const courses = await (async () => {
         const client = clientFor(simulator);

@@ -201,7 +201,7 @@ describe('admin API: queued work and sync runs', () => {
       return row.id;
     }
 
-    it('lists a run\'s failures with their reasons, newest first', async () => {
+    it("lists a run's failures with their reasons, newest first", async () => {
       const runId = await finishedRun('2026-11-27T02:00:00Z', 300, 4, 2);
       const learner = await learnerId('L000123');
       await admin.db.query(
@@ -239,8 +239,28 @@ describe('admin API: queued work and sync runs', () => {
       const answer = await admin.api.get('/api/sync/trend');
       expect(answer.status).to.equal(200);
       expect(answer.body.items).to.deep.equal([
-        { runId: older, trigger: 'schedule', state: 'completed', startedAt: '2026-11-26T02:00:00.000Z', finishedAt: '2026-11-26T02:10:00.000Z', durationSeconds: 600, learners: 10, changes: 12, failures: 1 },
-        { runId: newer, trigger: 'schedule', state: 'completed', startedAt: '2026-11-27T02:00:00.000Z', finishedAt: '2026-11-27T02:07:00.000Z', durationSeconds: 420, learners: 10, changes: 7, failures: 3 },
+        {
+          runId: older,
+          trigger: 'schedule',
+          state: 'completed',
+          startedAt: '2026-11-26T02:00:00.000Z',
+          finishedAt: '2026-11-26T02:10:00.000Z',
+          durationSeconds: 600,
+          learners: 10,
+          changes: 12,
+          failures: 1,
+        },
+        {
+          runId: newer,
+          trigger: 'schedule',
+          state: 'completed',
+          startedAt: '2026-11-27T02:00:00.000Z',
+          finishedAt: '2026-11-27T02:07:00.000Z',
+          durationSeconds: 420,
+          learners: 10,
+          changes: 7,
+          failures: 3,
+        },
       ]);
     });
   });

@@ -92,10 +92,9 @@ describe('daily synchronisation: a whole-provider run against the simulator', fu
     for (const story of ['uln', 'break', 'withdrawal', 'completion', 'gateway', 'moveLinked', 'moveNew']) subjects[story] = others.shift()!;
 
     // MIS-side changes: details to push, a new ULN, a break, a withdrawal, two completions, two placement moves.
-    await db.query(
-      `UPDATE learner SET email = 'changed.' || email, postcode = lower(replace(postcode, ' ', '')), mobile = NULL, address3 = 'Old Mill Yard' WHERE id = $1`,
-      [subjects.details.id],
-    );
+    await db.query(`UPDATE learner SET email = 'changed.' || email, postcode = lower(replace(postcode, ' ', '')), mobile = NULL, address3 = 'Old Mill Yard' WHERE id = $1`, [
+      subjects.details.id,
+    ]);
     await db.query(`UPDATE learner SET uln = $2 WHERE id = $1`, [subjects.uln.id, validUln('123456789')]);
     const lastDay = daysBefore(asOf, 10);
     await db.query(`INSERT INTO break_in_learning (learner_id, last_day_in_learning) VALUES ($1, $2)`, [subjects.break.id, lastDay]);
@@ -221,7 +220,11 @@ describe('daily synchronisation: a whole-provider run against the simulator', fu
       const earlier = pre.reviews.filter((review) => review.learnerId === learner.id);
       const mapped = saBefore.get(learner.smartAssessorId!)!.sessions.filter((session) => mappings[session.sessionType]);
       expect(mine.length, learner.learnerIdent).to.equal(earlier.length + mapped.length);
-      for (const review of earlier) expect(mine.find((row) => row.id === review.id), review.reviewIdent).to.deep.equal(review);
+      for (const review of earlier)
+        expect(
+          mine.find((row) => row.id === review.id),
+          review.reviewIdent,
+        ).to.deep.equal(review);
       for (const session of mapped) {
         const review = mine.find((row) => row.smartAssessorSystemId === session.id);
         const plannedDate = ukDate(session.startTime);
@@ -238,7 +241,11 @@ describe('daily synchronisation: a whole-provider run against the simulator', fu
         made += 1;
       }
       const ignored = saBefore.get(learner.smartAssessorId!)!.sessions.filter((session) => !mappings[session.sessionType]);
-      for (const session of ignored) expect(mine.some((review) => review.smartAssessorSystemId === session.id), `ignored session ${session.id}`).to.equal(false);
+      for (const session of ignored)
+        expect(
+          mine.some((review) => review.smartAssessorSystemId === session.id),
+          `ignored session ${session.id}`,
+        ).to.equal(false);
     }
     expect(made).to.be.greaterThan(5);
     const theirs = post.reviews.filter((review) => review.learnerId === subjects.sessions.id);
@@ -267,7 +274,9 @@ describe('daily synchronisation: a whole-provider run against the simulator', fu
       expect(detailsAfter, learner.learnerIdent).to.deep.equal(details);
     }
     const details = saLearner(subjects.details);
-    expect(details.email).to.equal(learnerByIdent(pre, subjects.details.learnerIdent).email).and.match(/^changed\./);
+    expect(details.email)
+      .to.equal(learnerByIdent(pre, subjects.details.learnerIdent).email)
+      .and.match(/^changed\./);
     expect(details.postcode, 'the same postcode written differently is not sent').to.equal(saBefore.get(subjects.details.smartAssessorId!)!.postcode);
     expect(details.mobile, 'a blank MIS mobile does not clear SA').to.equal(saBefore.get(subjects.details.smartAssessorId!)!.mobile).and.not.equal(null);
     expect(details.address3).to.equal('Old Mill Yard');
@@ -292,12 +301,25 @@ describe('daily synchronisation: a whole-provider run against the simulator', fu
           `${learner.learnerIdent} ${aim.aimRef} → ${courseId}`,
         ).to.deep.equal({ status, actualEndDate: aim.actualEndDate, completionStatus: aim.completionStatus, outcome: aim.outcome });
       }
-      const wanted = expectedLearnerStatus(aims, pre.breaks.filter((pause) => pause.learnerId === learner.id));
+      const wanted = expectedLearnerStatus(
+        aims,
+        pre.breaks.filter((pause) => pause.learnerId === learner.id),
+      );
       seen.add(`learner ${wanted.status}`);
       expect(sa.status, learner.learnerIdent).to.equal(wanted.status);
       if (wanted.effectiveDate) expect(sa.statusEffectiveDate, learner.learnerIdent).to.equal(wanted.effectiveDate);
     }
-    for (const status of ['BreakInLearning', 'Withdrawn', 'Completed', 'Gateway', 'InTraining', 'learner BreakInLearning', 'learner Withdrawn', 'learner Completed', 'learner Active']) {
+    for (const status of [
+      'BreakInLearning',
+      'Withdrawn',
+      'Completed',
+      'Gateway',
+      'InTraining',
+      'learner BreakInLearning',
+      'learner Withdrawn',
+      'learner Completed',
+      'learner Active',
+    ]) {
       expect(seen.has(status), `a case of ${status}`).to.equal(true);
     }
     expect(saLearner(subjects.break)).to.include({ status: 'BreakInLearning', statusEffectiveDate: daysBefore(asOf, 10) });
@@ -368,7 +390,7 @@ describe('daily synchronisation: a whole-provider run against the simulator', fu
       expect(writes.map((request) => `${request.method} ${request.path}`)).to.deep.equal([]);
     });
 
-    it("records every job as unchanged or skipped, and moves no MIS row", async function () {
+    it('records every job as unchanged or skipped, and moves no MIS row', async function () {
       const events = await eventsOf(second.runId);
       expect(events.filter((event) => event.outcome !== 'unchanged' && event.outcome !== 'skipped')).to.deep.equal([]);
       expect(events.every((event) => event.changes.length === 0)).to.equal(true);
@@ -390,7 +412,10 @@ describe('daily synchronisation: a whole-provider run against the simulator', fu
         expect(new Set(calls).size, `${learner.learnerIdent} reads nothing twice`).to.equal(calls.length);
       }
       expect([...perLearner.keys()].sort()).to.deep.equal(eligible.map((learner) => learner.smartAssessorId!).sort());
-      expect([...perRecord.values()].every((count) => count === 1), JSON.stringify([...perRecord])).to.equal(true);
+      expect(
+        [...perRecord.values()].every((count) => count === 1),
+        JSON.stringify([...perRecord]),
+      ).to.equal(true);
       expect(perRecord.has(`/assessors/${saAssessorId(post.officers.find((row) => row.additionalId)!.ref)}`)).to.equal(true);
     });
 
@@ -402,9 +427,7 @@ describe('daily synchronisation: a whole-provider run against the simulator', fu
       const settles = events.length;
       const described = `${second.queries} queries for ${events.length} jobs (and ${second.settingsReads} reads of the settings row)`;
       expect(second.queries, described).to.be.at.most(2 * events.length + settles + strangerLookUps);
-      expect(second.queries, `${described}: every job loads, and at least one outcome statement and one settle follow`).to.be.at.least(
-        events.length + strangerLookUps + 2,
-      );
+      expect(second.queries, `${described}: every job loads, and at least one outcome statement and one settle follow`).to.be.at.least(events.length + strangerLookUps + 2);
     });
   });
 });

@@ -13,7 +13,18 @@ import { openDailyHarness, type DailyHarness, type EventRow } from './harness.js
  */
 
 /** Every table of MIS data, and the settings: what a dry run must leave byte-for-byte as it was. */
-const MIS_TABLES = ['learner', 'learning_aim', 'organisation', 'officer', 'learner_officer_role', 'break_in_learning', 'review', 'qualification', 'review_type', 'integration_settings'];
+const MIS_TABLES = [
+  'learner',
+  'learning_aim',
+  'organisation',
+  'officer',
+  'learner_officer_role',
+  'break_in_learning',
+  'review',
+  'qualification',
+  'review_type',
+  'integration_settings',
+];
 
 async function misDump(db: DataSource): Promise<Record<string, string[]>> {
   const dump: Record<string, string[]> = {};
@@ -32,9 +43,7 @@ type Change = EventRow['changes'][number];
 
 /** A run's events as comparable lines: queue, subject, outcome and its changes, in a fixed order. */
 function comparable(events: readonly EventRow[]): string[] {
-  return events
-    .map((event) => JSON.stringify([event.queue, event.subjectType, event.subjectRef, event.outcome, event.error, event.changes.map(changeLine).sort()]))
-    .sort();
+  return events.map((event) => JSON.stringify([event.queue, event.subjectType, event.subjectRef, event.outcome, event.error, event.changes.map(changeLine).sort()])).sort();
 }
 
 function changeLine(change: Change): string {
@@ -70,8 +79,12 @@ describe('dry run: what a sync would change, before it does', function () {
     // A day of activity in Smart Assessor (progress, sessions, OTJ hours, details typed there) and edits in the MIS.
     simulator.store.advanceDay();
     simulator.store.advanceDay();
-    await db.query(`UPDATE learner SET phone = '01132 496 0' || lpad(id::text, 3, '0') WHERE id IN (SELECT id FROM learner WHERE smart_assessor_id IS NOT NULL ORDER BY id LIMIT 6)`);
-    await db.query(`UPDATE organisation SET phone = '0113 496 1' || lpad(id::text, 3, '0') WHERE id IN (SELECT id FROM organisation WHERE additional_id IS NOT NULL ORDER BY id LIMIT 2)`);
+    await db.query(
+      `UPDATE learner SET phone = '01132 496 0' || lpad(id::text, 3, '0') WHERE id IN (SELECT id FROM learner WHERE smart_assessor_id IS NOT NULL ORDER BY id LIMIT 6)`,
+    );
+    await db.query(
+      `UPDATE organisation SET phone = '0113 496 1' || lpad(id::text, 3, '0') WHERE id IN (SELECT id FROM organisation WHERE additional_id IS NOT NULL ORDER BY id LIMIT 2)`,
+    );
 
     misBefore = await misDump(db);
     storeBefore = storeDump(simulator.store);

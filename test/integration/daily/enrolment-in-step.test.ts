@@ -143,7 +143,8 @@ describe('daily synchronisation: enrolment kept in step', function () {
   it('reports an aim Smart Assessor does not support without failing, and enrols it once Refresh Qualification Links links its qualification', async function () {
     const learner = await freshLearner();
     const aim = await addAim(learner, TEAM_LEADER, 'TL1');
-    const inSmartAssessor = async () => (await loadLearnerView(harness.db, learner.learnerIdent, today()))!.qualifications.find((row) => row.aimRef === aim.aimRef)!.inSmartAssessor;
+    const inSmartAssessor = async () =>
+      (await loadLearnerView(harness.db, learner.learnerIdent, today()))!.qualifications.find((row) => row.aimRef === aim.aimRef)!.inSmartAssessor;
     const deps = harness.workerDeps();
     try {
       const { runId } = await harness.syncLearner(learner.learnerIdent);
@@ -219,13 +220,17 @@ describe('daily synchronisation: enrolment kept in step', function () {
 
   it('costs an unchanged learner no Smart Assessor call beyond the four reads, and no write', async function () {
     // A learner with every kind of thing the rules compare: a second assessor, several aims, one of them unsupported.
-    const learner = await freshLearner(async (row) => (await hasSecondAssessor(row)) && (await readMis(harness.db)).aims.some((aim) => aim.learnerId === row.id && !aim.saLearnerCourseId));
+    const learner = await freshLearner(
+      async (row) => (await hasSecondAssessor(row)) && (await readMis(harness.db)).aims.some((aim) => aim.learnerId === row.id && !aim.saLearnerCourseId),
+    );
     await harness.syncLearner(learner.learnerIdent);
     store().resetCounters();
 
     const { runId } = await harness.syncLearner(learner.learnerIdent);
 
-    const onLearner = store().recorded.filter((request) => request.path.startsWith(`/learners/${learner.smartAssessorId}`)).map((request) => request.operationId);
+    const onLearner = store()
+      .recorded.filter((request) => request.path.startsWith(`/learners/${learner.smartAssessorId}`))
+      .map((request) => request.operationId);
     expect(onLearner.sort()).to.deep.equal(['getLearner', 'getLearnerOtj', 'listLearnerCourses', 'listLearnerSessions']);
     const writes = store().recorded.filter((request) => request.method !== 'GET' && request.operationId !== 'createToken');
     expect(writes.map((request) => `${request.method} ${request.path}`)).to.deep.equal([]);
@@ -294,10 +299,12 @@ describe('daily synchronisation: enrolment kept in step', function () {
     const deps = harness.workerDeps();
     const job = { name: 'learner-status' as const, data: { runId, learnerId: learner.id } };
     try {
-      const died = await harness.runJob(deps, 'status', statusProcessor, job, { runId, jobId: 'first' }, () => Promise.reject(new Error('the worker died'))).then(
-        () => null,
-        (error: Error) => error.message,
-      );
+      const died = await harness
+        .runJob(deps, 'status', statusProcessor, job, { runId, jobId: 'first' }, () => Promise.reject(new Error('the worker died')))
+        .then(
+          () => null,
+          (error: Error) => error.message,
+        );
       expect(died).to.equal('the worker died');
       expect(store().counters.byOperation.enrolLearnerOnCourse).to.equal(1);
       const [unsaved] = await harness.db.query(`SELECT sa_learner_course_id AS id FROM learning_aim WHERE id = $1`, [aim.id]);
@@ -315,7 +322,9 @@ describe('daily synchronisation: enrolment kept in step', function () {
     const [saved] = await harness.db.query(`SELECT sa_learner_course_id AS id FROM learning_aim WHERE id = $1`, [aim.id]);
     expect(saved.id).to.equal(courses[0].id);
     const [event] = await harness.db.query(`SELECT changes FROM sync_event WHERE run_id = $1 AND queue = 'status'`, [runId]);
-    expect(changeList(event).filter((change) => change.startsWith(`aim ${aim.aimRef} saLearnerCourseId`))).to.deep.equal([`aim ${aim.aimRef} saLearnerCourseId: null → ${courses[0].id} (push)`]);
+    expect(changeList(event).filter((change) => change.startsWith(`aim ${aim.aimRef} saLearnerCourseId`))).to.deep.equal([
+      `aim ${aim.aimRef} saLearnerCourseId: null → ${courses[0].id} (push)`,
+    ]);
   });
 
   it('when an assessor leaves and a new one, unknown to Smart Assessor, takes 30 learners, creates one SA assessor in one run and moves every learner and course to it', async function () {

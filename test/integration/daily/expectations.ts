@@ -66,7 +66,10 @@ export function isEligible(learner: MisLearnerRow, aims: readonly MisAimRow[], a
   if (learner.systemStatus !== 'Live' || !learner.smartAssessorId) return false;
   if (aims.length === 0) return false;
   if (aims.some((aim) => aim.actualEndDate === null)) return true;
-  const ended = aims.map((aim) => aim.actualEndDate!).sort().at(-1)!;
+  const ended = aims
+    .map((aim) => aim.actualEndDate!)
+    .sort()
+    .at(-1)!;
   return ended >= monthBefore(asOf);
 }
 
@@ -96,10 +99,21 @@ export function expectedCourseStatus(aim: MisAimRow, saStatus: string): string {
 /** Open break → BreakInLearning from its last day; all (current) aims withdrawn → Withdrawn; all completed → Completed; else Active. */
 export function expectedLearnerStatus(aims: readonly MisAimRow[], breaks: readonly MisBreakRow[]): { status: string; effectiveDate: string | null } {
   const open = breaks.filter((pause) => pause.returnDate === null);
-  if (open.length > 0) return { status: 'BreakInLearning', effectiveDate: open.map((pause) => pause.lastDayInLearning).sort().at(-1)! };
+  if (open.length > 0)
+    return {
+      status: 'BreakInLearning',
+      effectiveDate: open
+        .map((pause) => pause.lastDayInLearning)
+        .sort()
+        .at(-1)!,
+    };
   const restarted = new Set(aims.map((aim) => aim.restartOfId).filter((id) => id !== null));
   const current = aims.filter((aim) => !restarted.has(aim.id));
-  const lastEnd = current.map((aim) => aim.actualEndDate ?? '').sort().at(-1) || null;
+  const lastEnd =
+    current
+      .map((aim) => aim.actualEndDate ?? '')
+      .sort()
+      .at(-1) || null;
   if (current.length > 0 && current.every((aim) => aim.completionStatus === 3)) return { status: 'Withdrawn', effectiveDate: lastEnd };
   if (current.length > 0 && current.every((aim) => aim.completionStatus === 2)) return { status: 'Completed', effectiveDate: lastEnd };
   return { status: 'Active', effectiveDate: null };

@@ -117,9 +117,7 @@ export async function openDailyHarness(options: DailyHarnessOptions): Promise<Da
   async function withWorkers(start: () => Promise<string>, { sets = 1, concurrency = 4 }: WorkerSets = {}): Promise<RunMeasure> {
     const runId = await start();
     runIds.push(runId);
-    const allDeps = Array.from({ length: sets }, () =>
-      createWorkerDeps({ db, redis: pipeline.redis, config: { QUEUE_PREFIX: pipeline.prefix }, settings, logger: silentLogger }),
-    );
+    const allDeps = Array.from({ length: sets }, () => createWorkerDeps({ db, redis: pipeline.redis, config: { QUEUE_PREFIX: pipeline.prefix }, settings, logger: silentLogger }));
     queries = 0;
     settingsReads = 0;
     counting = true;

@@ -38,7 +38,14 @@ describe('daily synchronisation of one learner', function () {
     const { runId } = await harness.syncLearner(learner.learnerIdent);
 
     const now = learnerByIdent(await readMis(harness.db), learner.learnerIdent);
-    expect(now).to.include({ email: 'amira.new@example.org', mobile: '07700 900999', address2: learner.address2, gender: 'Female', firstName: learner.firstName, uln: learner.uln });
+    expect(now).to.include({
+      email: 'amira.new@example.org',
+      mobile: '07700 900999',
+      address2: learner.address2,
+      gender: 'Female',
+      firstName: learner.firstName,
+      uln: learner.uln,
+    });
     expect(now.updatedAt).to.not.equal(learner.updatedAt);
     expect(sa.learners.get(learner.smartAssessorId!)!.uln, 'the ULN goes up even in Pull mode').to.equal(learner.uln);
     const event = await demographicsEvent(runId);
@@ -173,12 +180,17 @@ describe('daily synchronisation of one learner', function () {
     const runId = await harness.emptyLearnerRun(learner.id);
     const deps = harness.workerDeps();
     const job = { name: 'learner-status' as const, data: { runId, learnerId: learner.id } };
-    const sent = () => harness.simulator.store.recorded.filter((request) => request.method !== 'GET' && request.operationId !== 'createToken').map((request) => `${request.operationId} ${request.path}`);
+    const sent = () =>
+      harness.simulator.store.recorded
+        .filter((request) => request.method !== 'GET' && request.operationId !== 'createToken')
+        .map((request) => `${request.operationId} ${request.path}`);
     try {
-      const died = await harness.runJob(deps, 'status', statusProcessor, job, { runId, jobId: 'first' }, async () => Promise.reject(new Error('the worker died'))).then(
-        () => null,
-        (error: Error) => error.message,
-      );
+      const died = await harness
+        .runJob(deps, 'status', statusProcessor, job, { runId, jobId: 'first' }, async () => Promise.reject(new Error('the worker died')))
+        .then(
+          () => null,
+          (error: Error) => error.message,
+        );
       expect(died).to.equal('the worker died');
       const sentBeforeDying = sent();
       expect(sentBeforeDying).to.include(`updateLearnerCourse /learners/${learner.smartAssessorId}/courses/${paused.saLearnerCourseId}`);
@@ -221,7 +233,9 @@ describe('daily synchronisation of one learner', function () {
       const { runId } = await harness.syncLearner(learner.learnerIdent);
       const move = (await eventsOf(runId)).find((event) => event.queue === 'organisations' && event.subjectType === 'learner')!;
       expect(move.outcome).to.equal('failed');
-      expect(move.error).to.match(/^organisation ORG-GHOST: additionalId "emp-ghost" is not a Smart Assessor employer \(.*employerId is not an employer of this site.*\); correct the link in the MIS$/);
+      expect(move.error).to.match(
+        /^organisation ORG-GHOST: additionalId "emp-ghost" is not a Smart Assessor employer \(.*employerId is not an employer of this site.*\); correct the link in the MIS$/,
+      );
       expect(harness.simulator.store.learners.get(learner.smartAssessorId!)!.employerId).to.equal(employerBefore);
     } finally {
       await harness.settings.update({ pushChangesToLearnerEmployer: false });
@@ -231,7 +245,9 @@ describe('daily synchronisation of one learner', function () {
   it('compares learner details normalised: the same values written differently send nothing', async function () {
     await harness.settings.update({ learnerDemographicsMode: 'Push', updateLearnerGender: false });
     const learner = await freshLearner((row) => row.postcode !== null && row.email !== null);
-    await harness.db.query(`UPDATE learner SET email = upper(email), postcode = lower(replace(postcode, ' ', '')), first_name = '  ' || first_name || ' ' WHERE id = $1`, [learner.id]);
+    await harness.db.query(`UPDATE learner SET email = upper(email), postcode = lower(replace(postcode, ' ', '')), first_name = '  ' || first_name || ' ' WHERE id = $1`, [
+      learner.id,
+    ]);
     const { runId } = await harness.syncLearner(learner.learnerIdent);
     expect(await demographicsEvent(runId)).to.include({ outcome: 'unchanged' });
     expect(learnerPatches(learner.smartAssessorId!)).to.deep.equal([]);

@@ -27,8 +27,7 @@ describe('daily synchronisation loses nothing', function () {
   const eventOf = async (runId: string, queue: string, subjectType = 'learner'): Promise<EventRow> =>
     (await eventsOf(harness.db, runId)).find((event) => event.queue === queue && event.subjectType === subjectType)!;
   /** The requests that wrote to Smart Assessor, with their bodies. */
-  const writes = (path: string) =>
-    harness.simulator.store.recorded.filter((request) => request.method !== 'GET' && request.path === path).map((request) => request.body);
+  const writes = (path: string) => harness.simulator.store.recorded.filter((request) => request.method !== 'GET' && request.path === path).map((request) => request.body);
   const runChanges = async (runId: string): Promise<number> => (await harness.db.query(`SELECT changes FROM sync_run WHERE id = $1`, [runId]))[0].changes;
   /** The changes a run's events hold that wrote something (a kept value wrote nothing). */
   const writtenChanges = async (runId: string): Promise<number> =>

@@ -32,7 +32,7 @@ describe('reads gathered into one round trip', function () {
     const [first, failed, last] = await Promise.allSettled([batch.read(probe(1)), batch.read(bad), batch.read(probe(3))]);
     expect(first.status).to.equal('fulfilled');
     expect(last.status).to.equal('fulfilled');
-    expect(((last as PromiseFulfilledResult<Array<{ n: number }>>).value)[0].n).to.equal(3);
+    expect((last as PromiseFulfilledResult<Array<{ n: number }>>).value[0].n).to.equal(3);
     const error = await rejectionOf(Promise.reject((failed as PromiseRejectedResult).reason));
     expect(error.message).to.contain('division by zero');
   });

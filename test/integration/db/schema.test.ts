@@ -34,9 +34,7 @@ describe('database schema', () => {
       await db.query(`INSERT INTO officer (ref, first_name, surname, email) VALUES ('OFF1', 'Sam', 'Patel', 's@example.org')`);
       await db.query(`INSERT INTO qualification (reference, title) VALUES ('ST0123', 'Engineering')`);
       await db.query(`INSERT INTO review_type (code, name) VALUES ('PR', 'Progress Review')`);
-      await db.query(
-        `INSERT INTO learner (learner_ident, first_name, surname, placement_organisation_id, main_officer_id) VALUES ('L1', 'Amira', 'Khan', 1, 1)`,
-      );
+      await db.query(`INSERT INTO learner (learner_ident, first_name, surname, placement_organisation_id, main_officer_id) VALUES ('L1', 'Amira', 'Khan', 1, 1)`);
     });
 
     it('keeps keys unique', async () => {
@@ -70,8 +68,7 @@ describe('database schema', () => {
     });
 
     it('holds one review per Smart Assessor session per learner', async () => {
-      const review = (ident: string) =>
-        db.query(`INSERT INTO review (review_ident, learner_id, review_type_id, smart_assessor_system_id) VALUES ($1, 1, 1, '77123')`, [ident]);
+      const review = (ident: string) => db.query(`INSERT INTO review (review_ident, learner_id, review_type_id, smart_assessor_system_id) VALUES ($1, 1, 1, '77123')`, [ident]);
       await review('R1');
       expect(await rejects(review('R2'))).to.equal('review_learner_system_id_key');
       expect(await rejects(db.query(`INSERT INTO review (review_ident, learner_id, review_type_id, attended_status) VALUES ('R3', 1, 1, 'Maybe')`))).to.equal(
@@ -80,24 +77,20 @@ describe('database schema', () => {
     });
 
     it('refuses a learner pointing at an organisation that does not exist', async () => {
-      expect(
-        await rejects(db.query(`INSERT INTO learner (learner_ident, first_name, surname, placement_organisation_id) VALUES ('L9', 'A', 'B', 999)`)),
-      ).to.match(/^FK_/);
+      expect(await rejects(db.query(`INSERT INTO learner (learner_ident, first_name, surname, placement_organisation_id) VALUES ('L9', 'A', 'B', 999)`))).to.match(/^FK_/);
     });
 
     it('refuses a break whose return is not after its last day', async () => {
-      expect(
-        await rejects(db.query(`INSERT INTO break_in_learning (learner_id, last_day_in_learning, return_date) VALUES (1, '2026-06-30', '2026-06-30')`)),
-      ).to.equal('break_in_learning_dates_check');
+      expect(await rejects(db.query(`INSERT INTO break_in_learning (learner_id, last_day_in_learning, return_date) VALUES (1, '2026-06-30', '2026-06-30')`))).to.equal(
+        'break_in_learning_dates_check',
+      );
     });
 
     it('allows one active whole-provider run at a time (and one dry run beside it), and any number of learner runs', async () => {
       await db.query(`INSERT INTO sync_run (trigger, state, as_of_date) VALUES ('schedule', 'running', '2026-11-28')`);
       await db.query(`INSERT INTO sync_run (trigger, state, as_of_date, learner_id) VALUES ('learner', 'running', '2026-11-28', 1)`);
       await db.query(`INSERT INTO sync_run (trigger, state, as_of_date, learner_id) VALUES ('learner', 'queued', '2026-11-28', 1)`);
-      expect(await rejects(db.query(`INSERT INTO sync_run (trigger, state, as_of_date) VALUES ('manual', 'queued', '2026-11-28')`))).to.equal(
-        'sync_run_one_active_key',
-      );
+      expect(await rejects(db.query(`INSERT INTO sync_run (trigger, state, as_of_date) VALUES ('manual', 'queued', '2026-11-28')`))).to.equal('sync_run_one_active_key');
       await db.query(`UPDATE sync_run SET state = 'completed' WHERE trigger = 'schedule'`);
       await db.query(`INSERT INTO sync_run (trigger, state, as_of_date) VALUES ('manual', 'queued', '2026-11-28')`);
       // Beside it, one dry run, and no second.
@@ -108,9 +101,7 @@ describe('database schema', () => {
     });
 
     it('uses the indexes the daily eligibility query needs', async () => {
-      const indexes: Array<{ indexname: string }> = await db.query(
-        `SELECT indexname FROM pg_indexes WHERE indexname IN ('learner_eligible_idx', 'learning_aim_learner_end_idx')`,
-      );
+      const indexes: Array<{ indexname: string }> = await db.query(`SELECT indexname FROM pg_indexes WHERE indexname IN ('learner_eligible_idx', 'learning_aim_learner_end_idx')`);
       expect(indexes.map((row) => row.indexname).sort()).to.deep.equal(['learner_eligible_idx', 'learning_aim_learner_end_idx']);
     });
   });

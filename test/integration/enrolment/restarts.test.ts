@@ -45,9 +45,7 @@ describe('enrolment: a learner back from a break in learning', () => {
     await bed.enrol('L000001', 'job-1');
 
     const [saLearner] = [...bed.simulator.store.learners.values()];
-    expect(saLearner.courses.map((course) => [course.misReference, course.course.qanCode, course.startDate])).to.deep.equal([
-      ['L000001-3', ENGINEERING.reference, '2026-09-01'],
-    ]);
+    expect(saLearner.courses.map((course) => [course.misReference, course.course.qanCode, course.startDate])).to.deep.equal([['L000001-3', ENGINEERING.reference, '2026-09-01']]);
     const aims = await bed.db.getRepository(LearningAim).find({ order: { aimRef: 'ASC' } });
     expect(aims.map((aim) => [aim.aimRef, aim.saLearnerCourseId])).to.deep.equal([
       ['L000001-1', null],

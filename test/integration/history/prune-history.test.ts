@@ -30,10 +30,15 @@ async function dailyRun(admin: TestAdmin, day: number, finishedAt: Date): Promis
   for (const [index, subject] of subjects.entries()) {
     const outcome = OUTCOMES[(index + day) % OUTCOMES.length]!;
     outcomes.push(outcome);
-    await admin.db.query(
-      `INSERT INTO sync_event (at, run_id, queue, subject_type, subject_ref, outcome, error) VALUES ($1, $2, $3, $4, $5, $6, $7)`,
-      [finishedAt, run!.id, subject.queue, subject.type, subject.ref, outcome, outcome === 'failed' ? `${subject.ref}: Smart Assessor answered 500` : null],
-    );
+    await admin.db.query(`INSERT INTO sync_event (at, run_id, queue, subject_type, subject_ref, outcome, error) VALUES ($1, $2, $3, $4, $5, $6, $7)`, [
+      finishedAt,
+      run!.id,
+      subject.queue,
+      subject.type,
+      subject.ref,
+      outcome,
+      outcome === 'failed' ? `${subject.ref}: Smart Assessor answered 500` : null,
+    ]);
   }
   return { runId: run!.id, finishedAt, outcomes };
 }
@@ -70,7 +75,10 @@ describe('history retention across a simulated year', function () {
       if (day % 3 === 0) {
         const entry = { at: new Date(now.getTime() - 7_200_000), outcome: day % 2 === 0 ? 'changed' : 'skipped' };
         outside.push(entry);
-        await admin.db.query(`INSERT INTO sync_event (at, run_id, queue, subject_type, subject_ref, outcome) VALUES ($1, NULL, 'enrolment', 'learner', 'L1', $2)`, [entry.at, entry.outcome]);
+        await admin.db.query(`INSERT INTO sync_event (at, run_id, queue, subject_type, subject_ref, outcome) VALUES ($1, NULL, 'enrolment', 'learner', 'L1', $2)`, [
+          entry.at,
+          entry.outcome,
+        ]);
       }
       if (day === 300) {
         watched = run;
@@ -138,7 +146,9 @@ describe('history retention across a simulated year', function () {
     await admin.reset();
     const longAgo = new Date(Date.now() - 100 * DAY_MS);
     const old = await dailyRun(admin, 0, longAgo);
-    const [running] = (await admin.db.query(`INSERT INTO sync_run (trigger, state, as_of_date, started_at) VALUES ('schedule', 'running', CURRENT_DATE, now()) RETURNING id`)) as Array<{
+    const [running] = (await admin.db.query(
+      `INSERT INTO sync_run (trigger, state, as_of_date, started_at) VALUES ('schedule', 'running', CURRENT_DATE, now()) RETURNING id`,
+    )) as Array<{
       id: string;
     }>;
     const log = new CapturedLog();

@@ -36,8 +36,26 @@ function amira(overrides: Partial<ImportLearner> = {}): ImportLearner {
     plannedOtjHours: 278,
     smartAssessorId: null,
     qualifications: [
-      { aimRef: 'L000123-1', reference: 'ST0123', startDate: '2026-01-05', plannedEndDate: '2027-07-05', actualEndDate: '2026-06-30', completionStatus: 6, outcome: null, restartOf: null },
-      { aimRef: 'L000123-2', reference: 'ST0123', startDate: '2026-09-01', plannedEndDate: '2027-09-01', actualEndDate: null, completionStatus: 1, outcome: null, restartOf: 'L000123-1' },
+      {
+        aimRef: 'L000123-1',
+        reference: 'ST0123',
+        startDate: '2026-01-05',
+        plannedEndDate: '2027-07-05',
+        actualEndDate: '2026-06-30',
+        completionStatus: 6,
+        outcome: null,
+        restartOf: null,
+      },
+      {
+        aimRef: 'L000123-2',
+        reference: 'ST0123',
+        startDate: '2026-09-01',
+        plannedEndDate: '2027-09-01',
+        actualEndDate: null,
+        completionStatus: 1,
+        outcome: null,
+        restartOf: 'L000123-1',
+      },
     ],
     reviews: [
       { reviewIdent: 'R000045', reviewType: 'PR', plannedDate: '2026-03-01', actualDate: '2026-03-01', officerRef: 'OFF2', attendedStatus: 'Attended', notes: 'Good progress' },
@@ -56,8 +74,18 @@ function provider(): ImportDocument {
     qualifications: [{ reference: 'ST0123', title: 'Engineering Technician' }],
     organisations: [
       {
-        ref: 'ORG7', name: 'Acme Ltd', phone: '0113 496 0000', edrsNumber: '123456789', address1: 'Unit 4', address2: 'Mill Lane',
-        address3: null, address4: 'Leeds', postcode: 'LS1 4AP', website: 'https://acme.example', employerSize: '50-249', additionalId: null,
+        ref: 'ORG7',
+        name: 'Acme Ltd',
+        phone: '0113 496 0000',
+        edrsNumber: '123456789',
+        address1: 'Unit 4',
+        address2: 'Mill Lane',
+        address3: null,
+        address4: 'Leeds',
+        postcode: 'LS1 4AP',
+        website: 'https://acme.example',
+        employerSize: '50-249',
+        additionalId: null,
       },
     ],
     officers: [
@@ -100,7 +128,16 @@ describe('importDocument', () => {
   it('creates every record of a valid document, linked by key, and counts them', async () => {
     const summary = await importDocument(db, provider(), { settings });
     expect(summary.created).to.deep.equal({
-      reviewTypes: 2, qualifications: 1, organisations: 1, officers: 2, learners: 2, officerRoles: 1, breaksInLearning: 1, learningAims: 2, reviews: 1, settings: 0,
+      reviewTypes: 2,
+      qualifications: 1,
+      organisations: 1,
+      officers: 2,
+      learners: 2,
+      officerRoles: 1,
+      breaksInLearning: 1,
+      learningAims: 2,
+      reviews: 1,
+      settings: 0,
     });
     expect(Object.values(summary.updated).reduce((a, b) => a + b)).to.equal(1);
     expect(summary.updated.settings).to.equal(1);
@@ -110,7 +147,15 @@ describe('importDocument', () => {
          FROM learner l JOIN organisation o ON o.id = l.placement_organisation_id JOIN officer f ON f.id = l.main_officer_id
         WHERE l.learner_ident = 'L000123'`,
     );
-    expect(learner).to.deep.equal({ first_name: 'Amira', dob: '2004-03-09', uln: '9276308686', system_status: 'Live', planned_otj_hours: 278, organisation: 'ORG7', officer: 'OFF2' });
+    expect(learner).to.deep.equal({
+      first_name: 'Amira',
+      dob: '2004-03-09',
+      uln: '9276308686',
+      system_status: 'Live',
+      planned_otj_hours: 278,
+      organisation: 'ORG7',
+      officer: 'OFF2',
+    });
     const aims = await db.query(
       `SELECT a.aim_ref, a.completion_status, a.actual_end_date::text AS ended, r.aim_ref AS restart_of, q.reference
          FROM learning_aim a JOIN qualification q ON q.id = a.qualification_id LEFT JOIN learning_aim r ON r.id = a.restart_of_id ORDER BY a.aim_ref`,
@@ -157,7 +202,9 @@ describe('importDocument', () => {
 
   it('never overwrites the columns the sync owns, and a blank Smart Assessor link never unlinks', async () => {
     await importDocument(db, provider(), { settings });
-    await db.query(`UPDATE learner SET actual_otj_hours = 41.5, risk_band = 'Red', last_synced_at = '2026-11-28T02:14:09Z', last_error = 'x', smart_assessor_id = '5512' WHERE learner_ident = 'L000123'`);
+    await db.query(
+      `UPDATE learner SET actual_otj_hours = 41.5, risk_band = 'Red', last_synced_at = '2026-11-28T02:14:09Z', last_error = 'x', smart_assessor_id = '5512' WHERE learner_ident = 'L000123'`,
+    );
     await db.query(`UPDATE learning_aim SET elements_done = 37, elements_total = 120, sa_learner_course_id = '9001' WHERE aim_ref = 'L000123-2'`);
     await db.query(`UPDATE qualification SET sa_course_id = '44'`);
     await db.query(`UPDATE organisation SET additional_id = '301'`);
@@ -165,7 +212,9 @@ describe('importDocument', () => {
     await db.query(`UPDATE review SET smart_assessor_system_id = '77123'`);
 
     await importDocument(db, provider(), { settings });
-    const [learner] = await db.query(`SELECT actual_otj_hours, risk_band, last_synced_at IS NOT NULL AS synced, last_error, smart_assessor_id FROM learner WHERE learner_ident = 'L000123'`);
+    const [learner] = await db.query(
+      `SELECT actual_otj_hours, risk_band, last_synced_at IS NOT NULL AS synced, last_error, smart_assessor_id FROM learner WHERE learner_ident = 'L000123'`,
+    );
     expect(learner).to.deep.equal({ actual_otj_hours: '41.50', risk_band: 'Red', synced: true, last_error: 'x', smart_assessor_id: '5512' });
     const [aim] = await db.query(`SELECT elements_done, elements_total, sa_learner_course_id FROM learning_aim WHERE aim_ref = 'L000123-2'`);
     expect(aim).to.deep.equal({ elements_done: 37, elements_total: 120, sa_learner_course_id: '9001' });
@@ -210,7 +259,11 @@ describe('importDocument', () => {
     const summary = await importDocument(db, {
       learners: [
         {
-          learnerIdent: 'L000200', firstName: 'Tom', surname: 'Hill', placementOrganisationRef: 'ORG7', mainOfficerRef: 'OFF2',
+          learnerIdent: 'L000200',
+          firstName: 'Tom',
+          surname: 'Hill',
+          placementOrganisationRef: 'ORG7',
+          mainOfficerRef: 'OFF2',
           qualifications: [{ aimRef: 'L000200-1', reference: 'ST0123', startDate: '2026-02-01', plannedEndDate: '2027-02-01', completionStatus: 1 }],
           reviews: [{ reviewIdent: 'R9', reviewType: 'IND', officerRef: 'OFF9' }],
         },
@@ -218,7 +271,9 @@ describe('importDocument', () => {
     });
     expect(summary.created).to.deep.include({ learners: 1, learningAims: 1, reviews: 1 });
     expect(await db.query(`SELECT learner_ident FROM learner ORDER BY learner_ident`)).to.deep.equal([
-      { learner_ident: 'L000123' }, { learner_ident: 'L000124' }, { learner_ident: 'L000200' },
+      { learner_ident: 'L000123' },
+      { learner_ident: 'L000124' },
+      { learner_ident: 'L000200' },
     ]);
     const [tom] = await db.query(`SELECT system_status, uln FROM learner WHERE learner_ident = 'L000200'`);
     expect(tom).to.deep.equal({ system_status: 'Live', uln: null });
@@ -229,17 +284,12 @@ describe('importDocument', () => {
     await importDocument(db, provider(), { settings });
     const before = await rowCounts(db);
     const bad = provider() as unknown as { learners: Array<Record<string, unknown>>; organisations: Array<Record<string, unknown>>; settings: Record<string, unknown> };
-    bad.learners.push(
-      ...Array.from({ length: 3 }, (_, i) => ({ ...amira({ learnerIdent: `L9${i}`, officerRoles: [], reviews: [], breaksInLearning: [], qualifications: [] }) })),
-      {
-        ...amira({ learnerIdent: 'L999', reviews: [], breaksInLearning: [] }),
-        dateOfBirth: '2004-02-31',
-        placementOrganisationRef: 'ORG99',
-        qualifications: [
-          { aimRef: 'L999-1', reference: 'ST0123', startDate: '2026-01-05', plannedEndDate: '2025-01-05', completionStatus: 5, restartOf: 'L000123-1' },
-        ],
-      },
-    );
+    bad.learners.push(...Array.from({ length: 3 }, (_, i) => ({ ...amira({ learnerIdent: `L9${i}`, officerRoles: [], reviews: [], breaksInLearning: [], qualifications: [] }) })), {
+      ...amira({ learnerIdent: 'L999', reviews: [], breaksInLearning: [] }),
+      dateOfBirth: '2004-02-31',
+      placementOrganisationRef: 'ORG99',
+      qualifications: [{ aimRef: 'L999-1', reference: 'ST0123', startDate: '2026-01-05', plannedEndDate: '2025-01-05', completionStatus: 5, restartOf: 'L000123-1' }],
+    });
     bad.organisations[0].surprise = true;
     bad.settings.timezone = 'Moon/Base';
 
@@ -263,7 +313,9 @@ describe('importDocument', () => {
       importDocument(db, {
         learners: [
           {
-            learnerIdent: 'L000124', firstName: 'A', surname: 'B',
+            learnerIdent: 'L000124',
+            firstName: 'A',
+            surname: 'B',
             qualifications: [{ aimRef: 'L000123-1', reference: 'ST0123', startDate: '2026-01-05', plannedEndDate: '2027-01-05', completionStatus: 1 }],
           },
         ],

@@ -23,7 +23,12 @@ describe('live sync capture', function () {
   }
 
   const settings = (values: Record<string, unknown>) =>
-    db.query(`UPDATE integration_settings SET ${Object.keys(values).map((column, index) => `${column} = $${index + 1}`).join(', ')} WHERE id = 1`, Object.values(values));
+    db.query(
+      `UPDATE integration_settings SET ${Object.keys(values)
+        .map((column, index) => `${column} = $${index + 1}`)
+        .join(', ')} WHERE id = 1`,
+      Object.values(values),
+    );
 
   before(async function () {
     db = await testDataSource();
@@ -74,7 +79,7 @@ describe('live sync capture', function () {
     expect(await captured()).to.deep.equal([[`learner:${learner}`, ['learner-demographics']]]);
   });
 
-  it("records the Main Officer, planned OTJ and placement for the status, OTJ and employer jobs, and a status change for all four", async function () {
+  it('records the Main Officer, planned OTJ and placement for the status, OTJ and employer jobs, and a status change for all four', async function () {
     await db.query(`UPDATE learner SET main_officer_id = $2 WHERE id = $1`, [learner, otherOfficer]);
     await db.query(`UPDATE learner SET planned_otj_hours = 300 WHERE id = $1`, [learner]);
     await db.query(`UPDATE learner SET placement_organisation_id = $2 WHERE id = $1`, [learner, otherOrganisation]);
@@ -90,7 +95,7 @@ describe('live sync capture', function () {
     expect(await captured()).to.deep.equal([]);
   });
 
-  it("ignores what the synchronisation writes itself: OTJ hours, risk band, last synced, last error, links, elements, course links", async function () {
+  it('ignores what the synchronisation writes itself: OTJ hours, risk band, last synced, last error, links, elements, course links', async function () {
     await db.query(
       `UPDATE learner SET actual_otj_hours = 12.5, risk_band = 'Red', last_synced_at = now(), last_error = 'x', smart_assessor_id = 'SA-NEW', updated_at = now() WHERE id = $1`,
       [learner],
@@ -131,7 +136,7 @@ describe('live sync capture', function () {
     ]);
   });
 
-  it("records a new enrolled learner for all four jobs, an unenrolled one for none", async function () {
+  it('records a new enrolled learner for all four jobs, an unenrolled one for none', async function () {
     const enrolled = await seedLearner(db, { ident: 'L3', aimEnds: [] });
     await seedLearner(db, { ident: 'L4', smartAssessorId: null, aimEnds: [] });
     expect(await captured()).to.deep.equal([[`learner:${enrolled}`, ['learner-demographics', 'learner-employer', 'learner-otj', 'learner-status']]]);

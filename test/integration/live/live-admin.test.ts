@@ -60,7 +60,7 @@ describe('live sync in the admin', function () {
     expect(text).to.match(/^sai_sync_run_last_jobs\{trigger="live",state="total"\} 5$/m);
   });
 
-  it("alerts a live run that finished with failures, never one that is still taking changes", async function () {
+  it('alerts a live run that finished with failures, never one that is still taking changes', async function () {
     const [finished] = await admin.db.query(
       `INSERT INTO sync_run (trigger, state, as_of_date, started_at, finished_at, jobs_total, jobs_completed, jobs_failed, fan_out_complete)
        VALUES ('live', 'completed', current_date, now() - interval '2 hours', now(), 3, 2, 1, true) RETURNING id`,

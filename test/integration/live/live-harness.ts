@@ -119,9 +119,10 @@ export async function openLiveHarness(options: LiveHarnessOptions): Promise<Live
       await waitFor(
         'live changes to be sent',
         async () => {
-          const [row] = (await db.query(
-            `SELECT (SELECT count(*) FROM live_change)::int AS changes, (SELECT count(*) FROM live_dispatch)::int AS in_flight`,
-          )) as Array<{ changes: number; in_flight: number }>;
+          const [row] = (await db.query(`SELECT (SELECT count(*) FROM live_change)::int AS changes, (SELECT count(*) FROM live_dispatch)::int AS in_flight`)) as Array<{
+            changes: number;
+            in_flight: number;
+          }>;
           return row.changes === 0 && row.in_flight === 0;
         },
         timeoutMs,

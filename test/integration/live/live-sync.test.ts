@@ -60,10 +60,9 @@ describe('live sync', function () {
     await waitFor('the last email in Smart Assessor', async () => sa().learners.get(learner.smartAssessorId!)?.email === 'burst.100@example.org');
     await harness.liveSettled();
     expect(harness.learnerWrites(learner.smartAssessorId!)).to.deep.equal([{ email: 'burst.100@example.org' }]);
-    const [{ jobs }] = await harness.db.query(
-      `SELECT count(*)::int AS jobs FROM sync_event e JOIN sync_run r ON r.id = e.run_id WHERE r.trigger = 'live' AND e.subject_ref = $1`,
-      [learner.learnerIdent],
-    );
+    const [{ jobs }] = await harness.db.query(`SELECT count(*)::int AS jobs FROM sync_event e JOIN sync_run r ON r.id = e.run_id WHERE r.trigger = 'live' AND e.subject_ref = $1`, [
+      learner.learnerIdent,
+    ]);
     expect(jobs, 'one job').to.equal(1);
   });
 
@@ -75,10 +74,9 @@ describe('live sync', function () {
     await harness.sql(`UPDATE learning_aim SET planned_end_date = planned_end_date + 30 WHERE id = $1`, [aim.id]);
     await harness.sql(`UPDATE learner SET planned_otj_hours = 333 WHERE id = $1`, [learner.id]);
     await harness.sql(`INSERT INTO break_in_learning (learner_id, last_day_in_learning) VALUES ($1, current_date - 3)`, [learner.id]);
-    const [officer] = (await harness.db.query(
-      `SELECT o.id, o.additional_id FROM officer o WHERE o.additional_id IS NOT NULL AND o.id <> $1 ORDER BY o.id LIMIT 1`,
-      [learner.mainOfficerId],
-    )) as Array<{ id: number; additional_id: string }>;
+    const [officer] = (await harness.db.query(`SELECT o.id, o.additional_id FROM officer o WHERE o.additional_id IS NOT NULL AND o.id <> $1 ORDER BY o.id LIMIT 1`, [
+      learner.mainOfficerId,
+    ])) as Array<{ id: number; additional_id: string }>;
     await harness.sql(`UPDATE learner SET main_officer_id = $2 WHERE id = $1`, [learner.id, officer.id]);
 
     const [{ planned }] = (await harness.db.query(`SELECT planned_end_date::text AS planned FROM learning_aim WHERE id = $1`, [aim.id])) as Array<{ planned: string }>;
@@ -118,7 +116,9 @@ describe('live sync', function () {
   it("sends an officer's details in Push mode, and nothing of a learner Live sync does not cover", async function () {
     await harness.settings.update({ officerDemographicsMode: 'Push' });
     const learner = await freshLearner();
-    const [officer] = (await harness.db.query(`SELECT o.id, o.ref, o.additional_id FROM officer o JOIN learner l ON l.main_officer_id = o.id WHERE l.id = $1`, [learner.id])) as Array<{
+    const [officer] = (await harness.db.query(`SELECT o.id, o.ref, o.additional_id FROM officer o JOIN learner l ON l.main_officer_id = o.id WHERE l.id = $1`, [
+      learner.id,
+    ])) as Array<{
       id: number;
       ref: string;
       additional_id: string;
@@ -167,7 +167,7 @@ describe('live sync', function () {
     }
   });
 
-  it("leaves a change to a learner whose daily job is pending to that job, recorded as covered", async function () {
+  it('leaves a change to a learner whose daily job is pending to that job, recorded as covered', async function () {
     await harness.stopWorkers();
     try {
       const learner = await freshLearner();
@@ -225,9 +225,10 @@ describe('live sync', function () {
     await harness.stopRelay();
     try {
       const runId = await harness.runDaily();
-      const pushes = await harness.db.query(`SELECT e.queue, e.subject_ref, c FROM sync_event e, jsonb_array_elements(e.changes) c WHERE e.run_id = $1 AND c->>'direction' = 'push'`, [
-        runId,
-      ]);
+      const pushes = await harness.db.query(
+        `SELECT e.queue, e.subject_ref, c FROM sync_event e, jsonb_array_elements(e.changes) c WHERE e.run_id = $1 AND c->>'direction' = 'push'`,
+        [runId],
+      );
       expect(pushes, 'the daily run pushed nothing').to.deep.equal([]);
       const [{ changes }] = await harness.db.query(`SELECT count(*)::int AS changes FROM live_change`);
       expect(changes, "the daily run's writes captured as live changes").to.equal(0);

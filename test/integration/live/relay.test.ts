@@ -54,7 +54,9 @@ describe('live sync relay', function () {
       await relay({ maxJobsInFlight: 4 });
       return (await outbox()) === 0 && (await inFlight()) === 0;
     });
-    const [run] = await db.query(`SELECT trigger, state, learners, jobs_total, jobs_completed + (SELECT COALESCE(sum(jobs_completed), 0) FROM sync_run_counter c WHERE c.run_id = r.id)::int AS done FROM sync_run r`);
+    const [run] = await db.query(
+      `SELECT trigger, state, learners, jobs_total, jobs_completed + (SELECT COALESCE(sum(jobs_completed), 0) FROM sync_run_counter c WHERE c.run_id = r.id)::int AS done FROM sync_run r`,
+    );
     expect(run).to.deep.include({ trigger: 'live', state: 'running', learners: 10, jobs_total: 10, done: 10 });
   });
 
@@ -87,7 +89,7 @@ describe('live sync relay', function () {
     expect({ runs, total }).to.deep.equal({ runs: 1, total: 1 });
   });
 
-  it("leaves a record for later while its daily or Update Learner job runs, and sends it after", async function () {
+  it('leaves a record for later while its daily or Update Learner job runs, and sends it after', async function () {
     const [learner] = await learners(1);
     const running = gate();
     const started = gate();
@@ -128,7 +130,9 @@ describe('live sync relay', function () {
     await db.query(`UPDATE integration_settings SET update_learner_gender = true, updated_at = now() WHERE id = 1`);
     await editEmails([ids[1]]);
     await waitFor('the second change queued', async () => (await relay()).queued === 1);
-    const runs = await db.query(`SELECT state, learners, jobs_total, settings->>'updateLearnerGender' AS gender, settings->>'pushOnly' AS push_only FROM sync_run ORDER BY created_at`);
+    const runs = await db.query(
+      `SELECT state, learners, jobs_total, settings->>'updateLearnerGender' AS gender, settings->>'pushOnly' AS push_only FROM sync_run ORDER BY created_at`,
+    );
     expect(runs).to.deep.equal([
       { state: 'completed', learners: 1, jobs_total: 1, gender: 'false', push_only: 'true' },
       { state: 'running', learners: 1, jobs_total: 1, gender: 'true', push_only: 'true' },

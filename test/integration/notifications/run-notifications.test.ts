@@ -45,7 +45,10 @@ async function startReceiver(failFirst: number): Promise<{ url: string; deliveri
   };
 }
 
-async function insertRun(db: DataSource, run: { trigger: string; state: string; startedMinutesAgo: number; finished: boolean; total: number; failed: number; waiting?: number; error?: string }): Promise<string> {
+async function insertRun(
+  db: DataSource,
+  run: { trigger: string; state: string; startedMinutesAgo: number; finished: boolean; total: number; failed: number; waiting?: number; error?: string },
+): Promise<string> {
   const [row] = (await db.query(
     `INSERT INTO sync_run (trigger, state, as_of_date, started_at, finished_at, fan_out_complete, learners, jobs_total, jobs_completed, jobs_failed, error)
      VALUES ($1, $2, CURRENT_DATE, now() - $3::int * interval '1 minute', CASE WHEN $4::boolean THEN now() ELSE NULL END, true, $5::int, $5::int, $5::int - $6::int - $8::int, $6::int, $7) RETURNING id`,
@@ -91,7 +94,15 @@ describe('run notifications to the webhook', function () {
       const withFailures = await insertRun(db, { trigger: 'schedule', state: 'completed', startedMinutesAgo: 30, finished: true, total: 40, failed: 2 });
       await insertFailure(db, withFailures, 'L000001', 'learner L000001: email "amira@example.org" is not valid');
       await insertFailure(db, withFailures, 'L000002', 'Smart Assessor could not be reached for getLearner (ECONNRESET)');
-      const failed = await insertRun(db, { trigger: 'manual', state: 'failed', startedMinutesAgo: 20, finished: true, total: 10, failed: 0, error: "The run's jobs could not all be queued" });
+      const failed = await insertRun(db, {
+        trigger: 'manual',
+        state: 'failed',
+        startedMinutesAgo: 20,
+        finished: true,
+        total: 10,
+        failed: 0,
+        error: "The run's jobs could not all be queued",
+      });
       const overdue = await insertRun(db, { trigger: 'manual', state: 'running', startedMinutesAgo: 90, finished: false, total: 10, failed: 1, waiting: 4 });
       // No event: a clean run, a learner's own run with a failure, and a run going but not yet late.
       await insertRun(db, { trigger: 'schedule', state: 'completed', startedMinutesAgo: 60, finished: true, total: 40, failed: 0 });
@@ -110,7 +121,13 @@ describe('run notifications to the webhook', function () {
             // The reconciler would close the overdue run (it has no jobs in Redis): not this test's business.
             reconcileEveryMs: 600_000,
             metrics,
-            notifications: { webhookUrl: () => settings.notificationWebhookUrl(), overdueAfterMinutes: 60, adminUrl: 'https://sai.provider.example/', everyMs: 100, firstRetryMs: 200 },
+            notifications: {
+              webhookUrl: () => settings.notificationWebhookUrl(),
+              overdueAfterMinutes: 60,
+              adminUrl: 'https://sai.provider.example/',
+              everyMs: 100,
+              firstRetryMs: 200,
+            },
           }),
         );
       }
@@ -145,7 +162,11 @@ describe('run notifications to the webhook', function () {
       expect(taken.find((body) => body.event === 'failed').run.error).to.equal("The run's jobs could not all be queued");
       expect(taken.find((body) => body.event === 'overdue').summary).to.match(/has not finished 60 minutes after it started: 6 of 10 jobs done, 1 failed\.$/);
 
-      const rows = (await db.query(`SELECT event, attempts, sent_at IS NOT NULL AS sent FROM run_notification ORDER BY event`)) as Array<{ event: string; attempts: number; sent: boolean }>;
+      const rows = (await db.query(`SELECT event, attempts, sent_at IS NOT NULL AS sent FROM run_notification ORDER BY event`)) as Array<{
+        event: string;
+        attempts: number;
+        sent: boolean;
+      }>;
       expect(rows.map((row) => row.sent)).to.deep.equal([true, true, true]);
       expect(rows.reduce((sum, row) => sum + row.attempts, 0)).to.equal(5);
       expect(log.text()).to.contain('run notification will be tried again');

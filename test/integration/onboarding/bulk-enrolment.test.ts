@@ -56,15 +56,24 @@ describe('onboarding: bulk enrolment', function () {
 
     const store = bed.simulator.store;
     expect(store.stats()).to.include({ employers: 40, assessors: 5, learners: 1_000, learnerCourses: 1_000 });
-    await expectLinkedOnce('organisation', Array.from({ length: 40 }, (_, i) => bulkOrganisationRef(i + 1)));
-    await expectLinkedOnce('officer', Array.from({ length: 5 }, (_, i) => bulkOfficerRef(i + 1)));
+    await expectLinkedOnce(
+      'organisation',
+      Array.from({ length: 40 }, (_, i) => bulkOrganisationRef(i + 1)),
+    );
+    await expectLinkedOnce(
+      'officer',
+      Array.from({ length: 5 }, (_, i) => bulkOfficerRef(i + 1)),
+    );
     const enrolled = Array.from({ length: 1_001 }, (_, i) => `L${String(i + 1).padStart(6, '0')}`).filter((ident) => ident !== 'L000501');
     await expectLinkedOnce('learner', enrolled);
-    const [saved] = (await bed.db.query(
-      `SELECT count(*)::int AS ids FROM sync_event WHERE queue = 'enrolment' AND changes @> '[{"field": "additionalId"}]'`,
-    )) as Array<{ ids: number }>;
+    const [saved] = (await bed.db.query(`SELECT count(*)::int AS ids FROM sync_event WHERE queue = 'enrolment' AND changes @> '[{"field": "additionalId"}]'`)) as Array<{
+      ids: number;
+    }>;
     expect(saved.ids, 'each employer and officer id saved once, by the first learner to need it').to.equal(45);
-    const [failedLearner] = (await bed.db.query(`SELECT smart_assessor_id, last_error FROM learner WHERE learner_ident = 'L000501'`)) as Array<{ smart_assessor_id: string | null; last_error: string }>;
+    const [failedLearner] = (await bed.db.query(`SELECT smart_assessor_id, last_error FROM learner WHERE learner_ident = 'L000501'`)) as Array<{
+      smart_assessor_id: string | null;
+      last_error: string;
+    }>;
     expect(failedLearner.smart_assessor_id).to.equal(null);
     expect(failedLearner.last_error).to.contain('niNumber');
   });

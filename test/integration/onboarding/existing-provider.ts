@@ -76,7 +76,15 @@ function onboardingLearner(n: number, extra: Partial<ImportLearner> = {}): Impor
 }
 
 export function existingProviderDocument(): ImportDocument {
-  const ended: ImportLearningAim = { aimRef: 'L000014-1', reference: ENGINEERING.reference, startDate: '2024-01-05', plannedEndDate: '2025-07-05', actualEndDate: '2025-07-01', completionStatus: 2, outcome: 1 };
+  const ended: ImportLearningAim = {
+    aimRef: 'L000014-1',
+    reference: ENGINEERING.reference,
+    startDate: '2024-01-05',
+    plannedEndDate: '2025-07-05',
+    actualEndDate: '2025-07-01',
+    completionStatus: 2,
+    outcome: 1,
+  };
   return {
     qualifications: [ENGINEERING, MATHS, PROGRAMME],
     organisations: [

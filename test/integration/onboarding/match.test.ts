@@ -44,7 +44,7 @@ interface MatchAnswer {
   error: string | null;
 }
 
-describe('onboarding: matching a provider\'s existing Smart Assessor records, and accepting the proposals', function () {
+describe("onboarding: matching a provider's existing Smart Assessor records, and accepting the proposals", function () {
   this.timeout(120_000);
   let bed: OnboardingBed;
   quietImportLog();
@@ -277,7 +277,10 @@ describe('onboarding: matching a provider\'s existing Smart Assessor records, an
     expect(neither.body.error.fields).to.deep.equal({ proposalIds: 'is required: the proposals to accept, or allUnique: true' });
     const badId = await bed.api.post(`/api/onboarding/matches/${matchId}/accept`, { proposalIds: ['7', 'seven', 8] });
     expect(badId.status).to.equal(400);
-    expect(badId.body.error.fields).to.deep.equal({ 'proposalIds[1]': 'must be a proposal id (its digits, as text)', 'proposalIds[2]': 'must be a proposal id (its digits, as text)' });
+    expect(badId.body.error.fields).to.deep.equal({
+      'proposalIds[1]': 'must be a proposal id (its digits, as text)',
+      'proposalIds[2]': 'must be a proposal id (its digits, as text)',
+    });
     const notTrue = await bed.api.post(`/api/onboarding/matches/${matchId}/accept`, { allUnique: false });
     expect(notTrue.body.error.fields).to.deep.equal({ allUnique: 'must be true (or send proposalIds instead)' });
     const unknown = await bed.api.post(`/api/onboarding/matches/${matchId}/accept`, { proposalIds: ['999999'] });

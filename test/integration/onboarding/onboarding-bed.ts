@@ -122,11 +122,15 @@ export async function startOnboardingBed(options: OnboardingBedOptions = {}): Pr
       const started = await api.post('/api/onboarding/matches');
       if (started.status !== 202) throw new Error(`starting a match answered ${started.status}: ${started.text}`);
       const { matchId } = started.body as { matchId: string };
-      await waitFor(`match ${matchId} to be ready`, async () => {
-        const { body } = await api.get(`/api/onboarding/matches/${matchId}?pageSize=1`);
-        if (body.state === 'failed') throw new Error(`match ${matchId} failed: ${body.error}`);
-        return body.state === 'ready';
-      }, 30_000);
+      await waitFor(
+        `match ${matchId} to be ready`,
+        async () => {
+          const { body } = await api.get(`/api/onboarding/matches/${matchId}?pageSize=1`);
+          if (body.state === 'failed') throw new Error(`match ${matchId} failed: ${body.error}`);
+          return body.state === 'ready';
+        },
+        30_000,
+      );
       return matchId;
     },
     startOnboardingWorker: startOnboarding,

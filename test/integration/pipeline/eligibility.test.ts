@@ -7,7 +7,7 @@ import { seedLearner, type LearnerFixture } from '../../support/pipeline.js';
 
 async function allEligible(db: DataSource, asOfDate: string, pageSize = 1_000): Promise<string[]> {
   const idents: string[] = [];
-  for (let after = 0; ; ) {
+  for (let after = 0; ;) {
     const page = await eligibleLearnersPage(db, asOfDate, after, pageSize);
     if (page.length === 0) return idents;
     idents.push(...page.map((learner) => learner.learnerIdent));
@@ -59,15 +59,11 @@ describe('eligibility query (SPEC §4, in SQL)', function () {
   it('selects Live, enrolled learners in learning or ended within the last month, on edge dates', async function () {
     for (const fixture of fixtures) await seedLearner(db, fixture);
     expect(eligibilityCutoff('2026-03-31')).to.equal('2026-02-28');
-    expect(await allEligible(db, '2026-03-31')).to.have.members([
-      'IN-LEARNING',
-      'ENDED-ON-CUTOFF',
-      'ENDED-TODAY',
-      'LATEST-AIM-RECENT',
-      'OLD-AIM-AND-ONE-OPEN',
-    ]);
+    expect(await allEligible(db, '2026-03-31')).to.have.members(['IN-LEARNING', 'ENDED-ON-CUTOFF', 'ENDED-TODAY', 'LATEST-AIM-RECENT', 'OLD-AIM-AND-ONE-OPEN']);
     // 31 March 2024 less a month is the leap day itself.
-    expect(await allEligible(db, '2024-03-31')).to.include('LEAP-DAY-END').and.not.include('DAY-BEFORE-LEAP-DAY');
+    expect(await allEligible(db, '2024-03-31'))
+      .to.include('LEAP-DAY-END')
+      .and.not.include('DAY-BEFORE-LEAP-DAY');
   });
 
   it('agrees with the rules engine (src/sync isEligible) on the same fixtures', async function () {
@@ -82,7 +78,7 @@ describe('eligibility query (SPEC §4, in SQL)', function () {
     for (const ident of idents) await seedLearner(db, { ident, aimEnds: [null] });
     await seedLearner(db, { ident: 'PAGE-ARCHIVED', systemStatus: 'Archived' });
     const pages: string[][] = [];
-    for (let after = 0; ; ) {
+    for (let after = 0; ;) {
       const page = await eligibleLearnersPage(db, '2026-03-31', after, 3);
       if (page.length === 0) break;
       pages.push(page.map((learner) => learner.learnerIdent));

@@ -44,9 +44,7 @@ describe('run fan-out', function () {
     for (const queue of PER_LEARNER_QUEUES) {
       expect(await jobsIn(queue), queue).to.deep.equal(eligible.map((id) => runJobId(runId, jobNames[queue], id)).sort());
     }
-    expect(await jobsIn('officers')).to.deep.equal(
-      [officers.shared, officers.second, officers.secondAssessor].map((id) => runJobId(runId, 'officer-details', id)).sort(),
-    );
+    expect(await jobsIn('officers')).to.deep.equal([officers.shared, officers.second, officers.secondAssessor].map((id) => runJobId(runId, 'officer-details', id)).sort());
     expect(await jobsIn('organisations')).to.deep.equal(
       [
         ...[organisations.shared, organisations.second].map((id) => runJobId(runId, 'organisation-details', id)),

@@ -215,6 +215,8 @@ describe('job retries and failures', function () {
     expect((await finished(await addOtjJob(learnerId, 3))).state).to.equal('failed');
     const [learner] = await db.query(`SELECT actual_otj_hours FROM learner WHERE id = $1`, [learnerId]);
     expect(learner.actual_otj_hours).to.equal(null);
-    expect(await eventOf(learnerId)).to.have.length(1).and.to.have.nested.property('[0].outcome', 'failed');
+    expect(await eventOf(learnerId))
+      .to.have.length(1)
+      .and.to.have.nested.property('[0].outcome', 'failed');
   });
 });

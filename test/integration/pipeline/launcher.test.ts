@@ -41,7 +41,13 @@ describe('bin/sai (the launcher)', () => {
 
   it('starts the scheduler as Node itself under the heap limit process-heap.ts gives it, and it stops cleanly on SIGTERM', async function () {
     this.timeout(60_000);
-    const env = { DATABASE_URL: testDatabaseUrl(), REDIS_URL: testRedisUrl, QUEUE_PREFIX: uniqueQueuePrefix('launcher'), SETTINGS_ENCRYPTION_KEY: 'ab'.repeat(32), LOG_LEVEL: 'info' };
+    const env = {
+      DATABASE_URL: testDatabaseUrl(),
+      REDIS_URL: testRedisUrl,
+      QUEUE_PREFIX: uniqueQueuePrefix('launcher'),
+      SETTINGS_ENCRYPTION_KEY: 'ab'.repeat(32),
+      LOG_LEVEL: 'info',
+    };
     await whileRunning(['scheduler'], env, 'scheduler started', (commandLine) => {
       // `exec`: the pid a supervisor holds is Node's, so its signals reach the scheduler.
       expect(commandLine[0]).to.match(/node$/);
@@ -50,7 +56,7 @@ describe('bin/sai (the launcher)', () => {
     });
   });
 
-  it('starts other commands with Node\'s defaults, also through a symlink as npm installs it', async function () {
+  it("starts other commands with Node's defaults, also through a symlink as npm installs it", async function () {
     this.timeout(30_000);
     const folder = mkdtempSync(join(tmpdir(), 'sai-bin-'));
     const linked = join(folder, 'sai');

@@ -59,7 +59,10 @@ describe('outcome groups of different processes that share learners', function (
 
   async function waitingGroups(count: number): Promise<void> {
     await waitFor(`${count} group(s) waiting for a row lock`, async () => {
-      const [row] = (await db.query(`SELECT count(*)::int AS waiting FROM pg_stat_activity WHERE datname = current_database() AND application_name = $1 AND wait_event_type = 'Lock'`, [APPLICATION])) as Array<{
+      const [row] = (await db.query(
+        `SELECT count(*)::int AS waiting FROM pg_stat_activity WHERE datname = current_database() AND application_name = $1 AND wait_event_type = 'Lock'`,
+        [APPLICATION],
+      )) as Array<{
         waiting: number;
       }>;
       return row.waiting >= count;
@@ -74,17 +77,11 @@ describe('outcome groups of different processes that share learners', function (
 
     // Process B writes the lower learner and moves the upper one's last sync; it waits for the holder.
     const processB = new OutcomeGroup(groupsDb, { windowMs: 5 });
-    const groupB = Promise.all([
-      processB.commit(record('otj', lower, 'L-LOCK-1', 'changed'), otjHours(lower, 3)),
-      processB.commit(record('status', upper, 'L-LOCK-2')),
-    ]);
+    const groupB = Promise.all([processB.commit(record('otj', lower, 'L-LOCK-1', 'changed'), otjHours(lower, 3)), processB.commit(record('status', upper, 'L-LOCK-2'))]);
     await waitingGroups(1);
     // Process A writes the upper learner and moves the lower one's last sync.
     const processA = new OutcomeGroup(groupsDb, { windowMs: 5 });
-    const groupA = Promise.all([
-      processA.commit(record('otj', upper, 'L-LOCK-2', 'changed'), otjHours(upper, 5)),
-      processA.commit(record('status', lower, 'L-LOCK-1')),
-    ]);
+    const groupA = Promise.all([processA.commit(record('otj', upper, 'L-LOCK-2', 'changed'), otjHours(upper, 5)), processA.commit(record('status', lower, 'L-LOCK-1'))]);
     await waitingGroups(2);
     await holder.commitTransaction();
     await Promise.all([groupA, groupB]);
@@ -111,7 +108,9 @@ describe('outcome groups of different processes that share learners', function (
     // A backend reports its statistics by the time it exits.
     await groupsDb.destroy();
     await waitFor('the connections of the groups to close', async () => {
-      const [row] = (await db.query(`SELECT count(*)::int AS open FROM pg_stat_activity WHERE datname = current_database() AND application_name = $1`, [APPLICATION])) as Array<{ open: number }>;
+      const [row] = (await db.query(`SELECT count(*)::int AS open FROM pg_stat_activity WHERE datname = current_database() AND application_name = $1`, [APPLICATION])) as Array<{
+        open: number;
+      }>;
       return row.open === 0;
     });
     expect(await deadlocksDetected(db), 'deadlocks PostgreSQL detected in the test database').to.equal(before);

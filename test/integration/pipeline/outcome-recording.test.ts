@@ -152,7 +152,12 @@ for (const way of WAYS) {
       const subjects = 120;
       await db.query(`UPDATE sync_run SET jobs_total = $2 WHERE id = $1`, [runId, subjects * 2]);
       const records = Array.from({ length: subjects }, (_, index) => [
-        record({ queue: 'otj', subject: { type: 'learner', ref: `S${index}`, learnerId }, outcome: index % 10 === 0 ? 'failed' : 'changed', error: index % 10 === 0 ? 'down' : null }),
+        record({
+          queue: 'otj',
+          subject: { type: 'learner', ref: `S${index}`, learnerId },
+          outcome: index % 10 === 0 ? 'failed' : 'changed',
+          error: index % 10 === 0 ? 'down' : null,
+        }),
         record({ queue: 'reviews', subject: { type: 'learner', ref: `S${index}`, learnerId } }),
       ]).flat();
       await Promise.all(records.map((each) => recordAndSettle(each)));
@@ -338,7 +343,7 @@ describe('outcomes committed in groups', function () {
     expect(row).to.deep.equal({ outcome: 'unchanged', error: null });
   });
 
-  it("fails only the job whose write is refused: the others are committed, each on its own", async function () {
+  it('fails only the job whose write is refused: the others are committed, each on its own', async function () {
     const group = new OutcomeGroup(db, { windowMs: 50 });
     const [first, refused, third] = await Promise.allSettled([
       group.commit(record(0, { outcome: 'changed', changes: [change(0, 5)] }), otjHours(0, 5)),

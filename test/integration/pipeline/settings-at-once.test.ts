@@ -99,7 +99,14 @@ describe('settings apply at once, in every worker process', function () {
     pipeline = await openTestPipeline('settings-at-once');
     admin = await startAdminForTests({ db, redis: pipeline.redis, settings, producers: pipeline.producers, prefix: pipeline.prefix, log: new CapturedLog() });
     api = new ApiClient(admin.url, { kind: 'token', token: TEST_API_TOKEN });
-    scheduler = await startScheduler({ db, producers: pipeline.producers, connection: workerConnection(testRedisUrl), prefix: pipeline.prefix, logger: silentLogger, tuning: FAST_WORKERS });
+    scheduler = await startScheduler({
+      db,
+      producers: pipeline.producers,
+      connection: workerConnection(testRedisUrl),
+      prefix: pipeline.prefix,
+      logger: silentLogger,
+      tuning: FAST_WORKERS,
+    });
     workers.push(startWorkerProcess(key), startWorkerProcess(key));
     for (const worker of workers) await waitFor('a worker process to start', async () => worker.output.join('').includes('workers started'), 30_000);
 
@@ -109,9 +116,10 @@ describe('settings apply at once, in every worker process', function () {
     const pids = new Set((await demographicsOf(runId)).map((event) => event.pid));
     expect(pids.size, 'both worker processes ran jobs of the first run').to.equal(2);
     learners = (
-      await db.query(`SELECT e.subject_ref AS ident, l.smart_assessor_id AS "saId" FROM sync_event e JOIN learner l ON l.id = e.learner_id WHERE e.run_id = $1 AND e.queue = 'demographics'`, [
-        runId,
-      ])
+      await db.query(
+        `SELECT e.subject_ref AS ident, l.smart_assessor_id AS "saId" FROM sync_event e JOIN learner l ON l.id = e.learner_id WHERE e.run_id = $1 AND e.queue = 'demographics'`,
+        [runId],
+      )
     ).map((row: { ident: string; saId: string }) => row);
   });
 

@@ -184,7 +184,7 @@ describe('security: the queue dashboard', () => {
       }
     });
 
-    it('sends a CSP that allows only the UI\'s own scripts and styles, and the other helmet headers', async () => {
+    it("sends a CSP that allows only the UI's own scripts and styles, and the other helmet headers", async () => {
       const answer = await admin.anonymous.get('/login');
       const csp = answer.headers.get('content-security-policy')!;
       expect(csp).to.include("script-src 'self'");

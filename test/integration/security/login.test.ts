@@ -218,7 +218,10 @@ describe('security: logging in and sessions', () => {
       await admin.reset();
       const plain = await logIn(admin.anonymous, TEST_ADMIN_PASSWORD, { 'x-forwarded-proto': 'https' });
       expect(plain.status).to.equal(200);
-      expect(plain.headers.getSetCookie().find((line) => line.startsWith('sai_session=')), 'not Secure on a client\'s say-so').not.to.match(/; Secure/i);
+      expect(
+        plain.headers.getSetCookie().find((line) => line.startsWith('sai_session=')),
+        "not Secure on a client's say-so",
+      ).not.to.match(/; Secure/i);
     });
 
     it('logs a refused log-in with the username and the address, never the password', async () => {
@@ -334,7 +337,9 @@ describe('security: logging in and sessions', () => {
         const [{ seconds }] = await configured.db.query(`SELECT extract(epoch FROM now() - last_seen_at)::int AS seconds FROM admin_session WHERE token_hash <> $1`, [idleHash]);
         expect(seconds, 'the request counted as activity').to.be.below(60);
 
-        const [{ hours }] = await configured.db.query(`SELECT round(extract(epoch FROM expires_at - created_at) / 3600)::int AS hours FROM admin_session WHERE token_hash <> $1`, [idleHash]);
+        const [{ hours }] = await configured.db.query(`SELECT round(extract(epoch FROM expires_at - created_at) / 3600)::int AS hours FROM admin_session WHERE token_hash <> $1`, [
+          idleHash,
+        ]);
         expect(hours, 'ADMIN_SESSION_MAX_HOURS').to.equal(2);
         await configured.db.query(`UPDATE admin_session SET expires_at = now() - interval '1 second', last_seen_at = now()`);
         expect((await busy.get('/api/learners')).status, 'past the fixed limit, however busy').to.equal(401);

@@ -67,7 +67,7 @@ describe('security: personal data', function () {
     provider = await enrolledProvider({ db, simulator, settingsService: settings, learners: 12, seed: 11 });
     await settings.update({ learnerDemographicsMode: 'Push', updateLearnerGender: false });
     pipeline = await openTestPipeline('personal-data');
-    deps = createWorkerDeps({ db, redis: pipeline.redis, config: { QUEUE_PREFIX: pipeline.prefix }, settings, logger: workerLog.logger});
+    deps = createWorkerDeps({ db, redis: pipeline.redis, config: { QUEUE_PREFIX: pipeline.prefix }, settings, logger: workerLog.logger });
     workers = await startWorkers({
       connection: workerConnection(testRedisUrl),
       prefix: pipeline.prefix,

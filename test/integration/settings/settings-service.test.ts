@@ -112,9 +112,7 @@ describe('SettingsService', () => {
 
   it('refuses a bad patch with every field and reason, and writes none of it', async () => {
     const settings = new SettingsService(db, box);
-    const error = await refusal(
-      settings.update({ learnerDemographicsMode: 'Sideways', dailySchedule: '2am', timezone: 'Nowhere/Special', username: 'ok', color: 'red' }),
-    );
+    const error = await refusal(settings.update({ learnerDemographicsMode: 'Sideways', dailySchedule: '2am', timezone: 'Nowhere/Special', username: 'ok', color: 'red' }));
     expect(error.fields).to.deep.equal({
       learnerDemographicsMode: 'must be one of None, Push, Pull',
       dailySchedule: 'must be a time HH:MM (24-hour)',

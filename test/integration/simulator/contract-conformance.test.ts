@@ -86,7 +86,12 @@ const SAMPLES: Record<string, (context: SampleContext) => Sample> = {
     missingPath: '/learners/lrn-none/sessions',
   }),
   getLearnerOtj: ({ ids }) => ({ path: `/learners/${ids.learner}/otj`, missingPath: '/learners/lrn-none/otj' }),
-  setLearnerPlannedOtj: ({ ids }) => ({ path: `/learners/${ids.learner}/otj`, body: { plannedHours: 280 }, badBody: { plannedHours: 10_000 }, missingPath: '/learners/lrn-none/otj' }),
+  setLearnerPlannedOtj: ({ ids }) => ({
+    path: `/learners/${ids.learner}/otj`,
+    body: { plannedHours: 280 },
+    badBody: { plannedHours: 10_000 },
+    missingPath: '/learners/lrn-none/otj',
+  }),
 };
 
 /** Which refusals an operation's sample has, known before the simulator starts. */
@@ -239,7 +244,7 @@ describe('simulator answers keep to contracts/smart-assessor-api.yaml', () => {
     }
   }
 
-  it('answers 503 unavailable in an outage, in the contract\'s Error shape', async () => {
+  it("answers 503 unavailable in an outage, in the contract's Error shape", async () => {
     simulator.setFaults({ outageUntil: Date.now() + 60_000 });
     try {
       const answer = await raw(simulator, 'GET', '/site', { token });

@@ -9,12 +9,7 @@ export interface RawAnswer {
 }
 
 /** A request to the simulator without the project's client, so its answers can be judged on their own. */
-export async function raw(
-  simulator: RunningSimulator,
-  method: string,
-  path: string,
-  options: { token?: string; body?: unknown; rawBody?: string } = {},
-): Promise<RawAnswer> {
+export async function raw(simulator: RunningSimulator, method: string, path: string, options: { token?: string; body?: unknown; rawBody?: string } = {}): Promise<RawAnswer> {
   const headers: Record<string, string> = { accept: 'application/json' };
   if (options.token) headers.authorization = `Bearer ${options.token}`;
   let body: string | undefined;

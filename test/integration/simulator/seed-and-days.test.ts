@@ -70,7 +70,16 @@ describe('simulator seeding and simulated days', () => {
           smartCoach: { riskScore: 0.8, riskBand: 'High' },
           courses: [
             { id: 'LC-1', qanCode: 'ST0118', misReference: 'AIM-1', startDate: '2024-09-01', plannedEndDate: '2026-03-01', elementsDone: 30, status: 'InTraining' },
-            { courseId: simulator.store.courseByQanCode('60330165')!.id, misReference: 'AIM-2', startDate: '2024-09-01', plannedEndDate: '2025-09-01', status: 'Completed', actualEndDate: '2025-06-30', completionStatus: 2, outcome: 1 },
+            {
+              courseId: simulator.store.courseByQanCode('60330165')!.id,
+              misReference: 'AIM-2',
+              startDate: '2024-09-01',
+              plannedEndDate: '2025-09-01',
+              status: 'Completed',
+              actualEndDate: '2025-06-30',
+              completionStatus: 2,
+              outcome: 1,
+            },
           ],
         },
       ],
@@ -90,7 +99,19 @@ describe('simulator seeding and simulated days', () => {
         [result.learnerCourseIds[0]![1], '60330165', 'Completed', 0, 1],
       ]);
       expect(await client.getLearnerOtj('SA-L1')).to.include({ plannedHours: 300, actualHours: 12.5 });
-      expect((await client.ensureLearner({ misReference: 'L1', firstName: 'A', surname: 'K', dateOfBirth: '2004-05-06', email: 'a@example.com', employerId: 'E-100', assessorId: result.assessorIds[0]! })).id).to.equal('SA-L1');
+      expect(
+        (
+          await client.ensureLearner({
+            misReference: 'L1',
+            firstName: 'A',
+            surname: 'K',
+            dateOfBirth: '2004-05-06',
+            email: 'a@example.com',
+            employerId: 'E-100',
+            assessorId: result.assessorIds[0]!,
+          })
+        ).id,
+      ).to.equal('SA-L1');
     } finally {
       client.close();
     }
@@ -103,7 +124,16 @@ describe('simulator seeding and simulated days', () => {
       learners: [
         { misReference: 'L1', firstName: 'A', surname: 'B', dateOfBirth: '2004-05-06', email: 'a@example.com', employerMisReference: 'ORG-A', assessorMisReference: 'OFF-NONE' },
         { misReference: 'L2', firstName: 'A', surname: 'B', dateOfBirth: '2004-13-06', email: 'not-an-email', employerMisReference: 'ORG-A', assessorId: 'asr-none' },
-        { misReference: 'L1', firstName: 'A', surname: 'B', dateOfBirth: '2004-05-06', email: 'c@example.com', employerId: 'emp-none', assessorId: 'asr-none', courses: [{ qanCode: 'NOPE', misReference: 'AIM', startDate: '2024-09-01', plannedEndDate: '2026-03-01' }] },
+        {
+          misReference: 'L1',
+          firstName: 'A',
+          surname: 'B',
+          dateOfBirth: '2004-05-06',
+          email: 'c@example.com',
+          employerId: 'emp-none',
+          assessorId: 'asr-none',
+          courses: [{ qanCode: 'NOPE', misReference: 'AIM', startDate: '2024-09-01', plannedEndDate: '2026-03-01' }],
+        },
       ],
     };
     let caught: unknown;

@@ -94,7 +94,7 @@ describe('Smart Assessor client: every failure has the kind the workers act on',
     }
   });
 
-  it('a 429 is rate-limited with the server\'s Retry-After, and holds back this client\'s next call unsent', async () => {
+  it("a 429 is rate-limited with the server's Retry-After, and holds back this client's next call unsent", async () => {
     simulator.setFaults({ rateLimitRate: 1, retryAfterSeconds: 3, operations: ['getLearner'] });
     const error = await rejection(client.getLearner(learnerId));
     expect(error.kind).to.equal('rate-limited');
@@ -153,13 +153,29 @@ describe('Smart Assessor client: every failure has the kind the workers act on',
     }
   });
 
-  it('a 409 for a course misReference held by another learner is permanent, not that learner\'s course', async () => {
+  it("a 409 for a course misReference held by another learner is permanent, not that learner's course", async () => {
     const other = simulator.store.seed({
-      learners: [{ misReference: 'L000124', firstName: 'Bo', surname: 'Li', dateOfBirth: '2004-05-06', email: 'bo.li@example.com', employerMisReference: 'ORG-1', assessorMisReference: 'OFF-1' }],
+      learners: [
+        {
+          misReference: 'L000124',
+          firstName: 'Bo',
+          surname: 'Li',
+          dateOfBirth: '2004-05-06',
+          email: 'bo.li@example.com',
+          employerMisReference: 'ORG-1',
+          assessorMisReference: 'OFF-1',
+        },
+      ],
     }).learnerIds[0]!;
     const course = simulator.store.courseByQanCode('ST0118')!;
     const error = await rejection(
-      client.ensureLearnerCourse(other, { courseId: course.id, misReference: 'AIM-1', startDate: '2024-09-01', plannedEndDate: '2026-03-01', primaryAssessorId: simulator.store.assessorIdByRef('OFF-1')! }),
+      client.ensureLearnerCourse(other, {
+        courseId: course.id,
+        misReference: 'AIM-1',
+        startDate: '2024-09-01',
+        plannedEndDate: '2026-03-01',
+        primaryAssessorId: simulator.store.assessorIdByRef('OFF-1')!,
+      }),
     );
     expect(error.kind).to.equal('permanent');
     expect(error.message).to.contain('AIM-1').and.to.contain(other);

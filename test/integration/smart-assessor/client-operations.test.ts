@@ -36,7 +36,7 @@ describe('Smart Assessor client: every operation against the simulator', () => {
     expect(site).to.deep.equal({ siteName: 'Smart Assessor Simulator', apiVersion: '1.0.0', rateLimitPerMinute: 1_000_000 });
   });
 
-  it('listCourses: every supported catalogue qualification by normalised reference, plus the site\'s own', async () => {
+  it("listCourses: every supported catalogue qualification by normalised reference, plus the site's own", async () => {
     const courses = await client.listCourses();
     const qanCodes = courses.map((course) => course.qanCode);
     for (const qualification of DEMO_QUALIFICATIONS) {
@@ -89,7 +89,10 @@ describe('Smart Assessor client: every operation against the simulator', () => {
     expect(made.created).to.equal(true);
     assessorId = made.id;
     secondAssessorId = (await client.ensureAssessor({ misReference: 'OFF-2', firstName: 'Tom', surname: 'Reid', email: 'tom.reid@provider.example' })).id;
-    expect(await client.ensureAssessor({ misReference: 'OFF-1', firstName: 'Priya', surname: 'Shah', email: 'priya.shah@provider.example' })).to.deep.equal({ id: assessorId, created: false });
+    expect(await client.ensureAssessor({ misReference: 'OFF-1', firstName: 'Priya', surname: 'Shah', email: 'priya.shah@provider.example' })).to.deep.equal({
+      id: assessorId,
+      created: false,
+    });
     expect((await client.listAssessors({ email: 'priya.shah@PROVIDER.example' })).items.map((a) => a.id)).to.deep.equal([assessorId]);
     expect((await client.getAssessor(assessorId)).surname).to.equal('Shah');
     expect(await client.updateAssessor(assessorId, { mobile: '07700 900123' })).to.include({ mobile: '07700 900123', firstName: 'Priya' });
@@ -123,15 +126,35 @@ describe('Smart Assessor client: every operation against the simulator', () => {
 
   it('ensureLearnerCourse, listLearnerCourses, updateLearnerCourse', async () => {
     const course = (await client.listCourses({ qanCode: 'ST0118' }))[0]!;
-    const body = { courseId: course.id, misReference: 'AIM-9', startDate: '2024-09-01', plannedEndDate: '2026-03-01', primaryAssessorId: assessorId, secondaryAssessorId: secondAssessorId };
+    const body = {
+      courseId: course.id,
+      misReference: 'AIM-9',
+      startDate: '2024-09-01',
+      plannedEndDate: '2026-03-01',
+      primaryAssessorId: assessorId,
+      secondaryAssessorId: secondAssessorId,
+    };
     const made = await client.ensureLearnerCourse(learnerId, body);
     expect(made.created).to.equal(true);
     learnerCourseId = made.id;
     expect(await client.ensureLearnerCourse(learnerId, body)).to.deep.equal({ id: learnerCourseId, created: false });
     const [listed] = await client.listLearnerCourses(learnerId);
-    expect(listed).to.include({ id: learnerCourseId, courseId: course.id, qanCode: 'ST0118', misReference: 'AIM-9', status: 'AwaitingInduction', secondaryAssessorId: secondAssessorId });
+    expect(listed).to.include({
+      id: learnerCourseId,
+      courseId: course.id,
+      qanCode: 'ST0118',
+      misReference: 'AIM-9',
+      status: 'AwaitingInduction',
+      secondaryAssessorId: secondAssessorId,
+    });
     expect(listed!.progress).to.include({ elementsDone: 0 });
-    const updated = await client.updateLearnerCourse(learnerId, learnerCourseId, { status: 'Completed', actualEndDate: '2025-12-01', completionStatus: 2, outcome: 1, secondaryAssessorId: null });
+    const updated = await client.updateLearnerCourse(learnerId, learnerCourseId, {
+      status: 'Completed',
+      actualEndDate: '2025-12-01',
+      completionStatus: 2,
+      outcome: 1,
+      secondaryAssessorId: null,
+    });
     expect(updated).to.include({ status: 'Completed', actualEndDate: '2025-12-01', completionStatus: 2, outcome: 1, secondaryAssessorId: null });
   });
 

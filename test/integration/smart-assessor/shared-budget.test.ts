@@ -81,7 +81,7 @@ describe('Smart Assessor client: one request budget shared through Redis', () =>
     expect(simulator.store.counters.requests).to.equal(sent + 1);
   });
 
-  it('a client with its own Redis key is not held back by another site\'s pause', async () => {
+  it("a client with its own Redis key is not held back by another site's pause", async () => {
     const paused = sharedClient(uniqueQueuePrefix('sa-budget'));
     const elsewhere = sharedClient(uniqueQueuePrefix('sa-budget'));
     simulator.setFaults({ rateLimitRate: 1, retryAfterSeconds: 5, operations: ['getSite'] });

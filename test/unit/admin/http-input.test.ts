@@ -116,7 +116,19 @@ describe('admin request input', () => {
     });
 
     it('refuses what a browser would take off the site, encoded or not', () => {
-      for (const next of ['//evil.example', '/\\evil.example', '/%5Cevil.example', '/%2F/evil.example', '/%252F%252Fevil.example', 'https://evil.example', 'javascript:alert(1)', 'evil.example', '/\t/evil.example', '', '/%E0%A4%A']) {
+      for (const next of [
+        '//evil.example',
+        '/\\evil.example',
+        '/%5Cevil.example',
+        '/%2F/evil.example',
+        '/%252F%252Fevil.example',
+        'https://evil.example',
+        'javascript:alert(1)',
+        'evil.example',
+        '/\t/evil.example',
+        '',
+        '/%E0%A4%A',
+      ]) {
         expect(isSameSitePath(next), next).to.equal(false);
       }
       expect(isSameSitePath(['/learners'])).to.equal(false);

@@ -13,7 +13,12 @@ describe("daily: who reads a run's snapshot of a learner", () => {
   });
 
   it('keeps each run, learner and part apart in Redis', () => {
-    const keys = new Set([snapshotKey('run-1', 'lrn-1', 'learner'), snapshotKey('run-1', 'lrn-1', 'courses'), snapshotKey('run-2', 'lrn-1', 'learner'), snapshotKey('run-1', 'lrn-2', 'learner')]);
+    const keys = new Set([
+      snapshotKey('run-1', 'lrn-1', 'learner'),
+      snapshotKey('run-1', 'lrn-1', 'courses'),
+      snapshotKey('run-2', 'lrn-1', 'learner'),
+      snapshotKey('run-1', 'lrn-2', 'learner'),
+    ]);
     expect(keys.size).to.equal(4);
   });
 });

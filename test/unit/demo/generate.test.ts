@@ -79,7 +79,11 @@ describe('demo provider generator', () => {
     expect([...statuses].sort()).to.include.members(['1/null', '2/1', '2/8', '3/3', '6/null']);
     const monthAgo = addDays(TODAY, -30);
     const ended = learners.filter((learner) => learner.qualifications!.every((aim) => aim.actualEndDate !== null && aim.completionStatus !== 6));
-    const endedOn = (learner: ImportLearner) => learner.qualifications!.map((aim) => aim.actualEndDate!).sort().at(-1)!;
+    const endedOn = (learner: ImportLearner) =>
+      learner
+        .qualifications!.map((aim) => aim.actualEndDate!)
+        .sort()
+        .at(-1)!;
     expect(ended.filter((learner) => endedOn(learner) >= monthAgo).length).to.be.at.least(40);
     expect(ended.filter((learner) => endedOn(learner) < monthAgo).length).to.be.at.least(40);
     expect(learners.filter((learner) => learner.breaksInLearning!.some((pause) => pause.returnDate === null)).length).to.be.at.least(80);
@@ -114,9 +118,7 @@ describe('demo provider generator', () => {
 
   it('is the same for the same seed, different for another, and makes learner i alone as in the whole document', () => {
     expect(generateDemoProvider({ learners: 50, seed: 11, today: TODAY })).to.deep.equal(generateDemoProvider({ learners: 50, seed: 11, today: TODAY }));
-    expect(generateDemoProvider({ learners: 50, seed: 12, today: TODAY }).learners).not.to.deep.equal(
-      generateDemoProvider({ learners: 50, seed: 11, today: TODAY }).learners,
-    );
+    expect(generateDemoProvider({ learners: 50, seed: 12, today: TODAY }).learners).not.to.deep.equal(generateDemoProvider({ learners: 50, seed: 11, today: TODAY }).learners);
     expect(learners[7].learnerIdent).to.equal('L000008');
     expect(new DemoProvider({ learners: 2000, seed: 11, today: TODAY }).learner(1999)).to.deep.equal(learners[1999]);
   });

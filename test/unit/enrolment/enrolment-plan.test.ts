@@ -84,7 +84,10 @@ describe('enrolment plan', () => {
     const plan = planEnrolment(
       records({
         secondAssessorRoleHolder: { ...ria, email: 'ria at provider' },
-        aims: [aim('L1-1', null, null, { startDate: '2026-13-01', plannedEndDate: '2027-07-05' }), aim('L1-2', 'crs-1', null, { startDate: '2026-13-01', plannedEndDate: '2027-07-05' })],
+        aims: [
+          aim('L1-1', null, null, { startDate: '2026-13-01', plannedEndDate: '2027-07-05' }),
+          aim('L1-2', 'crs-1', null, { startDate: '2026-13-01', plannedEndDate: '2027-07-05' }),
+        ],
       }),
       TODAY,
     );

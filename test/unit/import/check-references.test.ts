@@ -36,7 +36,10 @@ describe('import reference checks', () => {
             placementOrganisationRef: 'ORG1',
             mainOfficerRef: 'OFF1',
             officerRoles: [{ role: 'IQA', officerRef: 'OFF1' }],
-            qualifications: [aim('A1', { completionStatus: 6, actualEndDate: '2026-06-30' }), aim('A2', { startDate: '2026-09-01', plannedEndDate: '2027-09-01', restartOf: 'A1' })],
+            qualifications: [
+              aim('A1', { completionStatus: 6, actualEndDate: '2026-06-30' }),
+              aim('A2', { startDate: '2026-09-01', plannedEndDate: '2027-09-01', restartOf: 'A1' }),
+            ],
             reviews: [{ reviewIdent: 'R1', reviewType: 'PR', officerRef: 'OFF1', smartAssessorSystemId: '77' }],
             breaksInLearning: [{ lastDayInLearning: '2026-06-30', returnDate: '2026-09-01' }],
           },
@@ -127,8 +130,7 @@ describe('import reference checks', () => {
       'learners[1].qualifications[0].aimRef': 'duplicate: "A1" is also the aimRef of learners[0].qualifications[0]',
       'learners[1].reviews[0].reviewIdent': 'duplicate: "R1" is also the reviewIdent of learners[0].reviews[0]',
       'learners[1].officerRoles[1].role': 'duplicate: the role "IQA" is already given by learners[1].officerRoles[0]',
-      'learners[1].breaksInLearning[1].lastDayInLearning':
-        'duplicate: a break with lastDayInLearning 2026-06-30 is already at learners[1].breaksInLearning[0]',
+      'learners[1].breaksInLearning[1].lastDayInLearning': 'duplicate: a break with lastDayInLearning 2026-06-30 is already at learners[1].breaksInLearning[0]',
     });
   });
 
@@ -181,7 +183,7 @@ describe('import reference checks', () => {
     });
   });
 
-  it("refuses an aim or review key that the database gives to another learner", () => {
+  it('refuses an aim or review key that the database gives to another learner', () => {
     const known = emptyKnowledge();
     known.aimOwners.set('A1', 'L2');
     known.reviewOwners.set('R1', 'L2');

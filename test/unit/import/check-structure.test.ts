@@ -35,9 +35,7 @@ function learner(overrides: Record<string, unknown> = {}): Record<string, unknow
     qualifications: [
       { aimRef: 'L000123-1', reference: 'ST0123', startDate: '2026-01-05', plannedEndDate: '2027-07-05', actualEndDate: null, completionStatus: 1, outcome: null, restartOf: null },
     ],
-    reviews: [
-      { reviewIdent: 'R1', reviewType: 'PR', plannedDate: '2026-03-01', actualDate: null, officerRef: 'OFF2', attendedStatus: 'Unknown', notes: null },
-    ],
+    reviews: [{ reviewIdent: 'R1', reviewType: 'PR', plannedDate: '2026-03-01', actualDate: null, officerRef: 'OFF2', attendedStatus: 'Unknown', notes: null }],
     breaksInLearning: [{ lastDayInLearning: '2026-06-30', returnDate: null }],
     ...overrides,
   };
@@ -51,8 +49,18 @@ describe('import structure checks', () => {
         qualifications: [{ reference: 'ST0123', title: 'Engineering Technician' }],
         organisations: [
           {
-            ref: 'ORG7', name: 'Acme Ltd', phone: '0113 496 0000', edrsNumber: '123456789', address1: 'Unit 4', address2: 'Mill Lane',
-            address3: null, address4: 'Leeds', postcode: 'LS1 4AP', website: 'https://acme.example', employerSize: '50-249', additionalId: null,
+            ref: 'ORG7',
+            name: 'Acme Ltd',
+            phone: '0113 496 0000',
+            edrsNumber: '123456789',
+            address1: 'Unit 4',
+            address2: 'Mill Lane',
+            address3: null,
+            address4: 'Leeds',
+            postcode: 'LS1 4AP',
+            website: 'https://acme.example',
+            employerSize: '50-249',
+            additionalId: null,
           },
         ],
         officers: [{ ref: 'OFF2', firstName: 'Sam', surname: 'Patel', email: 'sam.patel@provider.example', phone: null, mobile: null, additionalId: null }],

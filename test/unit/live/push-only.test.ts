@@ -22,7 +22,9 @@ describe('sync rules: push-only settings (live runs)', () => {
   });
 
   it("pulls no officer's or organisation's details", () => {
-    expect(planOfficerDemographics({ ref: 'OFF1', email: 'a@example.org' }, { email: 'b@example.org' } as never, { officerDemographicsMode: 'Pull', pushOnly: true })).to.deep.equal({
+    expect(
+      planOfficerDemographics({ ref: 'OFF1', email: 'a@example.org' }, { email: 'b@example.org' } as never, { officerDemographicsMode: 'Pull', pushOnly: true }),
+    ).to.deep.equal({
       saPatch: {},
       misUpdates: {},
       changes: [],

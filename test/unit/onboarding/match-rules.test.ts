@@ -116,10 +116,7 @@ describe('onboarding rules: which Smart Assessor record each MIS record is', () 
     });
 
     it('leave a Smart Assessor learner whose misReference names another MIS learner to that learner', () => {
-      const result = matchLearners(
-        [misLearner('L9', { heldId: 'S7' }), misLearner('L3', { uln: '9276308686' })],
-        [saLearner('S1', { misReference: 'L9', uln: '9276308686' })],
-      );
+      const result = matchLearners([misLearner('L9', { heldId: 'S7' }), misLearner('L3', { uln: '9276308686' })], [saLearner('S1', { misReference: 'L9', uln: '9276308686' })]);
       expect(result.proposals).to.deep.equal([]);
       expect(result.unmatched.map((m) => m.ref)).to.deep.equal(['L3']);
     });
@@ -190,15 +187,15 @@ describe('onboarding rules: which Smart Assessor record each MIS record is', () 
     const match = (mis: Off[], sa: Assessor[]) => proposeLinks(mis, sa, officerRules<Off, Assessor>());
 
     it('match by misReference, then email without regard to case', () => {
-      const result = match([officer('OFF1', 'a@x.org'), officer('OFF2', ' Sam.Patel@Provider.EXAMPLE ')], [assessor('A1', 'z@x.org', 'OFF1'), assessor('A2', 'sam.patel@provider.example')]);
+      const result = match(
+        [officer('OFF1', 'a@x.org'), officer('OFF2', ' Sam.Patel@Provider.EXAMPLE ')],
+        [assessor('A1', 'z@x.org', 'OFF1'), assessor('A2', 'sam.patel@provider.example')],
+      );
       expect(described(result.proposals)).to.deep.equal(['OFF1 → A1 (misReference, unique)', 'OFF2 → A2 (email, unique)']);
     });
 
     it('offer both when two assessors share an email, and skip one already linked', () => {
-      const result = match(
-        [officer('OFF1', 'a@x.org'), officer('OFF9', 'other@x.org', 'A3')],
-        [assessor('A1', 'a@x.org'), assessor('A2', 'A@X.ORG'), assessor('A3', 'a@x.org')],
-      );
+      const result = match([officer('OFF1', 'a@x.org'), officer('OFF9', 'other@x.org', 'A3')], [assessor('A1', 'a@x.org'), assessor('A2', 'A@X.ORG'), assessor('A3', 'a@x.org')]);
       expect(described(result.proposals)).to.deep.equal(['OFF1 → A1 (email, not unique, 2 fit)', 'OFF1 → A2 (email, not unique, 2 fit)']);
     });
 

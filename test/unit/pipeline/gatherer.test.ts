@@ -47,7 +47,10 @@ describe('gathering work into batches', function () {
     sending = nextSend();
     finishAll();
     await sending;
-    expect(batches).to.deep.equal([[1, 2], [3, 4]]);
+    expect(batches).to.deep.equal([
+      [1, 2],
+      [3, 4],
+    ]);
     finishAll();
     expect(await Promise.all([...first, ...second.slice(0, 2)])).to.deep.equal([0, 0, 1, 1]);
     // Once the second batch is done, the fifth waits for its window (a minute here), unsent.
@@ -57,11 +60,14 @@ describe('gathering work into batches', function () {
 
   it('rejects the items of a batch whose sender fails, and goes on with the next', async function () {
     let calls = 0;
-    const gatherer = new Gatherer<Item>(async (batch) => {
-      calls += 1;
-      if (calls === 1) throw new Error('the database went away');
-      for (const item of batch) item.resolve(calls);
-    }, { maxItems: 1, windowMs: 1 });
+    const gatherer = new Gatherer<Item>(
+      async (batch) => {
+        calls += 1;
+        if (calls === 1) throw new Error('the database went away');
+        for (const item of batch) item.resolve(calls);
+      },
+      { maxItems: 1, windowMs: 1 },
+    );
     const add = (value: number) => new Promise<number>((resolve, reject) => gatherer.add({ value, resolve, reject }));
     const [failed, next] = await Promise.allSettled([add(1), add(2)]);
     expect(failed.status).to.equal('rejected');

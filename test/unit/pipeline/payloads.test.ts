@@ -11,9 +11,7 @@ describe('job payloads', function () {
 
   it('names what is wrong otherwise', function () {
     expect(payloadProblem('reviews', 'learner-otj', { runId: 'r1', learnerId: 4 })).to.equal('the reviews queue has no job named "learner-otj"');
-    expect(payloadProblem('officers', 'officer-details', { runId: 'r1', officerId: '7' })).to.equal(
-      'job officer-details needs officerId as a positive whole number, not "7"',
-    );
+    expect(payloadProblem('officers', 'officer-details', { runId: 'r1', officerId: '7' })).to.equal('job officer-details needs officerId as a positive whole number, not "7"');
     expect(payloadProblem('status', 'learner-status', { learnerId: 4 })).to.equal('job learner-status needs the runId of its run');
     expect(payloadProblem('otj', 'learner-otj', null)).to.equal('job learner-otj has no payload');
   });

@@ -87,7 +87,14 @@ describe('settings patch validation', () => {
   });
 
   it('wants https:// for a Smart Assessor address, but for this machine', () => {
-    for (const url of ['https://sa.example/api/v1', 'http://127.0.0.1:4010/api/v1', 'http://127.8.9.10/x', 'http://localhost:4010', 'http://LOCALHOST/', 'http://[::1]:4010/api/v1']) {
+    for (const url of [
+      'https://sa.example/api/v1',
+      'http://127.0.0.1:4010/api/v1',
+      'http://127.8.9.10/x',
+      'http://localhost:4010',
+      'http://LOCALHOST/',
+      'http://[::1]:4010/api/v1',
+    ]) {
       expect(httpsUnlessLoopback(url), url).to.equal(true);
     }
     for (const url of ['http://sa.example/api/v1', 'http://127.0.0.1.nip.io/', 'http://localhost.example/', 'http://10.0.0.1/', 'http://[::2]/']) {

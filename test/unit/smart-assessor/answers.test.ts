@@ -79,8 +79,7 @@ describe('Smart Assessor answers checked against the contract', () => {
     expect(failure(() => readAnswer('getLearner', LearnerAnswer, { ...learner(), dateOfBirth: '2004-02-30' })).details.fields).to.have.property('dateOfBirth');
     expect(failure(() => readAnswer('getLearner', LearnerAnswer, { ...learner(), updatedAt: 'yesterday' })).details.fields).to.have.property('updatedAt');
     expect(
-      failure(() => readAnswer('getLearner', LearnerAnswer, { ...learner(), smartCoach: { riskScore: 2, riskBand: 'Severe', scoredAt: '2025-01-06T10:00:00Z' } }))
-        .details.fields,
+      failure(() => readAnswer('getLearner', LearnerAnswer, { ...learner(), smartCoach: { riskScore: 2, riskBand: 'Severe', scoredAt: '2025-01-06T10:00:00Z' } })).details.fields,
     ).to.include.keys('smartCoach.riskScore', 'smartCoach.riskBand');
     expect(failure(() => readAnswer('createToken', TokenAnswer, { accessToken: 'x', tokenType: 'Basic', expiresIn: 60 })).details.fields).to.have.property('tokenType');
   });

@@ -55,7 +55,18 @@ describe('the Smart Assessor contract as checks', () => {
     expect(contract.checkRequestBody('createLearner', { ...base, gender: null, uln: null, phone: null })).to.deep.equal([]);
     const fields = problemsToFields(contract.checkRequestBody('createLearner', { ...base, firstName: null, gender: 'Unknown', uln: '0123456789', dateOfBirth: '2000-02-30' }));
     expect(fields).to.include.keys('firstName', 'gender', 'uln', 'dateOfBirth');
-    expect(problemsToFields(contract.checkRequestBody('enrolLearnerOnCourse', { courseId: 'c', misReference: 'm', startDate: '2025-01-01', plannedEndDate: '2026-01-01', primaryAssessorId: 'a', extra: 1 }))).to.have.property('extra', 'is not allowed');
+    expect(
+      problemsToFields(
+        contract.checkRequestBody('enrolLearnerOnCourse', {
+          courseId: 'c',
+          misReference: 'm',
+          startDate: '2025-01-01',
+          plannedEndDate: '2026-01-01',
+          primaryAssessorId: 'a',
+          extra: 1,
+        }),
+      ),
+    ).to.have.property('extra', 'is not allowed');
     expect(contract.checkRequestBody('getSite', undefined)).to.deep.equal([]);
     expect(contract.checkRequestBody('createEmployer', undefined)[0]?.message).to.contain('required');
   });

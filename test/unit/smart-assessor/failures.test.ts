@@ -4,7 +4,7 @@ import { failureFromAnswer } from '../../../src/smart-assessor/failures.js';
 const errorBody = (code: string, message: string, details?: object) => JSON.stringify({ error: { code, message, ...(details ? { details } : {}) } });
 
 describe('Smart Assessor failures by kind', () => {
-  it('5xx is transient, with the server\'s words', () => {
+  it("5xx is transient, with the server's words", () => {
     for (const status of [500, 502, 503, 504]) {
       const error = failureFromAnswer('getLearner', 'GET /learners/l1', status, errorBody('internal', 'database restarting'));
       expect(error.kind, String(status)).to.equal('transient');
@@ -34,7 +34,12 @@ describe('Smart Assessor failures by kind', () => {
   });
 
   it('400 is permanent and lists each field the server refused', () => {
-    const error = failureFromAnswer('createLearner', 'POST /learners', 400, errorBody('validation_failed', 'invalid', { fields: { email: 'must match format "email"', uln: 'must match pattern' } }));
+    const error = failureFromAnswer(
+      'createLearner',
+      'POST /learners',
+      400,
+      errorBody('validation_failed', 'invalid', { fields: { email: 'must match format "email"', uln: 'must match pattern' } }),
+    );
     expect(error.kind).to.equal('permanent');
     expect(error.details.fields).to.deep.equal({ email: 'must match format "email"', uln: 'must match pattern' });
     expect(error.message).to.contain('email must match format "email"').and.to.contain('uln must match pattern');

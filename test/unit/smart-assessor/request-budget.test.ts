@@ -1,11 +1,5 @@
 import { expect } from 'chai';
-import {
-  budgetPerMinute,
-  msUntilNextBudgetedSecond,
-  pointsInSecond,
-  RequestBudget,
-  retryAfterMs,
-} from '../../../src/smart-assessor/request-budget.js';
+import { budgetPerMinute, msUntilNextBudgetedSecond, pointsInSecond, RequestBudget, retryAfterMs } from '../../../src/smart-assessor/request-budget.js';
 import { SmartAssessorError } from '../../../src/smart-assessor/smart-assessor-error.js';
 
 describe('Smart Assessor request budget (rules)', () => {

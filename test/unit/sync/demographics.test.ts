@@ -1,14 +1,7 @@
 import { expect } from 'chai';
 import type { DemographicsMode } from '../../../entities/enums.js';
 import type { Learner as SaLearner } from '../../../src/smart-assessor/types.js';
-import {
-  holdBack,
-  planLearnerDemographics,
-  planOfficerDemographics,
-  planOrganisationDemographics,
-  type DemographicsPlan,
-  type PicsLearner,
-} from '../../../src/sync/index.js';
+import { holdBack, planLearnerDemographics, planOfficerDemographics, planOrganisationDemographics, type DemographicsPlan, type PicsLearner } from '../../../src/sync/index.js';
 
 /** For one field: two values that differ, and a pair that differ only in form (equal after normalising). */
 interface FieldSample {
@@ -61,8 +54,7 @@ const recordTypes: { name: string; record: string; samples: FieldSample[]; plan:
     name: 'learner',
     record: 'learner L000123',
     samples: LEARNER_SAMPLES,
-    plan: (pics, sa, mode) =>
-      planLearnerDemographics({ learnerIdent: 'L000123', ...pics }, sa, { learnerDemographicsMode: mode, updateLearnerGender: false }),
+    plan: (pics, sa, mode) => planLearnerDemographics({ learnerIdent: 'L000123', ...pics }, sa, { learnerDemographicsMode: mode, updateLearnerGender: false }),
   },
   {
     name: 'officer',
@@ -154,9 +146,11 @@ describe('sync rules: demographics', () => {
       });
 
       it('compares no field outside its list', () => {
-        expect(plan({ uln: '9276308686', gender: 'Male', smartAssessorId: '1', riskBand: 'Red' }, { gender: 'Female', status: 'Active' }, 'Pull').changes.filter(
-          (change) => change.field !== 'uln',
-        )).to.deep.equal([]);
+        expect(
+          plan({ uln: '9276308686', gender: 'Male', smartAssessorId: '1', riskBand: 'Red' }, { gender: 'Female', status: 'Active' }, 'Pull').changes.filter(
+            (change) => change.field !== 'uln',
+          ),
+        ).to.deep.equal([]);
       });
     });
   }
@@ -253,19 +247,19 @@ describe('sync rules: demographics', () => {
 
   it('takes the contract’s SA learner as it comes (extra fields ignored)', () => {
     const saLearner: SaLearner = {
-        id: '5512',
-        misReference: 'L000123',
-        firstName: 'Amira',
-        surname: 'Khan',
-        dateOfBirth: '2004-03-09',
-        email: 'amira@example.org',
-        employerId: '301',
-        assessorId: '88',
-        status: 'Active',
-        smartCoach: null,
-        updatedAt: '2026-07-01T00:00:00Z',
-        postcode: 'LS2 7HY',
-        uln: '9276308686',
+      id: '5512',
+      misReference: 'L000123',
+      firstName: 'Amira',
+      surname: 'Khan',
+      dateOfBirth: '2004-03-09',
+      email: 'amira@example.org',
+      employerId: '301',
+      assessorId: '88',
+      status: 'Active',
+      smartCoach: null,
+      updatedAt: '2026-07-01T00:00:00Z',
+      postcode: 'LS2 7HY',
+      uln: '9276308686',
     };
     const plan = planLearnerDemographics(
       { learnerIdent: 'L000123', firstName: 'Amira', surname: 'Khan', email: 'AMIRA@example.org', uln: '9276308686', postcode: 'ls14ap' },

@@ -24,9 +24,9 @@ describe('sync rules: employer move', () => {
       action: 'none',
       reason: 'already-linked',
     });
-    expect(
-      employerMoveDecision({ pushChangesToLearnerEmployer: true, placementOrganisation: { ...acme, additionalId: ' 301 ' }, saLearnerEmployerId: '301' }).action,
-    ).to.equal('none');
+    expect(employerMoveDecision({ pushChangesToLearnerEmployer: true, placementOrganisation: { ...acme, additionalId: ' 301 ' }, saLearnerEmployerId: '301' }).action).to.equal(
+      'none',
+    );
   });
 
   it('links to the placement’s Additional ID when SA has the learner elsewhere', () => {

@@ -106,7 +106,11 @@ describe('sync rules: enrolment kept in step', () => {
       const added = aim('L1-2', 'crs-2', null, { startDate: '2026-09-01', plannedEndDate: '2027-03-01' });
       const unsupported = aim('L1-3', null);
       const plan = planEnrolmentInStep(
-        input({ aims: [aim('L1-1', 'crs-1', 'lc-1'), added, unsupported], courses: [course('lc-1', { secondaryAssessorId: 'asr-9' })], assessors: { primary: 'asr-1', secondary: 'asr-9' } }),
+        input({
+          aims: [aim('L1-1', 'crs-1', 'lc-1'), added, unsupported],
+          courses: [course('lc-1', { secondaryAssessorId: 'asr-9' })],
+          assessors: { primary: 'asr-1', secondary: 'asr-9' },
+        }),
       );
 
       expect(plan.coursesToCreate).to.deep.equal([
@@ -177,7 +181,9 @@ describe('sync rules: enrolment kept in step', () => {
     });
 
     it('keeps SA’s primary assessor when the MIS names no Main Officer', () => {
-      expect(planCourseInStep({ aimRef: 'L1-1', plannedEndDate: '2027-07-05' }, course('lc-1', { primaryAssessorId: 'asr-5' }), { primary: null, secondary: undefined }).changes).to.deep.equal([]);
+      expect(
+        planCourseInStep({ aimRef: 'L1-1', plannedEndDate: '2027-07-05' }, course('lc-1', { primaryAssessorId: 'asr-5' }), { primary: null, secondary: undefined }).changes,
+      ).to.deep.equal([]);
     });
   });
 

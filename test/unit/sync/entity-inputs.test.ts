@@ -62,10 +62,7 @@ const learner = Object.assign(new Learner(), {
 describe('sync rules: entities as inputs', () => {
   it('validates an enrolment from the learner entity and its relations', () => {
     expect(
-      validateEnrolment(
-        { learner, placementOrganisation: learner.placementOrganisation, mainOfficer: learner.mainOfficer, aims: learner.aims },
-        { today: '2026-07-01' },
-      ),
+      validateEnrolment({ learner, placementOrganisation: learner.placementOrganisation, mainOfficer: learner.mainOfficer, aims: learner.aims }, { today: '2026-07-01' }),
     ).to.deep.equal([]);
   });
 

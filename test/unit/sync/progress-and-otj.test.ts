@@ -36,7 +36,13 @@ describe('sync rules: qualification progress', () => {
   });
 
   it('skips aims not linked to an SA course', () => {
-    const plan = planQualificationProgress([{ aimRef: 'A1', saLearnerCourseId: null, elementsDone: 1 }, { aimRef: 'A2', saLearnerCourseId: ' ' }], [course('9001', 5, 9)]);
+    const plan = planQualificationProgress(
+      [
+        { aimRef: 'A1', saLearnerCourseId: null, elementsDone: 1 },
+        { aimRef: 'A2', saLearnerCourseId: ' ' },
+      ],
+      [course('9001', 5, 9)],
+    );
     expect(plan).to.deep.equal({ updates: [], missingCourses: [], changes: [] });
   });
 

@@ -47,8 +47,7 @@ describe('sync rules: status', () => {
       it(`CompStatus 3 → Withdrawn (SA ${saStatus})`, () => expect(courseStatusFromIlr(ilr(3, 3, '2026-03-01'), saStatus)).to.equal('Withdrawn'));
       it(`CompStatus 2, outcome 8 → Gateway (SA ${saStatus})`, () => expect(courseStatusFromIlr(ilr(2, 8, '2026-03-01'), saStatus)).to.equal('Gateway'));
       for (const outcome of [1, 2, 3] as const) {
-        it(`CompStatus 2, outcome ${outcome} → Completed (SA ${saStatus})`, () =>
-          expect(courseStatusFromIlr(ilr(2, outcome, '2026-03-01'), saStatus)).to.equal('Completed'));
+        it(`CompStatus 2, outcome ${outcome} → Completed (SA ${saStatus})`, () => expect(courseStatusFromIlr(ilr(2, outcome, '2026-03-01'), saStatus)).to.equal('Completed'));
       }
       it(`CompStatus 2 with no outcome keeps SA’s ${saStatus}`, () => expect(courseStatusFromIlr(ilr(2, null, '2026-03-01'), saStatus)).to.equal(saStatus));
       it(`CompStatus 1 with an end date keeps SA’s ${saStatus}`, () => expect(courseStatusFromIlr(ilr(1, null, '2026-03-01'), saStatus)).to.equal(saStatus));
@@ -133,9 +132,7 @@ describe('sync rules: status', () => {
     it('lets the restart’s ILR fields drive the course, and not the restarted aim’s', () => {
       const plan = planCourseStatuses([original, restart], [course({ status: 'BreakInLearning', actualEndDate: '2026-03-01', completionStatus: 6 })]);
       expect(plan.takeovers).to.deep.equal([{ learnerCourseId: '9001', from: original, to: restart }]);
-      expect(plan.courseUpdates).to.deep.equal([
-        { aim: restart, learnerCourseId: '9001', patch: { status: 'InTraining', actualEndDate: null, completionStatus: 1 } },
-      ]);
+      expect(plan.courseUpdates).to.deep.equal([{ aim: restart, learnerCourseId: '9001', patch: { status: 'InTraining', actualEndDate: null, completionStatus: 1 } }]);
       expect(plan.changes).to.deep.equal([
         { record: 'aim A1', field: 'saLearnerCourseId', from: '9001', to: null, direction: 'pull' },
         { record: 'aim A2', field: 'saLearnerCourseId', from: null, to: '9001', direction: 'pull' },

@@ -70,16 +70,13 @@ describe('sync rules: validation', () => {
       it(`refuses the shape of ${ni}`, () => expect(niNumberProblem(ni)).to.equal('is not in the ILR format: two letters, six digits, then A, B, C or D'));
     }
     for (const letter of 'DFIQUV') {
-      it(`refuses ${letter} as first letter`, () =>
-        expect(niNumberProblem(`${letter}A123456A`)).to.equal('starts with a letter never used first (D, F, I, Q, U or V)'));
+      it(`refuses ${letter} as first letter`, () => expect(niNumberProblem(`${letter}A123456A`)).to.equal('starts with a letter never used first (D, F, I, Q, U or V)'));
     }
     for (const letter of 'DFIOQUV') {
-      it(`refuses ${letter} as second letter`, () =>
-        expect(niNumberProblem(`A${letter}123456A`)).to.equal('has a second letter never used there (D, F, I, O, Q, U or V)'));
+      it(`refuses ${letter} as second letter`, () => expect(niNumberProblem(`A${letter}123456A`)).to.equal('has a second letter never used there (D, F, I, O, Q, U or V)'));
     }
     for (const prefix of ['BG', 'GB', 'KN', 'NK', 'NT', 'TN', 'ZZ']) {
-      it(`refuses the never-issued prefix ${prefix}`, () =>
-        expect(niNumberProblem(`${prefix}123456A`)).to.equal('has a prefix that is never issued (BG, GB, KN, NK, NT, TN, ZZ)'));
+      it(`refuses the never-issued prefix ${prefix}`, () => expect(niNumberProblem(`${prefix}123456A`)).to.equal('has a prefix that is never issued (BG, GB, KN, NK, NT, TN, ZZ)'));
     }
   });
 
@@ -128,10 +125,9 @@ describe('sync rules: validation', () => {
     });
 
     it('reports every bad field at once', () => {
-      const problems = validateLearnerForSmartAssessor(
-        learner({ uln: '123', niNumber: 'ZZ123456A', postcode: 'LS1', email: 'amira@', dateOfBirth: '2027-01-01' }),
-        { today: TODAY },
-      );
+      const problems = validateLearnerForSmartAssessor(learner({ uln: '123', niNumber: 'ZZ123456A', postcode: 'LS1', email: 'amira@', dateOfBirth: '2027-01-01' }), {
+        today: TODAY,
+      });
       expect(problems.map((problem) => problem.field)).to.have.members(['uln', 'niNumber', 'postcode', 'email', 'dateOfBirth']);
     });
 
@@ -174,9 +170,7 @@ describe('sync rules: validation', () => {
       const email = (length: number) => `${'a'.repeat(60)}@${'b'.repeat(length - 65)}.org`;
       expect(email(200)).to.have.length(200);
       expect(validateLearnerForSmartAssessor(learner({ email: email(200) }), { today: TODAY })).to.deep.equal([]);
-      expect(validateLearnerForSmartAssessor(learner({ email: email(201) }), { today: TODAY })[0].reason).to.equal(
-        'is longer than the 200 characters Smart Assessor allows',
-      );
+      expect(validateLearnerForSmartAssessor(learner({ email: email(201) }), { today: TODAY })[0].reason).to.equal('is longer than the 200 characters Smart Assessor allows');
     });
 
     it('counts the postcode and NI number as held, spaces included, against their limits', () => {
@@ -290,9 +284,7 @@ describe('sync rules: validation', () => {
 
     it('reports the learner’s own problems', () => {
       const problems = validateEnrolment(candidate({ learner: learner({ niNumber: 'QQ123456A' }) }), { today: TODAY });
-      expect(problems).to.deep.equal([
-        { record: 'learner L000123', field: 'niNumber', value: 'QQ123456A', reason: 'starts with a letter never used first (D, F, I, Q, U or V)' },
-      ]);
+      expect(problems).to.deep.equal([{ record: 'learner L000123', field: 'niNumber', value: 'QQ123456A', reason: 'starts with a letter never used first (D, F, I, Q, U or V)' }]);
     });
 
     it('reports a missing date of birth and email (the contract’s LearnerCreate requires them)', () => {
@@ -319,9 +311,9 @@ describe('sync rules: validation', () => {
     });
 
     it('reports a Main Officer to be created without an email', () => {
-      expect(
-        validateEnrolment(candidate({ mainOfficer: { ref: 'OFF2', firstName: 'Sam', surname: 'Patel', email: '', additionalId: null } }), { today: TODAY }),
-      ).to.deep.equal([{ record: 'officer OFF2', field: 'email', reason: 'is missing; Smart Assessor requires it' }]);
+      expect(validateEnrolment(candidate({ mainOfficer: { ref: 'OFF2', firstName: 'Sam', surname: 'Patel', email: '', additionalId: null } }), { today: TODAY })).to.deep.equal([
+        { record: 'officer OFF2', field: 'email', reason: 'is missing; Smart Assessor requires it' },
+      ]);
     });
 
     it('does not check a linked organisation or officer, whose details are not sent', () => {

@@ -57,8 +57,26 @@ export function table(columns, rows, { empty = 'Nothing to show', id } = {}) {
   return h(
     'table',
     { id },
-    h('thead', {}, h('tr', {}, columns.map((column) => h('th', { scope: 'col' }, column.label)))),
-    h('tbody', {}, rows.map((row) => h('tr', {}, columns.map((column) => h('td', {}, column.value(row)))))),
+    h(
+      'thead',
+      {},
+      h(
+        'tr',
+        {},
+        columns.map((column) => h('th', { scope: 'col' }, column.label)),
+      ),
+    ),
+    h(
+      'tbody',
+      {},
+      rows.map((row) =>
+        h(
+          'tr',
+          {},
+          columns.map((column) => h('td', {}, column.value(row))),
+        ),
+      ),
+    ),
   );
 }
 

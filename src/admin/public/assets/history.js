@@ -26,7 +26,11 @@ function outcomeCell(event) {
 
 function changesCell(event) {
   if (!event.changes.length) return '—';
-  return h('ul', { class: 'changes' }, event.changes.map((change) => h('li', { class: change.direction === 'kept' ? 'kept' : null }, changeText(change))));
+  return h(
+    'ul',
+    { class: 'changes' },
+    event.changes.map((change) => h('li', { class: change.direction === 'kept' ? 'kept' : null }, changeText(change))),
+  );
 }
 
 function errorCell(event) {

@@ -64,7 +64,11 @@ function unsupportedNotice() {
     'div',
     { class: 'notice', id: 'unsupported-aims' },
     h('p', {}, 'Not in Smart Assessor, because it does not support the qualification (skipped, not failed):'),
-    h('ul', {}, unsupported.map((aim) => h('li', {}, `${aim.aimRef} (${aim.reference} ${aim.title})`))),
+    h(
+      'ul',
+      {},
+      unsupported.map((aim) => h('li', {}, `${aim.aimRef} (${aim.reference} ${aim.title})`)),
+    ),
     h('p', {}, 'Once Smart Assessor offers the course, Refresh Qualification Links (Settings): the next sync enrols the aim.'),
   );
 }
@@ -164,7 +168,18 @@ async function showPreview() {
         preview.qualifications,
         { empty: 'No qualifications to enrol', id: 'preview-qualifications' },
       ),
-      problems.length ? h('div', { class: 'notice error' }, h('p', {}, 'Smart Assessor would refuse this enrolment:'), h('ul', {}, problems.map((text) => h('li', {}, text)))) : null,
+      problems.length
+        ? h(
+            'div',
+            { class: 'notice error' },
+            h('p', {}, 'Smart Assessor would refuse this enrolment:'),
+            h(
+              'ul',
+              {},
+              problems.map((text) => h('li', {}, text)),
+            ),
+          )
+        : null,
       h('button', { type: 'button', id: 'create-in-sa', disabled: !preview.canEnrol, onclick: enrol }, 'Create in Smart Assessor'),
     ),
   );

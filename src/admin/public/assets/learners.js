@@ -25,7 +25,10 @@ async function load(page = Number(params.get('page') ?? 1)) {
           { label: 'Name', value: (row) => `${row.firstName} ${row.surname}` },
           { label: 'ULN', value: (row) => dash(row.uln) },
           { label: 'Employer', value: (row) => dash(row.placementOrganisation?.name) },
-          { label: 'Status', value: (row) => (row.inLearning ? 'In learning' : row.endedOn ? `Ended ${row.endedOn}` : 'No aims') + (row.systemStatus === 'Live' ? '' : ` (${row.systemStatus})`) },
+          {
+            label: 'Status',
+            value: (row) => (row.inLearning ? 'In learning' : row.endedOn ? `Ended ${row.endedOn}` : 'No aims') + (row.systemStatus === 'Live' ? '' : ` (${row.systemStatus})`),
+          },
           { label: 'Eligible', value: (row) => h('span', { class: row.eligible ? 'badge ok' : 'badge' }, yesNo(row.eligible)) },
           { label: 'Smart Assessor ID', value: (row) => dash(row.smartAssessorId) },
           { label: 'Last sync', value: (row) => dateTime(row.lastSyncedAt) },

@@ -6,7 +6,8 @@ import { runProgress } from './progress.js';
 const POLL_MS = 2000;
 
 function summary(live) {
-  if (!live.liveSync) return h('p', { id: 'live-state' }, 'Live Sync is off: MIS changes go to Smart Assessor with the daily run. Switch it on in ', h('a', { href: '/settings' }, 'Settings'), '.');
+  if (!live.liveSync)
+    return h('p', { id: 'live-state' }, 'Live Sync is off: MIS changes go to Smart Assessor with the daily run. Switch it on in ', h('a', { href: '/settings' }, 'Settings'), '.');
   if (!live.integrationEnabled) return h('p', { id: 'live-state', class: 'error-text' }, 'Live Sync is on, but the integration is disabled: nothing is sent.');
   const waiting =
     live.pendingChanges === 0

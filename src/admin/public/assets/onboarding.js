@@ -113,7 +113,10 @@ async function showProposals(page = 1) {
     byId('proposals'),
     table(
       [
-        { label: '', value: (p) => h('input', { type: 'checkbox', class: 'pick', value: p.proposalId, disabled: p.linked, 'aria-label': `select ${p.misRef} → ${p.smartAssessorId}` }) },
+        {
+          label: '',
+          value: (p) => h('input', { type: 'checkbox', class: 'pick', value: p.proposalId, disabled: p.linked, 'aria-label': `select ${p.misRef} → ${p.smartAssessorId}` }),
+        },
         { label: 'Kind', value: (p) => KIND[p.kind] },
         { label: 'MIS record', value: misRecord },
         { label: 'Smart Assessor record', value: (p) => `${p.smartAssessorId} ${p.smartAssessorName}` },
@@ -122,7 +125,9 @@ async function showProposals(page = 1) {
         {
           label: 'Linked',
           value: (p) =>
-            p.linked ? h('span', { class: 'badge ok' }, 'linked') : h('button', { type: 'button', class: 'secondary accept-one', onclick: () => accept({ proposalIds: [p.proposalId] }) }, 'Accept'),
+            p.linked
+              ? h('span', { class: 'badge ok' }, 'linked')
+              : h('button', { type: 'button', class: 'secondary accept-one', onclick: () => accept({ proposalIds: [p.proposalId] }) }, 'Accept'),
         },
       ],
       match.proposals,
@@ -218,7 +223,9 @@ for (const id of ['filter-kind', 'filter-basis', 'filter-show']) byId(id).addEve
 byId('enrol-all').addEventListener('click', () => enrol({ allUnenrolled: true }));
 byId('enrol-list').addEventListener('submit', (event) => {
   event.preventDefault();
-  const learnerIdents = byId('learner-idents').value.split(/[\s,]+/).filter(Boolean);
+  const learnerIdents = byId('learner-idents')
+    .value.split(/[\s,]+/)
+    .filter(Boolean);
   if (learnerIdents.length === 0) say(byId('enrol-status'), 'Type the Learner Idents to enrol first', 'error');
   else enrol({ learnerIdents });
 });

@@ -46,7 +46,10 @@ export function recordLinks(kind) {
           [
             ...kind.lookUpColumns,
             { label: 'Smart Assessor ID', value: (item) => item.id },
-            { label: '', value: (item) => h('button', { type: 'button', class: 'secondary link-this', onclick: () => saveId(record, item.id) }, `Link ${record.ref} to ${item.id}`) },
+            {
+              label: '',
+              value: (item) => h('button', { type: 'button', class: 'secondary link-this', onclick: () => saveId(record, item.id) }, `Link ${record.ref} to ${item.id}`),
+            },
           ],
           found.items,
           { empty: 'Smart Assessor has no match; enrolment will create one', id: 'lookup-results' },
@@ -108,4 +111,3 @@ export function recordLinks(kind) {
   byId('linked').addEventListener('change', () => load(1));
   return load;
 }
-

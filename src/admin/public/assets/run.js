@@ -89,7 +89,9 @@ async function showFailures(page = 1) {
         {
           label: 'Record',
           value: (failure) =>
-            failure.subjectType === 'learner' ? h('a', { href: `/learners/${encodeURIComponent(failure.subjectRef)}` }, failure.subjectRef) : `${failure.subjectType} ${failure.subjectRef}`,
+            failure.subjectType === 'learner'
+              ? h('a', { href: `/learners/${encodeURIComponent(failure.subjectRef)}` }, failure.subjectRef)
+              : `${failure.subjectType} ${failure.subjectRef}`,
         },
         { label: 'Reason', value: (failure) => h('span', { class: 'error-text' }, failure.error ?? 'no reason recorded') },
       ],
@@ -126,7 +128,14 @@ function showSettings(settings) {
     ['Live Sync', yesNo(settings.liveSync)],
   ];
   if (settings.pushOnly) rows.push(['Direction', 'push only: a live run sends MIS changes and pulls nothing (that is the daily run’s)']);
-  replace(byId('run-settings'), h('dl', { class: 'details', id: 'run-settings-list' }, rows.flatMap(([label, text]) => [h('dt', {}, label), h('dd', {}, text)])));
+  replace(
+    byId('run-settings'),
+    h(
+      'dl',
+      { class: 'details', id: 'run-settings-list' },
+      rows.flatMap(([label, text]) => [h('dt', {}, label), h('dd', {}, text)]),
+    ),
+  );
 }
 
 await startPage();
@@ -153,7 +162,11 @@ try {
     }
   });
   await Promise.all([showFailures(), showChanges(changesPage)]);
-  say(byId('status'), `The run ${run.state === 'completed' ? 'completed' : 'failed'}${run.finishedAt ? ` at ${dateTime(run.finishedAt)}` : ''}`, run.state === 'completed' ? 'ok' : 'error');
+  say(
+    byId('status'),
+    `The run ${run.state === 'completed' ? 'completed' : 'failed'}${run.finishedAt ? ` at ${dateTime(run.finishedAt)}` : ''}`,
+    run.state === 'completed' ? 'ok' : 'error',
+  );
 } catch (error) {
   say(byId('status'), error instanceof ApiError && error.status === 404 ? `There is no run ${runId}` : error.message, 'error');
 }

@@ -40,7 +40,11 @@ function control(field, settings) {
         'label',
         {},
         field.label,
-        h('select', { id, name: field.name }, MODES.map(([value, text]) => h('option', { value, selected: settings[field.name] === value }, text))),
+        h(
+          'select',
+          { id, name: field.name },
+          MODES.map(([value, text]) => h('option', { value, selected: settings[field.name] === value }, text)),
+        ),
       );
     case 'secret':
       return h(
@@ -56,13 +60,7 @@ function control(field, settings) {
         }),
       );
     default:
-      return h(
-        'label',
-        {},
-        field.label,
-        h('input', { type: field.type, id, name: field.name, value: settings[field.name] ?? '' }),
-        field.hint ? h('small', {}, field.hint) : null,
-      );
+      return h('label', {}, field.label, h('input', { type: field.type, id, name: field.name, value: settings[field.name] ?? '' }), field.hint ? h('small', {}, field.hint) : null);
   }
 }
 
@@ -82,7 +80,11 @@ function formBody(form) {
 async function load() {
   const settings = await get('/api/settings');
   byId('last-synchronised').textContent = settings.lastSynchronisedAt ? dateTime(settings.lastSynchronisedAt) : 'never';
-  replace(byId('settings-form'), FIELDS.map((field) => control(field, settings)), h('button', { type: 'submit', id: 'save-settings' }, 'Save settings'));
+  replace(
+    byId('settings-form'),
+    FIELDS.map((field) => control(field, settings)),
+    h('button', { type: 'submit', id: 'save-settings' }, 'Save settings'),
+  );
 }
 
 byId('settings-form').addEventListener('submit', async (event) => {

@@ -48,7 +48,19 @@ export function trendChart(runs) {
     'div',
     { class: 'charts', id: 'trend-chart' },
     barChart('Duration', runs, (run) => run.durationSeconds, duration, '#1d4e89'),
-    barChart('Changes', runs, (run) => run.changes, (value) => `${value} changes`, '#2e7d32'),
-    barChart('Failures', runs, (run) => run.failures, (value) => `${value} failed`, '#c62828'),
+    barChart(
+      'Changes',
+      runs,
+      (run) => run.changes,
+      (value) => `${value} changes`,
+      '#2e7d32',
+    ),
+    barChart(
+      'Failures',
+      runs,
+      (run) => run.failures,
+      (value) => `${value} failed`,
+      '#c62828',
+    ),
   );
 }
