@@ -1,10 +1,8 @@
-import { randomBytes } from 'node:crypto';
 import type { DataSource } from 'typeorm';
 import { connectRedis, producerConnection, workerConnection } from '../../queues/connection.js';
 import { createOnboardingQueue } from '../../queues/onboarding.js';
 import type { Config } from '../../src/config/environment.js';
 import { dropDatabase, ensureDatabaseExists, openDatabase } from '../../src/db/data-source.js';
-import { ukToday } from '../demo/calendar.js';
 import { generateDemoProvider } from '../demo/generate.js';
 import { refreshQualificationLinks } from '../../src/enrolment/qualification-links.js';
 import { importDocument } from '../../src/import/import-document.js';
@@ -19,7 +17,7 @@ import { control, startBenchChild, startSimulatorChild, type BenchChild, type Si
 import { existingRecordsOf } from './existing-records.js';
 import { peakMemoryBytes } from './metrics.js';
 import { freePort } from './ports.js';
-import { benchDatabaseUrl, removeKeys, seedRemote, since, waitUntil } from './run-bench.js';
+import { benchPlace, removeKeys, seedRemote, since, waitUntil } from './run-bench.js';
 
 export interface OnboardingBenchOptions {
   /** MIS learners, every one unlinked; 9 in 10 are in Smart Assessor already (existing-records.ts). */
@@ -71,18 +69,8 @@ const POLL_MS = 100;
  */
 export async function runOnboardingBench(config: Config, options: OnboardingBenchOptions, print: (line: string) => void): Promise<OnboardingBenchResult> {
   const setupStarted = performance.now();
-  const databaseUrl = benchDatabaseUrl(config);
-  const prefix = `${config.QUEUE_PREFIX}-bench-onboarding-${process.pid}`;
-  const encryptionKey = randomBytes(32).toString('hex');
-  const today = ukToday();
-  const env: NodeJS.ProcessEnv = {
-    ...process.env,
-    DATABASE_URL: databaseUrl,
-    REDIS_URL: config.REDIS_URL,
-    QUEUE_PREFIX: prefix,
-    SETTINGS_ENCRYPTION_KEY: encryptionKey,
-    LOG_LEVEL: 'warn',
-  };
+  const { databaseUrl, prefix, encryptionKey, today, env } = benchPlace(config, 'bench-onboarding');
+
   const redis = connectRedis(producerConnection(config.REDIS_URL));
   const queue = createOnboardingQueue({ connection: workerConnection(config.REDIS_URL), prefix });
   const children: BenchChild[] = [];

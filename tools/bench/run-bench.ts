@@ -389,9 +389,10 @@ export interface BenchPlace {
   env: NodeJS.ProcessEnv;
 }
 
-export function benchPlace(config: Config): BenchPlace {
+/** `name` starts the queue prefix's own part: `bench`, or a bench of another kind's. */
+export function benchPlace(config: Config, name = 'bench'): BenchPlace {
   const databaseUrl = benchDatabaseUrl(config);
-  const prefix = `${config.QUEUE_PREFIX}-bench-${process.pid}`;
+  const prefix = `${config.QUEUE_PREFIX}-${name}-${process.pid}`;
   const encryptionKey = randomBytes(32).toString('hex');
   const env: NodeJS.ProcessEnv = {
     ...process.env,
