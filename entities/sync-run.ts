@@ -57,6 +57,8 @@ export type RunSettings = Pick<
 /** The live runs going, which the live relay looks for several times a second; built in the migration. */
 @Index('sync_run_live_running_idx', { synchronize: false })
 @Index('sync_run_started_idx', ['createdAt'])
+/** The dry runs, which records' histories leave out; built in the migration. */
+@Index('sync_run_dry_run_idx', { synchronize: false })
 export class SyncRun {
   @PrimaryGeneratedColumn('uuid')
   id: string;

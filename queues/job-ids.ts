@@ -30,3 +30,10 @@ export function fanOutJobId(runId: string): string {
 export function enrolmentDeduplicationId(learnerId: number): string {
   return `enrol-learner.${learnerId}`;
 }
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** Runs, onboarding matches and enrolment batches are named by UUIDs; anything else names none (and is never sent to PostgreSQL as one). */
+export function isUuid(value: unknown): value is string {
+  return typeof value === 'string' && UUID.test(value);
+}

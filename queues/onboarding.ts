@@ -1,5 +1,6 @@
 import { Queue } from 'bullmq';
 import { jobOptionsFor } from './definitions.js';
+import { isUuid } from './job-ids.js';
 import type { QueueConnection } from './pipeline-queues.js';
 
 /**
@@ -39,15 +40,10 @@ export async function enqueueBatchFeeder(queue: OnboardingQueue, batchId: string
   await queue.add('feed-enrolment-batch', { batchId }, { jobId: batchJobId(batchId) });
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-/** Matches and batches are named by uuids; anything else names none (and is never sent to PostgreSQL as one). */
-export const isOnboardingId = (value: unknown): value is string => typeof value === 'string' && UUID.test(value);
-
 /** What is wrong with an onboarding job as it came out of Redis, or null. */
 export function onboardingJobProblem(name: string, data: unknown): string | null {
   const field = name === 'match-records' ? 'matchId' : name === 'feed-enrolment-batch' ? 'batchId' : null;
   if (field === null) return `the ${ONBOARDING_QUEUE} queue has no job named "${name}"`;
   const value = (data as Record<string, unknown> | null)?.[field];
-  return isOnboardingId(value) ? null : `job ${name} needs ${field} as a uuid, not ${JSON.stringify(value)}`;
+  return isUuid(value) ? null : `job ${name} needs ${field} as a uuid, not ${JSON.stringify(value)}`;
 }

@@ -4,6 +4,7 @@ import { JobSnapshot } from '../src/daily/learner-snapshot.js';
 import { issuedIdSaver } from '../src/enrolment/save-link.js';
 import type { JobContext, JobIdentity, JobResult, Processor, WorkerDeps, WorkerProcessDeps } from '../src/jobs/job-contract.js';
 import { issuedIdRecorder, RecordedWrites } from '../src/jobs/dry-run.js';
+import { outcomeOfChanges } from '../src/jobs/job-results.js';
 import { writingThrough, type JobWrites } from '../src/jobs/job-writes.js';
 import type { Logger } from '../src/logging/logger.js';
 import { outcomeGroupFor } from '../src/runs/outcome-group.js';
@@ -12,7 +13,7 @@ import { settleRunSoon } from '../src/runs/settle-soon.js';
 import { adminText, classifyFailure } from './failure.js';
 
 /** A job that held data back is recorded failed, with its reason and the changes that went through. */
-export function outcomeRecord(queue: QueueName, jobId: string, runId: string | null, result: JobResult): OutcomeRecord {
+export function outcomeRecord(queue: QueueName, jobId: string, runId: string | null, result: JobResult, touchLearner = true): OutcomeRecord {
   return {
     runId,
     jobId,
@@ -22,7 +23,7 @@ export function outcomeRecord(queue: QueueName, jobId: string, runId: string | n
     changes: result.changes,
     // Only PostgreSQL may keep the offending values (an admin sees them there, logged in).
     error: result.heldBack ? adminText(classifyFailure(result.heldBack)) : null,
-    touchLearner: true,
+    touchLearner,
   };
 }
 
@@ -96,10 +97,10 @@ export class JobAttempt<Q extends QueueName> {
   async plan(processor: Processor<Q>, job: QueueJob<Q>): Promise<JobResult> {
     const result = await processor(job, this.context, this.deps);
     if (!this.dryRun) return result;
-    // What the job would have written is all a dry run keeps: the changes, with the ids it would have saved.
+    // A dry run's changes include the ids it would have saved (commit writes none of them).
     const changes = [...result.changes, ...this.issued];
-    const outcome = result.outcome === 'unchanged' && changes.some((change) => change.direction !== 'kept') ? 'changed' : result.outcome;
-    return { ...result, outcome, changes, misWrites: [] };
+    const outcome = result.outcome === 'unchanged' ? outcomeOfChanges(changes) : result.outcome;
+    return { ...result, outcome, changes };
   }
 
   /**
@@ -112,7 +113,7 @@ export class JobAttempt<Q extends QueueName> {
   async commit(result: JobResult): Promise<void> {
     const { queue, jobId, runId } = this.identity;
     const { db } = this.processDeps;
-    const record = { ...outcomeRecord(queue, jobId, runId, result), touchLearner: !this.dryRun };
+    const record = outcomeRecord(queue, jobId, runId, result, !this.dryRun);
     const recorded = await outcomeGroupFor(db).commit(record, this.dryRun ? [] : (result.misWrites ?? []));
     if (recorded.settleRun && runId) await settleRunSoon(db, runId);
     if (this.snapshot.isOpen) await this.snapshot.afterCommit(await this.deps.settings(), this.log);

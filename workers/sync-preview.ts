@@ -8,13 +8,9 @@ import type { JobContext, WorkerProcessDeps } from '../src/jobs/job-contract.js'
 import { countingCalls } from '../src/jobs/job-writes.js';
 import { previewFailures, type SyncPreview, type SyncPreviewer } from '../src/jobs/sync-preview.js';
 import type { Logger } from '../src/logging/logger.js';
-import { LearnerNotFoundError, NotEnrolledError } from '../src/runs/run-refusals.js';
-import { oneLearnerSubjects } from '../src/runs/run-subjects.js';
-import { refuseWhileDisabled } from '../src/settings/integration-switch.js';
-import { currentRunSettings } from '../src/settings/run-settings.js';
+import { oneLearnerSync } from '../src/runs/learner-sync.js';
 import { isSmartAssessorError } from '../src/smart-assessor/smart-assessor-error.js';
 import type { SmartAssessorApi } from '../src/smart-assessor/types.js';
-import { isBlank } from '../src/sync/index.js';
 import { JobAttempt } from './job-attempt.js';
 import { PROCESSOR_REGISTRATIONS, processorMap, type ProcessorMap } from './processors.js';
 
@@ -52,14 +48,8 @@ function previewReads(): JobContext['learnerSnapshot'] {
  */
 export function syncPreviewer({ db, redis, logger, processors = processorMap(PROCESSOR_REGISTRATIONS) }: SyncPreviewDeps): SyncPreviewer {
   return async (learnerIdent, smartAssessor) => {
-    const [learner] = (await db.query(`SELECT id, smart_assessor_id FROM learner WHERE learner_ident = $1`, [learnerIdent])) as Array<{
-      id: number;
-      smart_assessor_id: string | null;
-    }>;
-    if (!learner) throw new LearnerNotFoundError(learnerIdent);
-    const settings = { ...(await currentRunSettings(db)), dryRun: true as const };
-    refuseWhileDisabled(settings, 'A sync preview');
-    if (isBlank(learner.smart_assessor_id)) throw new NotEnrolledError(learnerIdent);
+    const found = await oneLearnerSync(db, learnerIdent, 'A sync preview');
+    const settings = { ...found.settings, dryRun: true as const };
 
     const preview: SyncPreview = { learnerIdent, changes: [], failures: [], smartAssessorCalls: 0, smartAssessorWritesHeld: 0 };
     let client: SmartAssessorApi | undefined;
@@ -79,7 +69,7 @@ export function syncPreviewer({ db, redis, logger, processors = processorMap(PRO
       const attempt = JobAttempt.preview({ queue, jobName: job.name, jobId: `preview.${previewId}`, runId: previewId, attempt: 1, log }, processDeps, reads);
       return { attempt, result: attempt.plan(processors[queue], job) };
     };
-    for (const subject of await oneLearnerSubjects(db, learner.id, settings)) {
+    for (const subject of found.subjects) {
       const queue = subject.kind.queue;
       const { attempt, result } = planned(queue, subject);
       try {

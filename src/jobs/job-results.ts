@@ -13,9 +13,13 @@ export function skippedResult(subject: SyncSubject): JobResult {
   return { subject, outcome: 'skipped', changes: [] };
 }
 
+/** `changed` when something was written; a kept value is recorded but changed nothing. */
+export function outcomeOfChanges(changes: readonly FieldChange[]): 'changed' | 'unchanged' {
+  return changes.some((change) => change.direction !== 'kept') ? 'changed' : 'unchanged';
+}
+
 /**
- * A result from the job's changes: `changed` when something was written (a kept value
- * is recorded but changed nothing), with the MIS writes that go with them. Problems with
+ * A result from the job's changes (outcomeOfChanges), with the MIS writes that go with them. Problems with
  * MIS data that held fields back make the job fail once it is recorded (see
  * JobResult.heldBack).
  */
@@ -24,7 +28,7 @@ export function resultOfChanges(
   changes: FieldChange[],
   { heldBack = [], misWrites = [] }: { heldBack?: readonly FieldProblem[]; misWrites?: JobResult['misWrites'] } = {},
 ): JobResult {
-  const outcome = changes.some((change) => change.direction !== 'kept') ? 'changed' : 'unchanged';
+  const outcome = outcomeOfChanges(changes);
   const result: JobResult = misWrites.length > 0 ? { subject, outcome, changes, misWrites } : { subject, outcome, changes };
   return heldBack.length > 0 ? { ...result, heldBack: new InvalidDataError([...heldBack]) } : result;
 }

@@ -1,5 +1,5 @@
 import type { DataSource, EntityManager } from 'typeorm';
-import { isOnboardingId } from '../../queues/onboarding.js';
+import { isUuid } from '../../queues/job-ids.js';
 import { isUniqueViolation, LEARNER_SMART_ASSESSOR_ID, OFFICER_ADDITIONAL_ID, ORGANISATION_ADDITIONAL_ID, type SmartAssessorIdColumn } from '../enrolment/smart-assessor-ids.js';
 import { misRecordName, planAccept, type AcceptCandidate, type SkippedProposal } from './accept-rules.js';
 import type { OnboardingKind } from './match-rules.js';
@@ -58,7 +58,7 @@ interface ProposalRow {
  * reason: accepting is idempotent.
  */
 export async function acceptProposals(db: DataSource, matchId: string, request: AcceptRequest): Promise<AcceptAnswer> {
-  if (!isOnboardingId(matchId)) throw new MatchNotFoundError(matchId);
+  if (!isUuid(matchId)) throw new MatchNotFoundError(matchId);
   const [match] = (await db.query(`SELECT state FROM onboarding_match WHERE id = $1`, [matchId])) as Array<{ state: string }>;
   if (!match) throw new MatchNotFoundError(matchId);
   if (match.state !== 'ready') throw new MatchNotReadyError(matchId, match.state);

@@ -1,5 +1,6 @@
 import type { DataSource } from 'typeorm';
-import { enqueueBatchFeeder, isOnboardingId, type OnboardingQueue } from '../../queues/onboarding.js';
+import { enqueueBatchFeeder, type OnboardingQueue } from '../../queues/onboarding.js';
+import { isUuid } from '../../queues/job-ids.js';
 import { ValidationFailedError } from '../failure-kinds.js';
 import { learnerRecord } from '../sync/index.js';
 import { requireIntegrationEnabled } from '../settings/integration-switch.js';
@@ -114,7 +115,7 @@ interface BatchRow {
 
 /** GET /api/enrolments/{batchId}: its counts and every failure, from PostgreSQL alone. */
 export async function batchView(db: DataSource, batchId: string): Promise<BatchView> {
-  if (!isOnboardingId(batchId)) throw new BatchNotFoundError(batchId);
+  if (!isUuid(batchId)) throw new BatchNotFoundError(batchId);
   const [batch] = (await db.query(`SELECT id, created_at, finished_at FROM enrolment_batch WHERE id = $1`, [batchId])) as BatchRow[];
   if (!batch) throw new BatchNotFoundError(batchId);
   const [summary, failures] = await Promise.all([

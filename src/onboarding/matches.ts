@@ -1,6 +1,7 @@
 import type { DataSource } from 'typeorm';
 import type { SmartAssessorRecordCounts, UnmatchedCounts } from '../../entities/index.js';
-import { enqueueMatch, isOnboardingId, type OnboardingQueue } from '../../queues/onboarding.js';
+import { enqueueMatch, type OnboardingQueue } from '../../queues/onboarding.js';
+import { isUuid } from '../../queues/job-ids.js';
 import { csvLines } from '../csv.js';
 import { MATCH_BASES, ONBOARDING_KINDS, type MatchBasis, type OnboardingKind } from './match-rules.js';
 
@@ -167,7 +168,7 @@ export async function proposalsCsv(db: DataSource, matchId: string, filter: Prop
 }
 
 async function matchRow(db: DataSource, matchId: string): Promise<MatchRow> {
-  if (!isOnboardingId(matchId)) throw new MatchNotFoundError(matchId);
+  if (!isUuid(matchId)) throw new MatchNotFoundError(matchId);
   const [row] = (await db.query(`SELECT * FROM onboarding_match WHERE id = $1`, [matchId])) as MatchRow[];
   if (!row) throw new MatchNotFoundError(matchId);
   return row;

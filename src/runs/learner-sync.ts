@@ -1,4 +1,5 @@
 import type { DataSource } from 'typeorm';
+import type { RunSettings } from '../../entities/index.js';
 import type { Producers, RunSubject, UrgentJob } from '../../queues/producers.js';
 import { refuseWhileDisabled } from '../settings/integration-switch.js';
 import { currentRunSettings } from '../settings/run-settings.js';
@@ -23,6 +24,24 @@ export async function queueLearnerRunJob(db: DataSource, producers: Producers, r
 }
 
 /**
+ * The learner a one-learner sync (Update Learner, or its preview) is for, with the settings
+ * as they are now and the jobs it takes under them: refused while the integration is
+ * disabled (IntegrationDisabledError), for an unknown learner (LearnerNotFoundError) and
+ * for one not enrolled (NotEnrolledError).
+ */
+export async function oneLearnerSync(db: DataSource, learnerIdent: string, what: string): Promise<{ learnerId: number; settings: RunSettings; subjects: RunSubject[] }> {
+  const [learner] = (await db.query(`SELECT id, smart_assessor_id FROM learner WHERE learner_ident = $1`, [learnerIdent])) as Array<{
+    id: number;
+    smart_assessor_id: string | null;
+  }>;
+  if (!learner) throw new LearnerNotFoundError(learnerIdent);
+  const settings = await currentRunSettings(db);
+  refuseWhileDisabled(settings, what);
+  if (isBlank(learner.smart_assessor_id)) throw new NotEnrolledError(learnerIdent);
+  return { learnerId: learner.id, settings, subjects: await oneLearnerSubjects(db, learner.id, settings) };
+}
+
+/**
  * "Update Learner In Smart Assessor" for one enrolled learner, whatever their eligibility:
  * every per-learner job plus their officers' and placement's, ahead of the daily backlog,
  * under the settings as they are now (recorded on the run). A request while the learner's
@@ -31,18 +50,10 @@ export async function queueLearnerRunJob(db: DataSource, producers: Producers, r
  * (IntegrationDisabledError) while the integration is disabled.
  */
 export async function requestLearnerSync(db: DataSource, producers: Producers, learnerIdent: string, options: { now?: Date } = {}): Promise<{ runId: string; jobIds: string[] }> {
-  const [learner] = (await db.query(`SELECT id, smart_assessor_id FROM learner WHERE learner_ident = $1`, [learnerIdent])) as Array<{
-    id: number;
-    smart_assessor_id: string | null;
-  }>;
-  if (!learner) throw new LearnerNotFoundError(learnerIdent);
-  const settings = await currentRunSettings(db);
-  refuseWhileDisabled(settings, '"Update Learner In Smart Assessor"');
-  if (isBlank(learner.smart_assessor_id)) throw new NotEnrolledError(learnerIdent);
-  const subjects = await oneLearnerSubjects(db, learner.id, settings);
+  const { learnerId, settings, subjects } = await oneLearnerSync(db, learnerIdent, '"Update Learner In Smart Assessor"');
   const asOfDate = ukToday(options.now ?? new Date());
 
-  const { runId, joined } = await joinOrCreateLearnerRun(db, learner.id, settings, asOfDate, subjects.length);
+  const { runId, joined } = await joinOrCreateLearnerRun(db, learnerId, settings, asOfDate, subjects.length);
 
   const repeatTag = joined ? Date.now().toString(36) : undefined;
   const jobIds: string[] = [];

@@ -1,6 +1,7 @@
 import type { DataSource } from 'typeorm';
 import type { RunSettings, RunState, RunTrigger } from '../../entities/index.js';
 import { PER_LEARNER_QUEUES } from '../../queues/definitions.js';
+import { isUuid } from '../../queues/job-ids.js';
 
 /** A run as contracts/admin-api.md shows it (`SyncRun`). */
 export interface SyncRunView {
@@ -102,11 +103,9 @@ function toView(row: RunRow, now: Date): SyncRunView {
   };
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
 /** One run's progress: primary-key reads of counters the workers keep, however large the run. Null when there is no such run. */
 export async function runView(db: DataSource, runId: string, now: Date = new Date()): Promise<SyncRunView | null> {
-  if (!UUID.test(runId)) return null;
+  if (!isUuid(runId)) return null;
   const [row] = (await db.query(`SELECT ${RUN_COLUMNS} FROM sync_run r WHERE r.id = $1`, [runId])) as RunRow[];
   return row ? toView(row, now) : null;
 }

@@ -12,7 +12,8 @@ import { parsePaging, queryBoolean, queryOneOf, queryText, validateBody } from '
 import { RUN_CHANGE_FILTERS, runChanges, runChangesCsv, type RunChangesFilter } from '../runs/run-changes.js';
 import type { SyncPreviewer } from '../../jobs/sync-preview.js';
 import type { SmartAssessorApi } from '../../smart-assessor/types.js';
-import { isRunId, LearnersDoneCounter, runFailures, runTrend } from '../runs/run-reports.js';
+import { LearnersDoneCounter, runFailures, runTrend } from '../runs/run-reports.js';
+import { isUuid } from '../../../queues/job-ids.js';
 
 export interface SyncRoutesOptions {
   db: DataSource;
@@ -115,7 +116,7 @@ function changesFilter(query: Record<string, unknown>): RunChangesFilter {
 }
 
 async function requireRun(db: DataSource, runId: string): Promise<void> {
-  const found = isRunId(runId) && (await db.query('SELECT 1 FROM sync_run WHERE id = $1', [runId])).length > 0;
+  const found = isUuid(runId) && (await db.query('SELECT 1 FROM sync_run WHERE id = $1', [runId])).length > 0;
   if (!found) throw runNotFound(runId);
 }
 

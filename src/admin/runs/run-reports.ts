@@ -3,13 +3,6 @@ import type { RunState, RunTrigger, SubjectType } from '../../../entities/index.
 import { LEARNERS_DONE_SQL, type SyncRunView } from '../../runs/run-views.js';
 import type { PageOf, Paging } from '../http/request-parsing.js';
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-/** Run ids are UUIDs; anything else cannot name a run (and must not reach a uuid column). */
-export function isRunId(value: string): boolean {
-  return UUID.test(value);
-}
-
 export interface RunFailure {
   at: string;
   queue: string;

@@ -108,6 +108,24 @@ describe('daily synchronisation: enrolment kept in step', function () {
   }
 
   const hasSecondAssessor = async (learner: MisLearnerRow) => (await assessorIdsOf(learner)).secondary !== null;
+
+  /**
+   * "Update Learner" with the learner's Main Officer a new officer whose email Smart
+   * Assessor would refuse; the officer is put back afterwards, so a later test's
+   * whole-provider run has nothing to fail. Answers the run.
+   */
+  async function syncWithUncreatableMainOfficer(learner: MisLearnerRow, officer: { ref: string; firstName: string; email: string }): Promise<string> {
+    await harness.db.query(
+      `WITH bad AS (INSERT INTO officer (ref, first_name, surname, email) VALUES ($2, $3, 'Dee', $4) RETURNING id)
+       UPDATE learner SET main_officer_id = (SELECT id FROM bad) WHERE id = $1`,
+      [learner.id, officer.ref, officer.firstName, officer.email],
+    );
+    try {
+      return (await harness.syncLearner(learner.learnerIdent)).runId;
+    } finally {
+      await harness.db.query(`UPDATE learner SET main_officer_id = $2 WHERE id = $1`, [learner.id, learner.mainOfficerId]);
+    }
+  }
   const linkedCourses = (learner: MisLearnerRow) => saLearnerOf(learner).courses.filter((course) => course.misReference?.startsWith(`${learner.learnerIdent}-`));
 
   it('enrols an aim added after enrolment on the SA learner, with the learner’s assessors and the aim ref as misReference, exactly once', async function () {
@@ -241,18 +259,7 @@ describe('daily synchronisation: enrolment kept in step', function () {
   it('fails the status job naming the officer, field and reason when a new Main Officer cannot be created, and neither creates nor sends an assessor', async function () {
     const learner = await freshLearner();
     const saBefore = structuredClone(saLearnerOf(learner));
-    await harness.db.query(
-      `WITH bad AS (INSERT INTO officer (ref, first_name, surname, email) VALUES ('OFF-BAD', 'Bea', 'Dee', 'bea.dee.at.provider') RETURNING id)
-       UPDATE learner SET main_officer_id = (SELECT id FROM bad) WHERE id = $1`,
-      [learner.id],
-    );
-    let runId: string;
-    try {
-      ({ runId } = await harness.syncLearner(learner.learnerIdent));
-    } finally {
-      // Corrected, so the whole-provider run of a later test has nothing to fail.
-      await harness.db.query(`UPDATE learner SET main_officer_id = $2 WHERE id = $1`, [learner.id, learner.mainOfficerId]);
-    }
+    const runId = await syncWithUncreatableMainOfficer(learner, { ref: 'OFF-BAD', firstName: 'Bea', email: 'bea.dee.at.provider' });
     const status = await eventOf(runId, learner, 'status');
     expect(status.outcome).to.equal('failed');
     expect(status.error).to.match(/^officer OFF-BAD: email "bea\.dee\.at\.provider" /);
@@ -272,17 +279,7 @@ describe('daily synchronisation: enrolment kept in step', function () {
        RETURNING aim_ref AS "aimRef", sa_learner_course_id AS "courseId", planned_end_date::text AS "plannedEndDate", (planned_end_date - 30)::text AS "was"`,
       [learner.id],
     );
-    await harness.db.query(
-      `WITH bad AS (INSERT INTO officer (ref, first_name, surname, email) VALUES ('OFF-BAD2', 'Cy', 'Dee', 'cy.dee.at.provider') RETURNING id)
-       UPDATE learner SET main_officer_id = (SELECT id FROM bad) WHERE id = $1`,
-      [learner.id],
-    );
-    let runId: string;
-    try {
-      ({ runId } = await harness.syncLearner(learner.learnerIdent));
-    } finally {
-      await harness.db.query(`UPDATE learner SET main_officer_id = $2 WHERE id = $1`, [learner.id, learner.mainOfficerId]);
-    }
+    const runId = await syncWithUncreatableMainOfficer(learner, { ref: 'OFF-BAD2', firstName: 'Cy', email: 'cy.dee.at.provider' });
     const status = await eventOf(runId, learner, 'status');
     expect(status.outcome).to.equal('failed');
     expect(status.error).to.match(/^officer OFF-BAD2: email "cy\.dee\.at\.provider" /);
